@@ -1,0 +1,43 @@
+/**
+ * Preparing a backup folder: private permissions, a refusal to mix two
+ * clusters in one folder, and the leftovers of an interrupted run cleared.
+ */
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { isTemporaryName } from './atomic.js';
+import { STATE_DIR } from './layout.js';
+import { readManifestIfPresent, type Manifest } from './manifest.js';
+
+export async function prepareBackupFolder(folder: string, cluster: { domain: string; host: string }): Promise<Manifest | undefined> {
+	try {
+		await mkdir(folder, { recursive: true, mode: 0o700 });
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new UserError(`Cannot create the backup folder ${folder} (${code}); choose another with --out.`);
+	}
+	const info = await stat(folder);
+	if (!info.isDirectory()) throw new UserError(`${folder} exists and is not a folder; choose another with --out.`);
+	const previous = await readManifestIfPresent(folder);
+	if (previous && previous.cluster.domain !== cluster.domain) {
+		throw new UserError(`${folder} holds a backup of another cluster (${previous.cluster.domain}); choose a new folder with --out.`);
+	}
+	if (await exists(join(folder, STATE_DIR))) await removeTemporaries(folder);
+	return previous;
+}
+
+async function removeTemporaries(folder: string): Promise<void> {
+	const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+	await Promise.all(
+		entries.filter((entry) => entry.isFile() && isTemporaryName(entry.name)).map((entry) => rm(join(entry.parentPath, entry.name), { force: true })),
+	);
+}
+
+export async function exists(path: string): Promise<boolean> {
+	try {
+		await stat(path);
+		return true;
+	} catch {
+		return false;
+	}
+}

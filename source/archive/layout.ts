@@ -1,0 +1,29 @@
+/**
+ * The backup folder:
+ *
+ *   <folder>/manifest.json            written last: the proof of a finished backup
+ *   <folder>/buckets/<bucket>/...     each bucket's objects under its own directory
+ *   <folder>/store_file_backup.tar.gz /var/lib/deis/store, as the procedure names it
+ *   <folder>/dump_all.sql             pg_dumpall of the database
+ *   <folder>/.deis-backup/            journals that make an interrupted run resumable
+ */
+import { join } from 'node:path';
+
+export const STORE_TARBALL = 'store_file_backup.tar.gz';
+export const DATABASE_DUMP = 'dump_all.sql';
+export const STATE_DIR = '.deis-backup';
+
+export function bucketFolder(bucket: string): string {
+	return `buckets/${bucket}`;
+}
+
+export function journalPath(folder: string, name: string): string {
+	return join(folder, STATE_DIR, `${name}.jsonl`);
+}
+
+/** `deis.example.com-20261125T184623Z`: sortable, and says which cluster. */
+export function defaultBackupName(domain: string, now = new Date()): string {
+	const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+	const safeDomain = domain.replace(/[^A-Za-z0-9.-]/g, '_');
+	return `${safeDomain}-${stamp}`;
+}

@@ -1,0 +1,127 @@
+/**
+ * manifest.json: the proof of what a backup holds. Written last and
+ * atomically; a folder without one is an unfinished backup.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import type { StageId } from '../steps/progress.js';
+import { writeFileAtomic } from './atomic.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_FORMAT = 'deis-backup/1';
+
+export interface ObjectEntry {
+	key: string;
+	/** Relative to the bucket's folder. */
+	path: string;
+	size: number;
+	sha256: string;
+	/** The gateway's ETag, for reference only: multipart ETags are not content hashes. */
+	etag?: string;
+}
+
+export type BucketRole = 'database' | 'registry';
+
+export interface BucketEntry {
+	role: BucketRole;
+	name: string;
+	/** Folder of this bucket's objects, relative to the backup folder. */
+	folder: string;
+	objects: ObjectEntry[];
+}
+
+export interface FileEntry {
+	file: string;
+	size: number;
+	sha256: string;
+}
+
+export interface StepOutcome {
+	stage: StageId;
+	outcome: 'done' | 'skipped' | 'warning' | 'failed';
+	message?: string;
+}
+
+export interface Manifest {
+	format: typeof MANIFEST_FORMAT;
+	tool: { name: string; version: string };
+	cluster: { domain: string; host: string; port: number; user: string; storeEndpoint: string };
+	startedAt: string;
+	completedAt: string;
+	buckets: BucketEntry[];
+	volume?: FileEntry & { warnings: string[] };
+	database?: FileEntry & { host: string };
+	/** The controller's keys in etcd at backup time: what a restore must bring back. */
+	etcdKeys?: string[];
+	steps: StepOutcome[];
+}
+
+export async function writeManifest(folder: string, manifest: Manifest): Promise<void> {
+	await writeFileAtomic(join(folder, MANIFEST_FILE), `${JSON.stringify(manifest, null, '\t')}\n`);
+}
+
+export async function readManifest(folder: string): Promise<Manifest> {
+	let text: string;
+	try {
+		text = await readFile(join(folder, MANIFEST_FILE), 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			throw new UserError(`${folder} holds no ${MANIFEST_FILE}: it is not a finished deis-backup folder (an interrupted backup resumes when you run the same backup command again).`);
+		}
+		throw error;
+	}
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		throw new UserError(`${join(folder, MANIFEST_FILE)} is not valid JSON; the backup folder is damaged.`);
+	}
+	return validateManifest(parsed, folder);
+}
+
+export async function readManifestIfPresent(folder: string): Promise<Manifest | undefined> {
+	try {
+		return await readManifest(folder);
+	} catch (error) {
+		if (error instanceof UserError && /holds no/.test(error.message)) return undefined;
+		throw error;
+	}
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** A manifest is input too: a tampered one must not steer writes outside the folder. */
+export function validateManifest(value: unknown, folder: string): Manifest {
+	const bad = (why: string) => new UserError(`${join(folder, MANIFEST_FILE)} is damaged or was edited (${why}); use an untouched backup.`);
+	if (!isRecord(value) || value.format !== MANIFEST_FORMAT) throw bad('unknown format');
+	if (!Array.isArray(value.buckets) || !Array.isArray(value.steps) || !isRecord(value.cluster)) throw bad('missing sections');
+	for (const bucket of value.buckets as unknown[]) {
+		if (!isRecord(bucket) || typeof bucket.name !== 'string' || typeof bucket.folder !== 'string' || !Array.isArray(bucket.objects)) throw bad('bucket entry');
+		if (!isSafeRelative(bucket.folder)) throw bad(`bucket folder ${JSON.stringify(bucket.folder)}`);
+		for (const object of bucket.objects as unknown[]) {
+			if (!isRecord(object) || typeof object.key !== 'string' || typeof object.path !== 'string') throw bad('object entry');
+			if (!isSafeRelative(object.path)) throw bad(`object path ${JSON.stringify(object.path)}`);
+			if (typeof object.size !== 'number' || !Number.isSafeInteger(object.size) || object.size < 0) throw bad(`size of ${JSON.stringify(object.key)}`);
+			if (typeof object.sha256 !== 'string' || !SHA256.test(object.sha256)) throw bad(`checksum of ${JSON.stringify(object.key)}`);
+		}
+	}
+	for (const name of ['volume', 'database'] as const) {
+		const entry = value[name];
+		if (entry === undefined) continue;
+		if (!isRecord(entry) || typeof entry.file !== 'string' || !isSafeRelative(entry.file) || typeof entry.size !== 'number' || typeof entry.sha256 !== 'string' || !SHA256.test(entry.sha256)) {
+			throw bad(`${name} entry`);
+		}
+	}
+	return value as unknown as Manifest;
+}
+
+/** No absolute paths, no `..`, no empty or control-character segments. */
+export function isSafeRelative(path: string): boolean {
+	if (path === '' || path.startsWith('/') || path.includes('\\')) return false;
+	return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..' && !/[\u0000-\u001f]/.test(segment));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

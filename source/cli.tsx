@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * Entry point: flags first, heavy modules (Ink, the S3 SDK, ssh2) only once a
+ * command needs them, so --help and --version answer at once.
+ */
+import { HELP, parseCommandLine } from './cli/args.js';
+import { EXIT, UserError } from './errors.js';
+import { TOOL } from './version.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+async function main(argv: string[]): Promise<number> {
+	const { command, positionals, flags } = parseCommandLine(argv);
+	if (flags.version) {
+		process.stdout.write(`${TOOL.version}\n`);
+		return EXIT.ok;
+	}
+	if (flags.help || command === 'help') {
+		process.stdout.write(`${HELP}\n`);
+		return EXIT.ok;
+	}
+	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !flags.plain && !process.env.CI;
+	switch (command) {
+		case 'backup':
+		case 'restore':
+		case undefined: {
+			if (interactive && !flags['dry-run']) {
+				const { wizardCommand } = await import('./commands/wizard.js');
+				return wizardCommand(command, flags, positionals);
+			}
+			if (command === undefined) throw new UserError('Without a terminal, name a command: deis-backup backup|restore|verify (see --help).', 2);
+			if (command === 'backup') return (await import('./commands/backup.js')).backupCommand(flags);
+			return (await import('./commands/restore.js')).restoreCommand(flags, positionals);
+		}
+		case 'verify':
+			return (await import('./commands/verify.js')).verifyCommand(positionals);
+		case 'demo':
+			return (await import('./commands/demo.js')).demoCommand(flags, interactive);
+		default:
+			throw new UserError(`Unknown command ${JSON.stringify(command)}; see deis-backup --help.`, 2);
+	}
+}
+
+main(process.argv.slice(2)).then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		if (error instanceof UserError) {
+			process.stderr.write(`deis-backup: ${error.message}\n`);
+			process.exitCode = error.exitCode;
+		} else {
+			process.stderr.write(`deis-backup: unexpected error (a bug; please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+			process.exitCode = EXIT.failed;
+		}
+	},
+);

@@ -1,0 +1,54 @@
+/**
+ * Every command deis-backup runs on a cluster host, as an argument array.
+ *
+ * This file is the contract between the tool and the hosts it talks to: the
+ * real CoreOS tools, the test cluster's shims (test/cluster/shims) and the
+ * built-in demo cluster (source/demo) all answer exactly these commands.
+ * The strings are the procedure's own commands ("Backing Up and Restoring Data"),
+ * so --dry-run can show an operator what would be typed by hand.
+ */
+export const STORE_PATH = '/var/lib/deis/store';
+
+/** The store units the procedure starts before restoring, in its order. */
+export const STORE_UNITS = ['store-monitor', 'store-daemon', 'store-metadata', 'store-gateway@1', 'store-volume'] as const;
+export const ROUTER_UNIT = 'router@1';
+
+export const commands = {
+	/** Prints the value and exits 0; exits non-zero when the key is unset. */
+	configGet: (component: string, key: string) => ['deisctl', 'config', component, 'get', key],
+	configSet: (component: string, key: string, value: string) => ['deisctl', 'config', component, 'set', `${key}=${value}`],
+	/** fleet's table: UNIT MACHINE LOAD ACTIVE SUB, MACHINE as `<id>.../<ip>`. */
+	list: () => ['deisctl', 'list'],
+	install: (target: string) => ['deisctl', 'install', target],
+	start: (unit: string) => ['deisctl', 'start', unit],
+	stop: (unit: string) => ['deisctl', 'stop', unit],
+	scale: (component: string, count: number) => ['deisctl', 'scale', `${component}=${count}`],
+	/** The host's own addresses, to tell whether a unit's MACHINE is the host we are on. */
+	hostAddresses: () => ['hostname', '-I'],
+	/** Streams a gzip tarball of the store volume to stdout; exit 1 + "file changed as we read it" is a live-cluster warning. */
+	tarStore: () => ['sudo', 'tar', '-C', STORE_PATH, '-cpzf', '-', '.'],
+	/** Reads a gzip tarball from stdin into the store volume, keeping owners. */
+	untarStore: () => ['sudo', 'tar', '-C', STORE_PATH, '-xzpf', '-', '--same-owner'],
+	/** Lists the store volume's regular files with their sizes, to verify a restore: `<size> <path>` per line. */
+	listStore: () => ['sudo', 'find', STORE_PATH, '-type', 'f', '-printf', '%s %P\\n'],
+	/** The whole database as SQL on stdout. */
+	pgDumpAll: () => ['docker', 'exec', 'deis-database', 'sudo', '-u', 'postgres', 'pg_dumpall'],
+	/** Exit 0 when the controller has the later-v1 command that re-publishes its models. */
+	hasLoadDbState: () => ['docker', 'exec', 'deis-controller', '/app/manage.py', 'help', 'load_db_state_to_etcd'],
+	loadDbState: (etcd: string) => ['docker', 'exec', '-e', `ETCD=${etcd}`, 'deis-controller', '/app/manage.py', 'load_db_state_to_etcd'],
+	/** The procedure's `manage.py shell` re-save; the script (RESAVE_SCRIPT) goes on stdin. */
+	resaveModels: (etcd: string) => ['docker', 'exec', '-i', '-e', `ETCD=${etcd}`, 'deis-controller', '/app/manage.py', 'shell'],
+	/** Lists etcd keys below a directory (recursive), one per line, to verify the controller's re-save. */
+	etcdList: (dir: string) => ['etcdctl', 'ls', '--recursive', dir],
+} as const;
+
+/** The procedure's re-save script, fed verbatim to `manage.py shell`. */
+export const RESAVE_SCRIPT = [
+	'from api.models import *',
+	'[k.save() for k in Key.objects.all()]',
+	'[a.save() for a in App.objects.all()]',
+	'[d.save() for d in Domain.objects.all()]',
+	'[c.save() for c in Certificate.objects.all()]',
+	'[c.save() for c in Config.objects.all()]',
+	'',
+].join('\n');

@@ -1,0 +1,85 @@
+/**
+ * The S3 client for the store gateway (Ceph RADOS gateway behind the router).
+ *
+ * Ceph wants path-style URLs and plain HTTP, and its streamed PutObject breaks
+ * with the SDK's default CRC32 checksums, so checksums are only sent when an
+ * operation requires them; we keep our own sha256 of every object instead.
+ */
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+export interface GatewayKeys {
+	accessKey: string;
+	secretKey: string;
+}
+
+export interface StoreClientOptions {
+	endpoint: string;
+	keys: GatewayKeys;
+	/** Requests in flight at once; the agent keeps as many connections alive. */
+	concurrency: number;
+	/** Opens each TCP connection through SSH to the router on the host, when set. */
+	tunnel?: () => Promise<Duplex>;
+}
+
+export interface StoreClient {
+	s3: S3Client;
+	endpoint: string;
+	destroy(): void;
+}
+
+export function createStoreClient(options: StoreClientOptions): StoreClient {
+	const agent = options.tunnel ? new TunnelAgent(options.tunnel, options.concurrency) : new http.Agent({ keepAlive: true, maxSockets: options.concurrency, keepAliveMsecs: 10_000 });
+	const s3 = new S3Client({
+		endpoint: options.endpoint,
+		region: 'us-east-1',
+		forcePathStyle: true,
+		credentials: { accessKeyId: options.keys.accessKey, secretAccessKey: options.keys.secretKey },
+		requestChecksumCalculation: 'WHEN_REQUIRED',
+		responseChecksumValidation: 'WHEN_REQUIRED',
+		maxAttempts: 6,
+		retryMode: 'adaptive',
+		requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 10_000, socketTimeout: 60_000 }),
+	});
+	return {
+		s3,
+		endpoint: options.endpoint,
+		destroy: () => {
+			s3.destroy();
+			agent.destroy();
+		},
+	};
+}
+
+/**
+ * An HTTP agent whose sockets are SSH channels to the router (`ssh -L` without
+ * a local port): for gateways only reachable from inside the cluster.
+ */
+class TunnelAgent extends http.Agent {
+	constructor(
+		private readonly open: () => Promise<Duplex>,
+		maxSockets: number,
+	) {
+		super({ keepAlive: true, maxSockets });
+	}
+
+	override createConnection(_options: unknown, callback?: (error: Error | null, socket: Duplex) => void): Duplex {
+		this.open().then(
+			(channel) => {
+				// http expects socket-like methods on the stream it is given.
+				const socket = channel as Duplex & Record<string, unknown>;
+				socket.setTimeout ??= () => socket;
+				socket.setNoDelay ??= () => socket;
+				socket.setKeepAlive ??= () => socket;
+				socket.ref ??= () => socket;
+				socket.unref ??= () => socket;
+				callback?.(null, socket);
+			},
+			(error: Error) => callback?.(error, undefined as unknown as Duplex),
+		);
+		// Node's Agent accepts the socket through the callback when none is returned.
+		return undefined as unknown as Duplex;
+	}
+}

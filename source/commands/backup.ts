@@ -1,0 +1,48 @@
+/**
+ * `deis-backup backup` without a terminal (or with --plain): flags in, lines out.
+ */
+import type { Flags } from '../cli/args.js';
+import { completeSettings, partialSettings } from '../config/resolve.js';
+import { defaultBackupName } from '../archive/layout.js';
+import { EXIT, UserError } from '../errors.js';
+import { runBackup } from '../plans/backup.js';
+import { previewBackup } from '../plans/preview.js';
+import type { PlanAnswers } from '../plans/types.js';
+import { plainHooks, plainListrOptions, printSummary } from './plain-output.js';
+import { abortOnSignals, concurrencyOf } from './shared.js';
+
+export function backupAnswers(flags: Flags): PlanAnswers {
+	const connection = completeSettings(partialSettings(flags));
+	return {
+		kind: 'backup',
+		connection,
+		folder: flags.out ?? defaultBackupName(connection.domain),
+		skipDatabase: Boolean(flags['skip-database']),
+		skipVolume: Boolean(flags['skip-volume']),
+	};
+}
+
+export async function backupCommand(flags: Flags): Promise<number> {
+	const answers = backupAnswers(flags);
+	const dryRun = Boolean(flags['dry-run']);
+	if (dryRun) {
+		for (const stage of previewBackup(answers)) {
+			process.stdout.write(`# ${stage.title}\n${stage.commands.join('\n')}\n`);
+		}
+		return EXIT.ok;
+	}
+	const scale = flags['scale-gateways'] === undefined ? undefined : Number(flags['scale-gateways']);
+	if (scale !== undefined && (!Number.isInteger(scale) || scale < 1 || scale > 16)) throw new UserError('--scale-gateways takes a whole number from 1 to 16.', 2);
+	const { signal, dispose } = abortOnSignals();
+	try {
+		const summary = await runBackup(
+			{ answers, concurrency: concurrencyOf(flags), dryRun, scaleGateways: scale, signal, hooks: plainHooks() },
+			plainListrOptions(),
+		);
+		printSummary(summary);
+		if (signal.aborted) return EXIT.interrupted;
+		return summary.ok ? EXIT.ok : EXIT.failed;
+	} finally {
+		dispose();
+	}
+}

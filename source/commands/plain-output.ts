@@ -1,0 +1,41 @@
+/**
+ * Line output for scripts, CI, logs and screen readers: listr2's simple
+ * renderer writing to stderr (stdout stays free for data), colours off when
+ * NO_COLOR is set or stderr is not a terminal.
+ */
+import { ListrLogger, ProcessOutput, PRESET_TIMER } from 'listr2';
+import type { PlanHooks, RendererChoice } from '../plans/context.js';
+import type { RunSummary } from '../plans/types.js';
+import { formatBytes, formatDuration, progressLine } from '../ui/format.js';
+
+export function plainListrOptions(): RendererChoice {
+	const logger = new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr), useIcons: true });
+	return {
+		renderer: 'simple',
+		fallbackRenderer: 'simple',
+		rendererOptions: { logger, timer: PRESET_TIMER },
+		fallbackRendererOptions: { logger, timer: PRESET_TIMER },
+	};
+}
+
+export function plainHooks(): PlanHooks {
+	let started = Date.now();
+	return {
+		formatProgress: (progress) => progressLine(progress, Date.now() - started),
+		outputIntervalMs: 2000,
+		onProgress: () => {
+			started ||= Date.now();
+		},
+	};
+}
+
+export function printSummary(summary: RunSummary, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
+	const what = summary.kind === 'backup' ? 'Backup' : 'Restore';
+	if (summary.ok) {
+		write(`${what} finished in ${formatDuration(summary.durationMs)}: ${summary.objects} objects, ${formatBytes(summary.bytes)} in ${summary.folder}`);
+		if (summary.manifestPath) write(`Manifest: ${summary.manifestPath}`);
+	} else {
+		write(`${what} failed after ${formatDuration(summary.durationMs)}: ${summary.error ?? 'unknown error'}`);
+	}
+	for (const warning of summary.warnings) write(`warning: ${warning}`);
+}

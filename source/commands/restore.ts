@@ -1,0 +1,60 @@
+/**
+ * `deis-backup restore DIR` without a terminal (or with --plain).
+ */
+import { resolve } from 'node:path';
+import type { Flags } from '../cli/args.js';
+import { completeSettings, partialSettings } from '../config/resolve.js';
+import { EXIT, UserError } from '../errors.js';
+import { previewRestore } from '../plans/preview.js';
+import { runRestore } from '../plans/restore.js';
+import type { PlanAnswers } from '../plans/types.js';
+import { plainHooks, plainListrOptions, printSummary } from './plain-output.js';
+import { abortOnSignals, concurrencyOf } from './shared.js';
+
+export function restoreAnswers(flags: Flags, positionals: string[]): PlanAnswers {
+	const [dir] = positionals;
+	if (!dir) throw new UserError('Name the backup folder to restore: deis-backup restore DIR.', 2);
+	return {
+		kind: 'restore',
+		connection: completeSettings(partialSettings(flags)),
+		folder: resolve(dir),
+		skipDatabase: true,
+		skipVolume: Boolean(flags['skip-volume']),
+		force: Boolean(flags.force),
+	};
+}
+
+export async function restoreCommand(flags: Flags, positionals: string[]): Promise<number> {
+	const answers = restoreAnswers(flags, positionals);
+	const dryRun = Boolean(flags['dry-run']);
+	if (dryRun) {
+		for (const stage of previewRestore(answers)) process.stdout.write(`# ${stage.title}\n${stage.commands.join('\n')}\n`);
+		return EXIT.ok;
+	}
+	if (!flags.yes) throw new UserError(`A restore writes to the cluster at ${answers.connection.host}; pass --yes to confirm without a terminal (or --dry-run to see the commands).`, 2);
+	const { signal, dispose } = abortOnSignals();
+	try {
+		const summary = await runRestore(
+			{
+				answers,
+				concurrency: concurrencyOf(flags),
+				dryRun,
+				skipPlatform: Boolean(flags['skip-platform']),
+				skipBuckets: Boolean(flags['skip-buckets']),
+				skipController: Boolean(flags['skip-controller']),
+				resetBodySize: Boolean(flags['reset-body-size']),
+				bodySize: flags['body-size'] ?? '100m',
+				gatewayTimeoutMs: 120_000,
+				signal,
+				hooks: plainHooks(),
+			},
+			plainListrOptions(),
+		);
+		printSummary(summary);
+		if (signal.aborted) return EXIT.interrupted;
+		if (summary.ok) return EXIT.ok;
+		return /does not match/.test(summary.error ?? '') ? EXIT.mismatch : EXIT.failed;
+	} finally {
+		dispose();
+	}
+}

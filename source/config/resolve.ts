@@ -1,0 +1,51 @@
+/**
+ * Connection settings from flags, then environment, then a saved profile,
+ * then Vagrant's defaults when asked for. Without a terminal nothing is asked:
+ * a missing answer is an error naming the flag to pass.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Flags } from '../cli/args.js';
+import { UserError } from '../errors.js';
+import { VAGRANT_DEFAULTS, type ConnectionSettings } from './settings.js';
+import { checkDomain, checkEndpoint, checkHost, checkPort, checkUser } from './validate.js';
+
+export function partialSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env, profile?: Partial<ConnectionSettings>): Partial<ConnectionSettings> {
+	const vagrant: Partial<ConnectionSettings> = flags.vagrant
+		? { host: VAGRANT_DEFAULTS.host, port: VAGRANT_DEFAULTS.port, user: VAGRANT_DEFAULTS.user, domain: VAGRANT_DEFAULTS.domain, identity: join(homedir(), VAGRANT_DEFAULTS.identityFromHome) }
+		: {};
+	const fromFlags: Partial<ConnectionSettings> = {
+		host: flags.host ?? env.DEIS_BACKUP_HOST,
+		port: flags.port !== undefined ? Number(flags.port) : env.DEIS_BACKUP_PORT ? Number(env.DEIS_BACKUP_PORT) : undefined,
+		user: flags.user ?? env.DEIS_BACKUP_USER,
+		identity: flags.identity ?? env.DEIS_BACKUP_IDENTITY,
+		knownHosts: flags['known-hosts'],
+		acceptNewHostKey: flags['accept-new-host-key'],
+		domain: flags.domain ?? env.DEIS_BACKUP_DOMAIN,
+		storeEndpoint: flags['store-endpoint'] ?? env.DEIS_BACKUP_STORE_ENDPOINT,
+		tunnel: flags.tunnel,
+	};
+	const merged: Partial<ConnectionSettings> = { ...vagrant, ...profile };
+	for (const [key, value] of Object.entries(fromFlags)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
+	if (flags.port !== undefined) {
+		const problem = checkPort(flags.port);
+		if (problem) throw new UserError(`--port: ${problem}`, 2);
+	}
+	return merged;
+}
+
+/** Complete settings, or a usage error naming what is missing or wrong. */
+export function completeSettings(partial: Partial<ConnectionSettings>): ConnectionSettings {
+	if (!partial.host) throw new UserError('No cluster host given: pass --host (or --vagrant for a local Vagrant cluster).', 2);
+	if (!partial.domain) throw new UserError('No cluster domain given: pass --domain (the gateway answers at deis-store.<domain>).', 2);
+	const settings: ConnectionSettings = { ...partial, host: partial.host.trim(), port: partial.port ?? 22, user: partial.user ?? 'core', domain: partial.domain.trim().replace(/\.$/, '') };
+	const problems = [
+		['--host', checkHost(settings.host)],
+		['--port', checkPort(settings.port)],
+		['--user', checkUser(settings.user)],
+		['--domain', checkDomain(settings.domain)],
+		['--store-endpoint', settings.storeEndpoint ? checkEndpoint(settings.storeEndpoint) : undefined],
+	] as const;
+	for (const [flag, problem] of problems) if (problem) throw new UserError(`${flag}: ${problem}`, 2);
+	return settings;
+}

@@ -1,0 +1,53 @@
+import type { Readable, Writable } from 'node:stream';
+import type { DemoEtcd } from '../etcd.js';
+import type { DemoModel } from '../model.js';
+import type { DemoUnits } from '../units.js';
+
+/** One command running on the demo host: its words and the SSH channel's streams. */
+export interface Exec {
+	argv: string[];
+	stdin: Readable;
+	stdout: Writable;
+	stderr: Writable;
+	/** Set when the command runs through sudo. */
+	root: boolean;
+	/** `-e NAME=value` from docker exec. */
+	env: Record<string, string>;
+	/** Aborted when the client goes away mid-command. */
+	signal: AbortSignal;
+}
+
+/** The machine state command handlers read and change. */
+export interface HostState {
+	mode: 'source' | 'fresh';
+	/** What `hostname -I` prints; the controller reaches etcd at `<ip>:4001`. */
+	hostIp: string;
+	hostname: string;
+	/** Stands in for /var/lib/deis/store. */
+	storeDir: string;
+	etcd: DemoEtcd;
+	units: DemoUnits;
+	model: DemoModel;
+	/** Keys the store gateway generates on its first start (s3rver already accepts them). */
+	gatewayKeys: { accessKey: string; secretKey: string };
+	/** 'later' has load_db_state_to_etcd (after deis/deis PR #4394); 'older' only the shell re-save. */
+	controllerRelease: 'later' | 'older';
+	/** Starts appending to the registry log, as a live cluster does; returns the stop function. */
+	startLiveLog(): () => Promise<void>;
+}
+
+export type Handler = (exec: Exec, host: HostState) => Promise<number>;
+
+/** Writes and waits for the stream to take it, so large outputs respect backpressure. */
+export function write(stream: Writable, data: string | Buffer): Promise<void> {
+	return new Promise((resolve, reject) => {
+		stream.write(data, (err) => (err ? reject(err) : resolve()));
+	});
+}
+
+/** Reads a whole input stream (small scripts on stdin). */
+export async function readAll(stream: Readable): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
+	return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,244 @@
+/**
+ * The procedure's "Setup" and "Backing up" sections as a listr2 task tree:
+ * connect, keys, buckets, store volume, database, manifest. `--dry-run`
+ * skips every task with the command it would have run (as np's --preview).
+ */
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Listr } from 'listr2';
+import { readJournal } from '../archive/journal.js';
+import { prepareBackupFolder } from '../archive/folder.js';
+import { bucketFolder, DATABASE_DUMP, journalPath, STATE_DIR, STORE_TARBALL } from '../archive/layout.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type BucketEntry, type BucketRole, type FileEntry, type Manifest, type ObjectEntry, type StepOutcome } from '../archive/manifest.js';
+import type { Deisctl } from '../cluster/deisctl.js';
+import type { RemoteHost } from '../cluster/ssh.js';
+import type { StoreClient } from '../cluster/store.js';
+import { storeEndpointFor } from '../config/settings.js';
+import { messageOf } from '../errors.js';
+import { dumpDatabase } from '../steps/database.js';
+import { bucketNames, fetchGatewayKeys } from '../steps/gateway/keys.js';
+import { mirrorBucket } from '../steps/gateway/mirror.js';
+import { listControllerKeys } from '../steps/controller.js';
+import { locateComponent } from '../steps/locate.js';
+import { backupVolume, type VolumeBackup } from '../steps/volume.js';
+import { TOOL } from '../version.js';
+import { connect, openStore, reporterFor, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
+import { previewBackup } from './preview.js';
+import type { PlanAnswers, RunSummary } from './types.js';
+
+export interface BackupOptions {
+	answers: PlanAnswers;
+	concurrency: number;
+	dryRun: boolean;
+	/** Scale store-gateway to N before the transfer and back after (deis/deis#3445). */
+	scaleGateways?: number;
+	signal: AbortSignal;
+	hooks: PlanHooks;
+}
+
+interface BackupContext {
+	host?: RemoteHost;
+	deisctl?: Deisctl;
+	store?: StoreClient;
+	buckets?: Record<BucketRole, string>;
+	previous: Map<string, Map<string, ObjectEntry>>;
+	bucketEntries: BucketEntry[];
+	volume?: VolumeBackup;
+	database?: FileEntry & { host: string };
+	steps: StepOutcome[];
+	warnings: string[];
+	transferred: number;
+	gatewaysBefore?: number;
+	startedAt: number;
+	etcdKeys?: string[];
+}
+
+export async function runBackup(options: BackupOptions, listrOptions: RendererChoice): Promise<RunSummary> {
+	const started = Date.now();
+	const folder = resolve(options.answers.folder);
+	const ctx: BackupContext = { startedAt: started, previous: new Map(), bucketEntries: [], steps: [], warnings: [], transferred: 0 };
+	const summary: RunSummary = { kind: 'backup', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
+	const tasks = new Listr<BackupContext>(backupTasks(options, folder), { ...listrOptions, ctx, exitOnError: true });
+	try {
+		await tasks.run(ctx);
+		summary.ok = true;
+		if (!options.dryRun) summary.manifestPath = join(folder, MANIFEST_FILE);
+	} catch (error) {
+		summary.error = messageOf(error);
+		const failed = ctx.steps.find((step) => step.outcome === 'failed');
+		summary.failedStage = failed?.stage;
+		summary.failedStageOptional = failed?.stage === 'volume' || failed?.stage === 'database';
+	} finally {
+		ctx.store?.destroy();
+		await ctx.host?.close();
+	}
+	summary.objects = ctx.bucketEntries.reduce((sum, bucket) => sum + bucket.objects.length, 0);
+	summary.bytes = ctx.bucketEntries.reduce((sum, bucket) => sum + bucket.objects.reduce((s, o) => s + o.size, 0), 0) + (ctx.volume?.size ?? 0) + (ctx.database?.size ?? 0);
+	summary.durationMs = Date.now() - started;
+	return summary;
+}
+
+function stage<T>(ctx: BackupContext, id: StepOutcome['stage'], work: () => Promise<T>): Promise<T> {
+	return work().then(
+		(value) => {
+			ctx.steps.push({ stage: id, outcome: 'done' });
+			return value;
+		},
+		(error: unknown) => {
+			ctx.steps.push({ stage: id, outcome: 'failed', message: messageOf(error) });
+			throw error;
+		},
+	);
+}
+
+function backupTasks(options: BackupOptions, folder: string) {
+	const { answers, hooks, signal } = options;
+	const preview = previewBackup(answers);
+	const dry = (id: string) => (options.dryRun ? (preview.find((s) => s.stage === id)?.commands.join('\n') ?? true) : false);
+	return [
+		{
+			title: `Prepare the backup folder ${folder}`,
+			skip: () => (options.dryRun ? `mkdir -m 700 -p ${folder}` : false),
+			task: async (ctx: BackupContext) => {
+				const manifest = await prepareBackupFolder(folder, answers.connection);
+				for (const bucket of manifest?.buckets ?? []) ctx.previous.set(bucket.name, new Map(bucket.objects.map((o) => [o.key, o])));
+			},
+		},
+		{
+			title: `Connect to ${answers.connection.user}@${answers.connection.host}:${answers.connection.port}`,
+			skip: () => dry('connect'),
+			task: (ctx: BackupContext) =>
+				stage(ctx, 'connect', async () => {
+					Object.assign(ctx, await connect(answers.connection, hooks));
+				}),
+		},
+		{
+			title: 'Read the store gateway keys',
+			skip: () => dry('keys'),
+			task: (ctx: BackupContext) =>
+				stage(ctx, 'keys', async () => {
+					const deisctl = ctx.deisctl as Deisctl;
+					const keys = await fetchGatewayKeys(deisctl);
+					ctx.buckets = await bucketNames(deisctl);
+					// What the controller has published, so a restore can prove it is back.
+					ctx.etcdKeys = await listControllerKeys(ctx.host as RemoteHost);
+					ctx.store = openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
+				}),
+		},
+		{
+			title: `Mirror the buckets from ${storeEndpointFor(answers.connection)}`,
+			skip: () => dry('buckets'),
+			task: (ctx: BackupContext, task: AnyTask) =>
+				stage(ctx, 'buckets', async () => {
+					const buckets = ctx.buckets as Record<BucketRole, string>;
+					await scaleUp(ctx, options);
+					try {
+						for (const role of ['database', 'registry'] as BucketRole[]) {
+							const name = buckets[role];
+							const previous = ctx.previous.get(name) ?? new Map<string, ObjectEntry>();
+							for (const entry of await readJournal<ObjectEntry>(journalPath(folder, `objects-${name}`))) previous.set(entry.key, entry);
+							task.title = `Mirror s3://${name}`;
+							const result = await mirrorBucket({
+								s3: (ctx.store as StoreClient).s3,
+								endpoint: (ctx.store as StoreClient).endpoint,
+								bucket: name,
+								folder: join(folder, bucketFolder(name)),
+								previous,
+								journalPath: journalPath(folder, `objects-${name}`),
+								concurrency: options.concurrency,
+								report: reporterFor(task, hooks),
+								signal,
+							});
+							ctx.transferred += result.fetched;
+							ctx.bucketEntries.push({ role, name, folder: bucketFolder(name), objects: result.objects });
+						}
+					} finally {
+						await scaleBack(ctx);
+					}
+					const count = ctx.bucketEntries.reduce((sum, b) => sum + b.objects.length, 0);
+					task.title = `Mirrored ${ctx.bucketEntries.map((b) => `s3://${b.name}`).join(' and ')}: ${count} objects, ${ctx.transferred} fetched`;
+				}),
+		},
+		{
+			title: 'Archive the store volume /var/lib/deis/store',
+			skip: () => (answers.skipVolume ? 'skipped (--skip-volume)' : dry('volume')),
+			task: (ctx: BackupContext, task: AnyTask) =>
+				stage(ctx, 'volume', async () => {
+					const volume = await backupVolume(ctx.host as RemoteHost, join(folder, STORE_TARBALL), reporterFor(task, hooks), signal);
+					ctx.volume = { ...volume, file: STORE_TARBALL };
+					if (volume.warnings.length > 0) {
+						const message = `tar: ${volume.warnings.length} file(s) changed as we read them (live logs); the archive holds a moment in time`;
+						ctx.warnings.push(message);
+						hooks.onWarning?.(task.task.id, message);
+						task.output = `warning: ${message}`;
+					}
+				}),
+		},
+		{
+			title: 'Dump the database with pg_dumpall',
+			skip: () => (answers.skipDatabase ? 'skipped (--skip-database)' : dry('database')),
+			task: (ctx: BackupContext, task: AnyTask) =>
+				stage(ctx, 'database', async () => {
+					const located = await locateComponent(ctx.host as RemoteHost, ctx.deisctl as Deisctl, 'deis-database');
+					try {
+						task.title = `Dump the database on ${located.ip} with pg_dumpall`;
+						const dump = await dumpDatabase(located.host, join(folder, DATABASE_DUMP), reporterFor(task, hooks), signal);
+						ctx.database = { ...dump, file: DATABASE_DUMP, host: located.ip };
+					} finally {
+						if (located.owned) await located.host.close();
+					}
+				}),
+		},
+		{
+			title: 'Write manifest.json',
+			skip: () => (options.dryRun ? `write ${join(folder, MANIFEST_FILE)} listing every object with its sha256` : false),
+			task: async (ctx: BackupContext) => {
+				if (answers.skipVolume) ctx.steps.push({ stage: 'volume', outcome: 'skipped' });
+				if (answers.skipDatabase) ctx.steps.push({ stage: 'database', outcome: 'skipped' });
+				if (ctx.volume && ctx.volume.warnings.length > 0) {
+					const step = ctx.steps.find((s) => s.stage === 'volume');
+					if (step) Object.assign(step, { outcome: 'warning', message: ctx.warnings[0] });
+				}
+				const manifest: Manifest = {
+					format: MANIFEST_FORMAT,
+					tool: TOOL,
+					cluster: {
+						domain: answers.connection.domain,
+						host: answers.connection.host,
+						port: answers.connection.port,
+						user: answers.connection.user,
+						storeEndpoint: storeEndpointFor(answers.connection),
+					},
+					startedAt: new Date(ctx.startedAt).toISOString(),
+					completedAt: new Date().toISOString(),
+					buckets: ctx.bucketEntries,
+					volume: ctx.volume,
+					database: ctx.database,
+					etcdKeys: ctx.etcdKeys,
+					steps: ctx.steps,
+				};
+				await writeManifest(folder, manifest);
+				// The manifest now holds everything the journals did.
+				await rm(join(folder, STATE_DIR), { recursive: true, force: true });
+			},
+		},
+	];
+}
+
+async function scaleUp(ctx: BackupContext, options: BackupOptions): Promise<void> {
+	if (!options.scaleGateways) return;
+	const deisctl = ctx.deisctl as Deisctl;
+	const rows = await deisctl.list();
+	ctx.gatewaysBefore = Math.max(1, rows.filter((row) => row.unit.startsWith('deis-store-gateway@')).length);
+	if (options.scaleGateways > ctx.gatewaysBefore) await deisctl.scale('store-gateway', options.scaleGateways);
+	else ctx.gatewaysBefore = undefined;
+}
+
+async function scaleBack(ctx: BackupContext): Promise<void> {
+	if (ctx.gatewaysBefore === undefined) return;
+	try {
+		await (ctx.deisctl as Deisctl).scale('store-gateway', ctx.gatewaysBefore);
+	} catch (error) {
+		ctx.warnings.push(`could not scale store-gateway back to ${ctx.gatewaysBefore}: ${messageOf(error)}`);
+	}
+}

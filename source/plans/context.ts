@@ -1,0 +1,63 @@
+/**
+ * Shared plumbing of the backup and restore plans: connecting, the gateway
+ * client, progress forwarding, and the summary every run ends with.
+ */
+import type { ListrBaseClassOptions, ListrTaskWrapper } from 'listr2';
+import { Deisctl } from '../cluster/deisctl.js';
+import { connectHost, type RemoteHost } from '../cluster/ssh.js';
+import { createStoreClient, type GatewayKeys, type StoreClient } from '../cluster/store.js';
+import { storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
+import type { Progress, Report } from '../steps/progress.js';
+
+export interface PlanHooks {
+	/** Every Progress of a task, for screens that draw bars. */
+	onProgress?: (taskId: string, progress: Progress) => void;
+	/** A finished task that has something to say (tar's live-file warning). */
+	onWarning?: (taskId: string, message: string) => void;
+	/** One line for line renderers; leave undefined to keep the task output quiet. */
+	formatProgress?: (progress: Progress) => string;
+	/** Minimum time between output lines (line renderers print every one). */
+	outputIntervalMs?: number;
+	confirmHostKey?: (hostLabel: string, fingerprint: string) => Promise<boolean>;
+}
+
+export interface Connected {
+	host: RemoteHost;
+	deisctl: Deisctl;
+}
+
+export async function connect(connection: ConnectionSettings, hooks: PlanHooks): Promise<Connected> {
+	const host = await connectHost(connection, { confirmHostKey: hooks.confirmHostKey });
+	return { host, deisctl: new Deisctl(host) };
+}
+
+export function openStore(connection: ConnectionSettings, host: RemoteHost, keys: GatewayKeys, concurrency: number): StoreClient {
+	const endpoint = storeEndpointFor(connection);
+	// Through SSH the router is reached on the host itself; the Host header still names deis-store.<domain>.
+	const tunnel = connection.tunnel ? () => host.openTunnel('127.0.0.1', new URL(endpoint).port ? Number(new URL(endpoint).port) : 80) : undefined;
+	return createStoreClient({ endpoint, keys, concurrency, tunnel });
+}
+
+// The plans' tasks run under any renderer; only output/title/id are used.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTask = ListrTaskWrapper<any, any, any>;
+
+/** Which listr2 renderer draws the plan, and its options. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RendererChoice = Omit<ListrBaseClassOptions<any, any, any>, 'ctx' | 'exitOnError'>;
+
+/** A Report that feeds both the screen's bus and (throttled) the task's output line. */
+export function reporterFor(task: AnyTask, hooks: PlanHooks): Report {
+	const id = task.task.id;
+	let lastOutput = 0;
+	const interval = hooks.outputIntervalMs ?? 100;
+	return (progress) => {
+		hooks.onProgress?.(id, progress);
+		if (!hooks.formatProgress) return;
+		const now = Date.now();
+		const finished = progress.bytesTotal !== undefined && progress.bytesDone >= progress.bytesTotal;
+		if (now - lastOutput < interval && !finished && progress.level !== 'warn') return;
+		lastOutput = now;
+		task.output = hooks.formatProgress(progress);
+	};
+}

@@ -1,0 +1,88 @@
+/**
+ * The procedure's commands for each stage, as an operator would type them:
+ * shown by --dry-run and by the wizard before anything runs.
+ */
+import { commands, ROUTER_UNIT, STORE_UNITS } from '../cluster/commands.js';
+import { quoteCommand } from '../cluster/shell-quote.js';
+import { storeEndpointFor } from '../config/settings.js';
+import type { PlanAnswers, StagePreview } from './types.js';
+
+function sshPrefix(answers: PlanAnswers): string {
+	const c = answers.connection;
+	const port = c.port === 22 ? '' : `-p ${c.port} `;
+	return `ssh ${port}${c.user}@${c.host}`;
+}
+
+function onHost(answers: PlanAnswers, argv: readonly string[]): string {
+	return `${sshPrefix(answers)} ${quoteCommand([quoteCommand(argv)])}`;
+}
+
+export function previewBackup(answers: PlanAnswers, buckets = ['db_wal', 'registry']): StagePreview[] {
+	const endpoint = storeEndpointFor(answers.connection);
+	const stages: StagePreview[] = [
+		{ stage: 'connect', title: `Connect to ${answers.connection.host}:${answers.connection.port}`, commands: [sshPrefix(answers)], optional: false },
+		{
+			stage: 'keys',
+			title: 'Read the store gateway keys',
+			commands: [onHost(answers, commands.configGet('store', 'gateway/accessKey')), onHost(answers, commands.configGet('store', 'gateway/secretKey'))],
+			optional: false,
+		},
+		{
+			stage: 'buckets',
+			title: `Mirror the buckets from ${endpoint}`,
+			commands: buckets.map((bucket) => `s3cmd sync s3://${bucket} ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])}`),
+			optional: false,
+		},
+	];
+	if (!answers.skipVolume) {
+		stages.push({ stage: 'volume', title: 'Archive the store volume /var/lib/deis/store', commands: [`${onHost(answers, commands.tarStore())} > store_file_backup.tar.gz`], optional: true });
+	}
+	if (!answers.skipDatabase) {
+		stages.push({ stage: 'database', title: 'Dump the database with pg_dumpall', commands: [onHost(answers, commands.list()), `${onHost(answers, commands.pgDumpAll())} > dump_all.sql`], optional: true });
+	}
+	return stages;
+}
+
+export function previewRestore(answers: PlanAnswers, buckets = ['db_wal', 'registry']): StagePreview[] {
+	const stages: StagePreview[] = [
+		{ stage: 'connect', title: `Connect to ${answers.connection.host}:${answers.connection.port}`, commands: [sshPrefix(answers)], optional: false },
+		{
+			stage: 'platform',
+			title: 'Install the platform and start only the store units',
+			commands: [commands.install('platform'), ...STORE_UNITS.map((unit) => commands.start(unit))].map((argv) => onHost(answers, argv)),
+			optional: false,
+		},
+		{
+			stage: 'router',
+			title: 'Start a router and raise its body size',
+			commands: [commands.start(ROUTER_UNIT), commands.configSet('router', 'bodySize', '100m')].map((argv) => onHost(answers, argv)),
+			optional: false,
+		},
+		{
+			stage: 'keys',
+			title: "Read the new cluster's gateway keys",
+			commands: [onHost(answers, commands.configGet('store', 'gateway/accessKey')), onHost(answers, commands.configGet('store', 'gateway/secretKey'))],
+			optional: false,
+		},
+		{
+			stage: 'buckets',
+			title: 'Create the buckets and push the objects back',
+			commands: [...buckets.map((bucket) => `s3cmd mb s3://${bucket}`), ...buckets.map((bucket) => `s3cmd sync ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])} s3://${bucket}`)],
+			optional: false,
+		},
+	];
+	if (!answers.skipVolume) {
+		stages.push({ stage: 'volume', title: 'Extract the store volume archive', commands: [`${onHost(answers, commands.untarStore())} < store_file_backup.tar.gz`], optional: true });
+	}
+	stages.push(
+		{ stage: 'start', title: 'Start the platform', commands: [onHost(answers, commands.start('platform'))], optional: false },
+		{
+			stage: 'controller',
+			title: 'Make the controller re-write keys, apps, domains, certificates and configs to etcd',
+			commands: [onHost(answers, commands.list()), `${onHost(answers, commands.resaveModels('<controller host ip>:4001'))} <<EOF … EOF`],
+			optional: false,
+		},
+		{ stage: 'verify', title: 'Verify the restored objects, store files and etcd keys', commands: [], optional: false },
+	);
+	return stages;
+}

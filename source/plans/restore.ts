@@ -1,0 +1,300 @@
+/**
+ * The procedure's "Restoring" and "Finishing up" sections as a listr2 task
+ * tree, in its order. Each finished stage is journaled in the backup folder,
+ * so running the same restore again resumes where it stopped.
+ */
+import { createHash } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { Listr } from 'listr2';
+import { Journal, readJournal } from '../archive/journal.js';
+import { journalPath, STORE_TARBALL } from '../archive/layout.js';
+import { readManifest, type Manifest } from '../archive/manifest.js';
+import type { Deisctl } from '../cluster/deisctl.js';
+import type { RemoteHost } from '../cluster/ssh.js';
+import type { StoreClient } from '../cluster/store.js';
+import { messageOf, UserError } from '../errors.js';
+import { listControllerKeys, republishModels } from '../steps/controller.js';
+import { checkBucket } from '../steps/gateway/check.js';
+import { fetchGatewayKeys } from '../steps/gateway/keys.js';
+import { ensureBucket, pushBucket, type PushedObject } from '../steps/gateway/push.js';
+import { parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
+import type { StageId } from '../steps/progress.js';
+import { checkExtracted, restoreVolume } from '../steps/volume.js';
+import { connect, openStore, reporterFor, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
+import { previewRestore } from './preview.js';
+import type { PlanAnswers, RunSummary } from './types.js';
+
+export interface RestoreOptions {
+	answers: PlanAnswers;
+	concurrency: number;
+	dryRun: boolean;
+	skipPlatform: boolean;
+	skipBuckets: boolean;
+	skipController: boolean;
+	/** Put the router's body size back to what it was when done. */
+	resetBodySize: boolean;
+	/** The body size to raise the router to (the procedure's 100m). */
+	bodySize: string;
+	gatewayTimeoutMs: number;
+	signal: AbortSignal;
+	hooks: PlanHooks;
+}
+
+type JournalEntry = { stage: StageId } | { object: PushedObject } | { bodySize: string };
+
+interface RestoreContext {
+	manifest?: Manifest;
+	host?: RemoteHost;
+	deisctl?: Deisctl;
+	store?: StoreClient;
+	journal?: Journal<JournalEntry>;
+	finished: Set<StageId>;
+	pushed: Map<string, Map<string, PushedObject>>;
+	previousBodySize?: string;
+	warnings: string[];
+	objects: number;
+	bytes: number;
+	mismatches: string[];
+	failed?: StageId;
+}
+
+export async function runRestore(options: RestoreOptions, listrOptions: RendererChoice): Promise<RunSummary> {
+	const started = Date.now();
+	const folder = resolve(options.answers.folder);
+	const ctx: RestoreContext = { finished: new Set(), pushed: new Map(), warnings: [], objects: 0, bytes: 0, mismatches: [] };
+	const summary: RunSummary = { kind: 'restore', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
+	try {
+		await new Listr<RestoreContext>(restoreTasks(options, folder), { ...listrOptions, ctx, exitOnError: true }).run(ctx);
+		summary.ok = ctx.mismatches.length === 0;
+		if (!summary.ok) summary.error = `The restored cluster does not match the backup in ${ctx.mismatches.length} place(s) (first: ${ctx.mismatches[0]}); run the restore again, then check the gateway.`;
+	} catch (error) {
+		summary.error = messageOf(error);
+		summary.failedStage = ctx.failed;
+		summary.failedStageOptional = ctx.failed === 'volume';
+	} finally {
+		await ctx.journal?.close();
+		ctx.store?.destroy();
+		await ctx.host?.close();
+	}
+	summary.objects = ctx.objects;
+	summary.bytes = ctx.bytes;
+	summary.durationMs = Date.now() - started;
+	return summary;
+}
+
+/** One journal per target cluster: restoring the same backup elsewhere starts afresh. */
+function restoreJournal(folder: string, answers: PlanAnswers): string {
+	const target = createHash('sha256').update(`${answers.connection.host}:${answers.connection.port}/${answers.connection.domain}`).digest('hex').slice(0, 12);
+	return journalPath(folder, `restore-${target}`);
+}
+
+function restoreTasks(options: RestoreOptions, folder: string) {
+	const { answers, hooks, signal } = options;
+	const preview = previewRestore(answers);
+	const dry = (id: StageId) => (options.dryRun ? (preview.find((s) => s.stage === id)?.commands.join('\n') || true) : false);
+	/** Runs a stage once: skipped when an earlier run of this restore finished it. */
+	const once = (ctx: RestoreContext, id: StageId, task: AnyTask, work: () => Promise<void>) => {
+		if (ctx.finished.has(id)) {
+			task.skip('done by an earlier run of this restore');
+			return Promise.resolve();
+		}
+		return work().then(
+			() => {
+				ctx.finished.add(id);
+				ctx.journal?.append({ stage: id });
+			},
+			(error: unknown) => {
+				ctx.failed = id;
+				throw error;
+			},
+		);
+	};
+	const deisctl = (ctx: RestoreContext) => ctx.deisctl as Deisctl;
+	return [
+		{
+			title: `Read the backup ${folder}`,
+			task: async (ctx: RestoreContext, task: AnyTask) => {
+				ctx.manifest = await readManifest(folder);
+				ctx.objects = ctx.manifest.buckets.reduce((sum, b) => sum + b.objects.length, 0);
+				ctx.bytes = ctx.manifest.buckets.reduce((sum, b) => sum + b.objects.reduce((s, o) => s + o.size, 0), 0);
+				if (!options.dryRun) {
+					const path = restoreJournal(folder, answers);
+					for (const entry of await readJournal<JournalEntry>(path)) {
+						if ('stage' in entry) ctx.finished.add(entry.stage);
+						if ('bodySize' in entry) ctx.previousBodySize ??= entry.bodySize;
+						if ('object' in entry) {
+							const map = ctx.pushed.get(entry.object.bucket) ?? new Map<string, PushedObject>();
+							map.set(entry.object.key, entry.object);
+							ctx.pushed.set(entry.object.bucket, map);
+						}
+					}
+					ctx.journal = await Journal.open(path);
+				}
+				task.title = `Backup of ${ctx.manifest.cluster.domain} from ${ctx.manifest.completedAt}: ${ctx.objects} objects${ctx.finished.size ? `, resuming (${ctx.finished.size} stages done before)` : ''}`;
+			},
+		},
+		{
+			title: `Connect to ${answers.connection.user}@${answers.connection.host}:${answers.connection.port}`,
+			skip: () => dry('connect'),
+			task: async (ctx: RestoreContext) => {
+				try {
+					Object.assign(ctx, await connect(answers.connection, hooks));
+				} catch (error) {
+					ctx.failed = 'connect';
+					throw error;
+				}
+			},
+		},
+		{
+			title: 'Install the platform and start only the store units',
+			skip: () => (options.skipPlatform ? 'skipped (--skip-platform)' : dry('platform')),
+			task: (ctx: RestoreContext, task: AnyTask) => once(ctx, 'platform', task, () => startStore(deisctl(ctx), reporterFor(task, hooks))),
+		},
+		{
+			title: `Start a router and raise its body size to ${options.bodySize}`,
+			skip: () => (options.skipPlatform ? 'skipped (--skip-platform)' : dry('router')),
+			task: (ctx: RestoreContext, task: AnyTask) =>
+				once(ctx, 'router', task, async () => {
+					await startRouter(deisctl(ctx));
+					const { previous, changed } = await raiseBodySize(deisctl(ctx), options.bodySize);
+					ctx.previousBodySize = previous;
+					ctx.journal?.append({ bodySize: previous });
+					task.title = changed ? `Router started; bodySize raised from ${previous} to ${options.bodySize}` : `Router started; bodySize ${previous} is already large enough`;
+				}),
+		},
+		{
+			title: "Read the new cluster's gateway keys and wait for the gateway",
+			skip: () => dry('keys'),
+			task: async (ctx: RestoreContext, task: AnyTask) => {
+				try {
+					await waitForGateway(
+						async () => {
+							ctx.store?.destroy();
+							const keys = await fetchGatewayKeys(deisctl(ctx));
+							ctx.store = openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
+							return ctx.store.s3;
+						},
+						options.gatewayTimeoutMs,
+						signal,
+					);
+					task.title = `Gateway at ${(ctx.store as StoreClient).endpoint} answers with the new keys`;
+				} catch (error) {
+					ctx.failed = 'keys';
+					throw error;
+				}
+			},
+		},
+		{
+			title: 'Create the buckets and push the objects back',
+			skip: () => (options.skipBuckets ? 'skipped (--skip-buckets)' : dry('buckets')),
+			task: (ctx: RestoreContext, task: AnyTask) =>
+				once(ctx, 'buckets', task, async () => {
+					const store = ctx.store as StoreClient;
+					const manifest = ctx.manifest as Manifest;
+					// Parts stay well under the router's limit, whatever it was raised to.
+					const limit = parseBodySize(options.bodySize) ?? 1024 ** 2;
+					const partSize = Math.max(5 * 1024 ** 2, Math.min(16 * 1024 ** 2, Math.floor(limit / 2)));
+					for (const bucket of manifest.buckets) {
+						task.title = `Push s3://${bucket.name}`;
+						const created = await ensureBucket(store.s3, store.endpoint, bucket.name);
+						const pushed = ctx.pushed.get(bucket.name) ?? new Map<string, PushedObject>();
+						ctx.pushed.set(bucket.name, pushed);
+						const result = await pushBucket({
+							s3: store.s3,
+							endpoint: store.endpoint,
+							bucket: bucket.name,
+							folder: join(folder, bucket.folder),
+							objects: bucket.objects,
+							pushed,
+							onPushed: (object) => {
+								pushed.set(object.key, object);
+								ctx.journal?.append({ object });
+							},
+							force: Boolean(answers.force),
+							concurrency: options.concurrency,
+							partSize,
+							report: reporterFor(task, hooks),
+							signal,
+						});
+						if (result.extra > 0) ctx.warnings.push(`s3://${bucket.name} holds ${result.extra} object(s) that are not in the backup; they were left alone`);
+						if (result.overwritten > 0) ctx.warnings.push(`s3://${bucket.name}: ${result.overwritten} differing object(s) overwritten (--force)`);
+						task.output = `s3://${bucket.name} ${created}: ${result.uploaded} uploaded, ${result.unchanged} already there`;
+					}
+					task.title = `Pushed ${manifest.buckets.map((b) => `s3://${b.name}`).join(' and ')}`;
+				}),
+		},
+		{
+			title: 'Extract the store volume archive into /var/lib/deis/store',
+			skip: (ctx: RestoreContext) => (answers.skipVolume ? 'skipped (--skip-volume)' : options.dryRun ? dry('volume') : ctx.manifest && !ctx.manifest.volume ? 'the backup has no store volume archive' : false),
+			task: (ctx: RestoreContext, task: AnyTask) =>
+				once(ctx, 'volume', task, async () => {
+					const tarball = join(folder, STORE_TARBALL);
+					await restoreVolume(ctx.host as RemoteHost, tarball, reporterFor(task, hooks), signal);
+					const problems = await checkExtracted(ctx.host as RemoteHost, tarball);
+					if (problems.length > 0) throw new UserError(`The store volume on ${answers.connection.host} does not match the archive after extraction (${problems.length} file(s); first: ${problems[0]}); run the restore again.`);
+				}),
+		},
+		{
+			title: 'Start the platform',
+			skip: () => (options.skipPlatform ? 'skipped (--skip-platform)' : dry('start')),
+			task: (ctx: RestoreContext, task: AnyTask) => once(ctx, 'start', task, () => startPlatform(deisctl(ctx))),
+		},
+		{
+			title: 'Make the controller re-write keys, apps, domains, certificates and configs to etcd',
+			skip: () => (options.skipController ? 'skipped (--skip-controller)' : dry('controller')),
+			task: (ctx: RestoreContext, task: AnyTask) =>
+				once(ctx, 'controller', task, async () => {
+					await waitForUnit(deisctl(ctx), 'deis-controller', options.gatewayTimeoutMs, signal);
+					const { method, ip } = await republishModels(ctx.host as RemoteHost, deisctl(ctx));
+					task.title = `Controller on ${ip} re-wrote its data to etcd (${method})`;
+				}),
+		},
+		{
+			title: 'Verify the restored objects and etcd keys',
+			skip: () => (options.dryRun ? 'compare every object with the manifest (size, MD5/sha256) and etcd keys with the backup' : false),
+			task: async (ctx: RestoreContext, task: AnyTask) => {
+				try {
+					await verifyRestore(ctx, options, task);
+				} catch (error) {
+					ctx.failed = 'verify';
+					throw error;
+				}
+			},
+		},
+		{
+			title: 'Put the router body size back',
+			skip: (ctx: RestoreContext) => (options.dryRun || !options.resetBodySize || ctx.previousBodySize === undefined ? 'left as it is (--reset-body-size puts it back)' : false),
+			task: async (ctx: RestoreContext, task: AnyTask) => {
+				await deisctl(ctx).configSet('router', 'bodySize', ctx.previousBodySize as string);
+				task.title = `Router bodySize back to ${ctx.previousBodySize}`;
+			},
+		},
+	];
+}
+
+async function verifyRestore(ctx: RestoreContext, options: RestoreOptions, task: AnyTask): Promise<void> {
+	const manifest = ctx.manifest as Manifest;
+	if (!options.skipBuckets) {
+		const store = ctx.store as StoreClient;
+		for (const bucket of manifest.buckets) {
+			const problems = await checkBucket({
+				s3: store.s3,
+				endpoint: store.endpoint,
+				bucket: bucket.name,
+				objects: bucket.objects,
+				pushed: ctx.pushed.get(bucket.name) ?? new Map(),
+				concurrency: options.concurrency,
+				report: reporterFor(task, options.hooks),
+				signal: options.signal,
+			});
+			ctx.mismatches.push(...problems.map((p) => `${p.problem} s3://${p.bucket}/${p.key}`));
+		}
+	}
+	if (!options.skipController && manifest.etcdKeys) {
+		const present = new Set(await listControllerKeys(ctx.host as RemoteHost));
+		const missing = manifest.etcdKeys.filter((key) => !present.has(key));
+		ctx.mismatches.push(...missing.map((key) => `etcd key ${key} missing`));
+	}
+	task.title = ctx.mismatches.length === 0 ? `Verified ${ctx.objects} objects${manifest.etcdKeys ? ` and ${manifest.etcdKeys.length} etcd keys` : ''}: all match the backup` : `Verification found ${ctx.mismatches.length} difference(s)`;
+	if (ctx.mismatches.length > 0) throw new UserError(`The restored cluster does not match the backup in ${ctx.mismatches.length} place(s) (first: ${ctx.mismatches[0]}); run the restore again.`, 3);
+}

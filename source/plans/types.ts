@@ -1,0 +1,50 @@
+/**
+ * The shapes shared by the plans, the wizard and the plain mode.
+ */
+import type { ConnectionSettings } from '../config/settings.js';
+import type { StageId } from '../steps/progress.js';
+import type { TaskView } from './task-view.js';
+
+export type PlanKind = 'backup' | 'restore';
+
+export interface PlanAnswers {
+	kind: PlanKind;
+	connection: ConnectionSettings;
+	/** Backup: the folder to write. Restore: the backup folder to read. */
+	folder: string;
+	skipDatabase: boolean;
+	skipVolume: boolean;
+	/** Restore only: overwrite objects that differ in non-empty buckets. */
+	force?: boolean;
+}
+
+/** One stage as a screen or --dry-run shows it before anything runs. */
+export interface StagePreview {
+	stage: StageId;
+	title: string;
+	/** The procedure's equivalent commands, as an operator would type them. */
+	commands: string[];
+	optional: boolean;
+}
+
+export interface RunSummary {
+	kind: PlanKind;
+	ok: boolean;
+	folder: string;
+	manifestPath?: string;
+	objects: number;
+	bytes: number;
+	durationMs: number;
+	warnings: string[];
+	/** One plain sentence: what went wrong and what to do next. */
+	error?: string;
+	failedStage?: StageId;
+	/** The failed stage may be skipped (database dump, store volume). */
+	failedStageOptional?: boolean;
+}
+
+export interface RunHandle {
+	/** Views of the task tree, pushed on every change. */
+	onViews: (views: TaskView[]) => void;
+	signal: AbortSignal;
+}

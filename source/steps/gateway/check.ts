@@ -1,0 +1,64 @@
+/**
+ * After a restore: every object of the backup present in the new cluster
+ * with its size, and its content proven, by the gateway's own MD5 for
+ * single-part uploads, by downloading and hashing for the rest.
+ */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectEntry } from '../../archive/manifest.js';
+import { runPool } from '../../util/pool.js';
+import type { Report } from '../progress.js';
+import { explainS3Error } from './explain.js';
+import { listBucket } from './listing.js';
+import type { PushedObject } from './push.js';
+
+export interface ObjectMismatch {
+	bucket: string;
+	key: string;
+	problem: 'missing' | 'size' | 'checksum';
+}
+
+export async function checkBucket(options: {
+	s3: S3Client;
+	endpoint: string;
+	bucket: string;
+	objects: readonly ObjectEntry[];
+	pushed: ReadonlyMap<string, PushedObject>;
+	concurrency: number;
+	report: Report;
+	signal?: AbortSignal;
+}): Promise<ObjectMismatch[]> {
+	const { s3, bucket } = options;
+	const listing = new Map((await listBucket(s3, bucket, options.signal).catch((error: unknown) => Promise.reject(explainS3Error(error, options.endpoint, bucket)))).map((o) => [o.key, o]));
+	const problems: ObjectMismatch[] = [];
+	const toDownload: ObjectEntry[] = [];
+	for (const object of options.objects) {
+		const there = listing.get(object.key);
+		if (!there) problems.push({ bucket, key: object.key, problem: 'missing' });
+		else if (there.size !== object.size) problems.push({ bucket, key: object.key, problem: 'size' });
+		else {
+			const pushed = options.pushed.get(object.key);
+			if (pushed?.md5 && there.etag === pushed.md5) continue;
+			toDownload.push(object);
+		}
+	}
+	let bytesDone = 0;
+	const bytesTotal = toDownload.reduce((sum, object) => sum + object.size, 0);
+	await runPool(
+		toDownload,
+		options.concurrency,
+		async (object) => {
+			const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key }), { abortSignal: options.signal });
+			const hash = createHash('sha256');
+			for await (const chunk of response.Body as Readable) {
+				hash.update(chunk as Buffer);
+				bytesDone += (chunk as Buffer).length;
+				options.report({ stage: 'verify', item: object.key, bytesDone, bytesTotal });
+			}
+			if (hash.digest('hex') !== object.sha256) problems.push({ bucket, key: object.key, problem: 'checksum' });
+		},
+		options.signal,
+	);
+	return problems;
+}

@@ -1,0 +1,37 @@
+/**
+ * Turns what the S3 client throws into one sentence an operator can act on.
+ */
+import { UserError } from '../../errors.js';
+
+interface SdkError {
+	name?: string;
+	code?: string;
+	message?: string;
+	$metadata?: { httpStatusCode?: number };
+	cause?: unknown;
+}
+
+export function explainS3Error(error: unknown, endpoint: string, bucket?: string): Error {
+	if (error instanceof UserError) return error;
+	const e = (error ?? {}) as SdkError;
+	const code = e.code ?? (e.cause as SdkError | undefined)?.code;
+	const status = e.$metadata?.httpStatusCode;
+	const where = bucket ? `bucket ${bucket} at ${endpoint}` : endpoint;
+	if (e.name === 'AbortError') return new UserError('Stopped before the transfer finished; run the same command again to resume.', 130);
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+		return new UserError(`The store gateway name in ${endpoint} does not resolve; check --domain, or pass --store-endpoint (or --tunnel to go through SSH).`);
+	}
+	if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || e.name === 'TimeoutError') {
+		return new UserError(`The store gateway at ${endpoint} cannot be reached (${code ?? e.name}); check that the router and store-gateway units run, or use --tunnel to go through SSH.`);
+	}
+	if (status === 413 || e.name === 'EntityTooLarge') {
+		return new UserError(`The router refused an upload as too large (HTTP 413); raise it with \`deisctl config router set bodySize=100m\`, and check any proxy in front of the router has no smaller limit.`);
+	}
+	if (e.name === 'NoSuchBucket') return new UserError(`The ${where} does not exist; check the bucket name (deisctl config database get bucketName) or that the store is the right cluster's.`);
+	if (e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch' || status === 403) {
+		return new UserError(`The store gateway at ${endpoint} rejected the gateway keys (HTTP ${status ?? 403}); the keys in etcd do not belong to this gateway: check --domain points at the same cluster as --host.`);
+	}
+	if (status === 404 && !e.name) return new UserError(`Nothing at ${endpoint} answers as a store gateway (HTTP 404); check --domain or --store-endpoint.`);
+	if (status !== undefined && status >= 500) return new UserError(`The store gateway at ${endpoint} failed (HTTP ${status}) even after retries; it may be overloaded: try again with --concurrency 4, or scale gateways with --scale-gateways.`);
+	return new UserError(`The store gateway at ${endpoint} answered unexpectedly for ${where}: ${e.name ?? 'error'} ${e.message ?? ''}`.trim());
+}

@@ -1,0 +1,22 @@
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+
+export interface RemoteObject {
+	key: string;
+	size: number;
+	etag?: string;
+}
+
+/** One pass over the bucket, 1,000 keys a page: no per-object HEADs. */
+export async function listBucket(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<RemoteObject[]> {
+	const objects: RemoteObject[] = [];
+	let token: string | undefined;
+	do {
+		const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token, MaxKeys: 1000 }), { abortSignal: signal });
+		for (const item of page.Contents ?? []) {
+			if (item.Key === undefined) continue;
+			objects.push({ key: item.Key, size: item.Size ?? 0, etag: item.ETag?.replaceAll('"', '') });
+		}
+		token = page.IsTruncated ? page.NextContinuationToken : undefined;
+	} while (token);
+	return objects;
+}

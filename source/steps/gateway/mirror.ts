@@ -1,0 +1,135 @@
+/**
+ * `s3cmd sync s3://<bucket> .`, done safely: every object streamed to a
+ * temporary file while its sha256 is computed in the same pass, renamed only
+ * when its size matches the listing, and journaled so an interrupted mirror
+ * resumes. Objects saved before with the same size and ETag are not fetched.
+ */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { temporarySibling } from '../../archive/atomic.js';
+import { Journal } from '../../archive/journal.js';
+import { planKeyPaths } from '../../archive/key-paths.js';
+import type { ObjectEntry } from '../../archive/manifest.js';
+import { UserError } from '../../errors.js';
+import { runPool } from '../../util/pool.js';
+import type { Report } from '../progress.js';
+import { explainDiskError } from '../disk.js';
+import { explainS3Error } from './explain.js';
+import { listBucket, type RemoteObject } from './listing.js';
+
+export interface MirrorOptions {
+	s3: S3Client;
+	endpoint: string;
+	bucket: string;
+	/** Absolute folder receiving the bucket's objects. */
+	folder: string;
+	/** What earlier runs saved (manifest and journal), by key. */
+	previous: ReadonlyMap<string, ObjectEntry>;
+	journalPath: string;
+	concurrency: number;
+	report: Report;
+	signal?: AbortSignal;
+}
+
+export interface MirrorResult {
+	objects: ObjectEntry[];
+	fetched: number;
+	fetchedBytes: number;
+	reused: number;
+}
+
+export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult> {
+	const { s3, bucket, folder, report, signal } = options;
+	let listing: RemoteObject[];
+	try {
+		listing = await listBucket(s3, bucket, signal);
+	} catch (error) {
+		throw explainS3Error(error, options.endpoint, bucket);
+	}
+	const paths = planKeyPaths(listing.map((object) => object.key));
+	const done = new Map<string, ObjectEntry>();
+	const toFetch: RemoteObject[] = [];
+	for (const remote of listing) {
+		const path = paths.get(remote.key) as string;
+		const saved = options.previous.get(remote.key);
+		if (saved && saved.path === path && saved.size === remote.size && saved.etag === remote.etag && (await sizeOnDisk(join(folder, path))) === saved.size) {
+			done.set(remote.key, saved);
+		} else {
+			toFetch.push(remote);
+		}
+	}
+
+	const bytesTotal = toFetch.reduce((sum, object) => sum + object.size, 0);
+	let bytesDone = 0;
+	let itemsDone = done.size;
+	const itemsTotal = listing.length;
+	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
+
+	const journal = await Journal.open<ObjectEntry>(options.journalPath);
+	try {
+		await runPool(
+			toFetch,
+			options.concurrency,
+			async (remote) => {
+				const path = paths.get(remote.key) as string;
+				const entry = await fetchObject(options, remote, path, (delta) => {
+					bytesDone += delta;
+					report({ stage: 'buckets', item: remote.key, bytesDone, bytesTotal, itemsDone, itemsTotal });
+				});
+				done.set(remote.key, entry);
+				journal.append(entry);
+				itemsDone++;
+			},
+			signal,
+		);
+	} finally {
+		await journal.close();
+	}
+	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
+	// Listing order, so the manifest is stable from run to run.
+	const objects = listing.map((remote) => done.get(remote.key) as ObjectEntry);
+	return { objects, fetched: toFetch.length, fetchedBytes: bytesTotal, reused: listing.length - toFetch.length };
+}
+
+async function fetchObject(options: MirrorOptions, remote: RemoteObject, path: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
+	const target = join(options.folder, path);
+	await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+	const temporary = temporarySibling(target);
+	const hash = createHash('sha256');
+	let size = 0;
+	let etag = remote.etag;
+	try {
+		const response = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: remote.key }), { abortSignal: options.signal });
+		etag = response.ETag?.replaceAll('"', '') ?? etag;
+		const body = response.Body as Readable;
+		body.on('data', (chunk: Buffer) => {
+			hash.update(chunk);
+			size += chunk.length;
+			onBytes(chunk.length);
+		});
+		await pipeline(body, createWriteStream(temporary, { mode: 0o600 }), { signal: options.signal });
+		if (size !== remote.size) {
+			throw new UserError(`The gateway sent ${size} bytes of ${options.bucket}/${remote.key} where the listing says ${remote.size}; the object changed during the backup or the connection broke: run the backup again.`);
+		}
+		await rename(temporary, target);
+	} catch (error) {
+		await rm(temporary, { force: true });
+		const disk = explainDiskError(error, options.folder);
+		if (disk) throw disk;
+		throw explainS3Error(error, options.endpoint, options.bucket);
+	}
+	return { key: remote.key, path, size, sha256: hash.digest('hex'), etag };
+}
+
+async function sizeOnDisk(path: string): Promise<number | undefined> {
+	try {
+		return (await stat(path)).size;
+	} catch {
+		return undefined;
+	}
+}

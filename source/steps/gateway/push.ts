@@ -1,0 +1,174 @@
+/**
+ * `s3cmd mb` + `s3cmd sync <dir> s3://<bucket>`, done safely: buckets created
+ * when missing, objects already in the bucket compared with the backup (the
+ * same content is skipped, different content is only overwritten with
+ * --force, nothing is ever deleted), large objects sent in parts smaller than
+ * the router's body size, and every upload checked against the gateway's ETag.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { ObjectEntry } from '../../archive/manifest.js';
+import { UserError } from '../../errors.js';
+import { runPool } from '../../util/pool.js';
+import type { Report } from '../progress.js';
+import { explainS3Error } from './explain.js';
+import { listBucket, type RemoteObject } from './listing.js';
+import { md5File } from './md5.js';
+
+export interface PushedObject {
+	bucket: string;
+	key: string;
+	size: number;
+	etag?: string;
+	/** The content MD5 when the object went up in one piece (its ETag must equal it). */
+	md5?: string;
+}
+
+export async function ensureBucket(s3: S3Client, endpoint: string, bucket: string): Promise<'created' | 'existed'> {
+	try {
+		await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+		return 'existed';
+	} catch (error) {
+		const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+		if (status !== 404) throw explainS3Error(error, endpoint, bucket);
+	}
+	try {
+		await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+		return 'created';
+	} catch (error) {
+		throw explainS3Error(error, endpoint, bucket);
+	}
+}
+
+export interface PushOptions {
+	s3: S3Client;
+	endpoint: string;
+	bucket: string;
+	folder: string;
+	objects: readonly ObjectEntry[];
+	/** What earlier runs of this restore already pushed, by key. */
+	pushed: ReadonlyMap<string, PushedObject>;
+	onPushed: (object: PushedObject) => void;
+	force: boolean;
+	concurrency: number;
+	/** Objects larger than this go up in parts of this size. */
+	partSize: number;
+	report: Report;
+	signal?: AbortSignal;
+}
+
+export interface PushResult {
+	uploaded: number;
+	unchanged: number;
+	overwritten: number;
+	/** Objects in the bucket that the backup does not have: left alone. */
+	extra: number;
+}
+
+export async function pushBucket(options: PushOptions): Promise<PushResult> {
+	const { s3, bucket, report, signal } = options;
+	let existing: RemoteObject[];
+	try {
+		existing = await listBucket(s3, bucket, signal);
+	} catch (error) {
+		throw explainS3Error(error, options.endpoint, bucket);
+	}
+	const remote = new Map(existing.map((object) => [object.key, object]));
+	const wanted = new Set(options.objects.map((object) => object.key));
+	const toSend: ObjectEntry[] = [];
+	const conflicts: string[] = [];
+	let unchanged = 0;
+	for (const object of options.objects) {
+		const there = remote.get(object.key);
+		if (!there) {
+			toSend.push(object);
+			continue;
+		}
+		if (await sameContent(options, object, there)) {
+			unchanged++;
+			continue;
+		}
+		conflicts.push(object.key);
+		toSend.push(object);
+	}
+	if (conflicts.length > 0 && !options.force) {
+		throw new UserError(
+			`s3://${bucket} already holds ${conflicts.length} object(s) that differ from the backup (first: ${JSON.stringify(conflicts[0])}); nothing was overwritten: re-run with --force to replace them.`,
+		);
+	}
+	const bytesTotal = toSend.reduce((sum, object) => sum + object.size, 0);
+	let bytesDone = 0;
+	let itemsDone = unchanged;
+	const itemsTotal = options.objects.length;
+	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
+	await runPool(
+		toSend,
+		options.concurrency,
+		async (object) => {
+			const pushed = await sendObject(options, object, (delta) => {
+				bytesDone += delta;
+				report({ stage: 'buckets', item: object.key, bytesDone, bytesTotal, itemsDone, itemsTotal });
+			});
+			options.onPushed(pushed);
+			itemsDone++;
+		},
+		signal,
+	);
+	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
+	return { uploaded: toSend.length, unchanged, overwritten: conflicts.length, extra: existing.filter((object) => !wanted.has(object.key)).length };
+}
+
+/** Proven the same: pushed by an earlier run of this restore, or a single-part ETag equal to our MD5. */
+async function sameContent(options: PushOptions, object: ObjectEntry, there: RemoteObject): Promise<boolean> {
+	if (there.size !== object.size) return false;
+	const earlier = options.pushed.get(object.key);
+	if (earlier && earlier.size === object.size && earlier.etag === there.etag) return true;
+	if (!there.etag || there.etag.includes('-')) return false;
+	return (await md5File(join(options.folder, object.path))) === there.etag;
+}
+
+async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (delta: number) => void): Promise<PushedObject> {
+	const path = join(options.folder, object.path);
+	const md5 = createHash('md5');
+	const body = createReadStream(path, { highWaterMark: 256 * 1024 });
+	body.on('data', (chunk) => {
+		md5.update(chunk as Buffer);
+		onBytes(chunk.length);
+	});
+	try {
+		if (object.size <= options.partSize) {
+			const response = await options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: object.key, Body: body, ContentLength: object.size }), { abortSignal: options.signal });
+			const etag = response.ETag?.replaceAll('"', '');
+			const digest = md5.digest('hex');
+			if (etag && etag !== digest) {
+				throw new UserError(`The gateway stored ${options.bucket}/${object.key} with a different checksum than was sent; the connection corrupted it: run the restore again.`);
+			}
+			return { bucket: options.bucket, key: object.key, size: object.size, etag, md5: digest };
+		}
+		const upload = new Upload({
+			client: options.s3,
+			params: { Bucket: options.bucket, Key: object.key, Body: body, ContentLength: object.size },
+			partSize: options.partSize,
+			queueSize: 4,
+			leavePartsOnError: false,
+		});
+		const onAbort = () => void upload.abort();
+		options.signal?.addEventListener('abort', onAbort, { once: true });
+		try {
+			const response = await upload.done();
+			return { bucket: options.bucket, key: object.key, size: object.size, etag: response.ETag?.replaceAll('"', '') };
+		} finally {
+			options.signal?.removeEventListener('abort', onAbort);
+		}
+	} catch (error) {
+		body.destroy();
+		if (error instanceof UserError) throw error;
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			throw new UserError(`The backup is missing ${path}; run deis-backup verify on the folder.`);
+		}
+		throw explainS3Error(error, options.endpoint, options.bucket);
+	}
+}

@@ -1,0 +1,124 @@
+/**
+ * The store volume (/var/lib/deis/store): the procedure's
+ * `ssh core@<host> 'cd /var/lib/deis/store && sudo tar cpzf …'` + rsync,
+ * streamed straight over the SSH channel into the backup folder, and back.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { commands } from '../cluster/commands.js';
+import type { RemoteHost } from '../cluster/ssh.js';
+import { lastLine } from '../cluster/deisctl.js';
+import { UserError } from '../errors.js';
+import type { FileEntry } from '../archive/manifest.js';
+import { explainDiskError } from './disk.js';
+import { HashingFile } from './hashing-file.js';
+import type { Report } from './progress.js';
+
+export const LIVE_CHANGE_WARNING = 'file changed as we read it';
+
+export interface VolumeBackup extends FileEntry {
+	warnings: string[];
+}
+
+/**
+ * GNU tar exits 1 when a file changed while it was read: on a live cluster the
+ * logs always do, so that is a warning. Anything else, or a stream that ends
+ * before gzip's trailer and tar's end-of-archive, is an error.
+ */
+export async function backupVolume(host: RemoteHost, target: string, report: Report, signal?: AbortSignal): Promise<VolumeBackup> {
+	const file = new HashingFile(target, (bytes) => report({ stage: 'volume', item: 'store_file_backup.tar.gz', bytesDone: bytes }));
+	const check = new TarballCheck();
+	const tee = new Writable({
+		write(chunk: Buffer, _encoding, callback) {
+			check.write(chunk);
+			if (!file.write(chunk)) file.once('drain', () => callback());
+			else callback();
+		},
+	});
+	try {
+		const result = await host.stream(commands.tarStore(), { stdout: tee, signal });
+		await file.finish();
+		const complete = await check.end();
+		const warnings = result.stderr
+			.split('\n')
+			.filter((line) => line.includes(LIVE_CHANGE_WARNING))
+			.map((line) => line.trim());
+		if (signal?.aborted) throw new UserError('Stopped during the store volume archive; run the same command again to resume.', 130);
+		if (result.code === null) throw new UserError(`The SSH session to ${host.label} ended before tar finished; the partial archive was discarded: run the backup again.`);
+		if (result.code === 1 && warnings.length === 0) throw new UserError(`tar on ${host.label} failed: ${lastLine(result.stderr)}.`);
+		if (result.code > 1) throw new UserError(`tar on ${host.label} failed (exit ${result.code}): ${lastLine(result.stderr)}; check that /var/lib/deis/store exists and sudo works for ${host.label.split('@')[0]}.`);
+		if (!complete) throw new UserError(`The store archive from ${host.label} arrived incomplete; the partial archive was discarded: run the backup again.`);
+		const sha256 = file.digest();
+		await file.commit();
+		return { file: target, size: file.bytes, sha256, warnings };
+	} catch (error) {
+		await file.discard();
+		throw explainDiskError(error, target) ?? error;
+	}
+}
+
+/** Streams a saved tarball into the new cluster's store volume, keeping owners. */
+export async function restoreVolume(host: RemoteHost, tarball: string, report: Report, signal?: AbortSignal): Promise<void> {
+	const size = (await stat(tarball)).size;
+	const input = createReadStream(tarball);
+	let sent = 0;
+	input.on('data', (chunk) => {
+		sent += chunk.length;
+		report({ stage: 'volume', item: 'store_file_backup.tar.gz', bytesDone: sent, bytesTotal: size });
+	});
+	const result = await host.stream(commands.untarStore(), { stdin: input, signal });
+	if (result.code !== 0) {
+		throw new UserError(`Extracting the store archive on ${host.label} failed (exit ${result.code ?? 'none'}): ${lastLine(result.stderr)}.`);
+	}
+}
+
+/**
+ * Decompresses alongside the download to prove the archive whole: gzip checks
+ * its CRC and length, and a tar archive ends with two zero blocks.
+ */
+class TarballCheck {
+	private readonly gunzip = createGunzip();
+	private tail = Buffer.alloc(0);
+	private readonly done: Promise<boolean>;
+
+	constructor() {
+		this.gunzip.on('data', (chunk: Buffer) => {
+			this.tail = Buffer.concat([this.tail, chunk]).subarray(-1024);
+		});
+		this.done = new Promise((resolve) => {
+			this.gunzip.on('end', () => resolve(this.tail.length === 1024 && this.tail.every((byte) => byte === 0)));
+			this.gunzip.on('error', () => resolve(false));
+		});
+	}
+
+	write(chunk: Buffer): void {
+		this.gunzip.write(chunk);
+	}
+
+	end(): Promise<boolean> {
+		this.gunzip.end();
+		return this.done;
+	}
+}
+
+/** After extraction: every regular file of the archive on the host, with its size. */
+export async function checkExtracted(host: RemoteHost, tarball: string): Promise<string[]> {
+	const { listTarGz } = await import('../archive/tar-list.js');
+	const expected = await listTarGz(tarball);
+	const result = await host.run(commands.listStore());
+	if (result.code !== 0) throw new UserError(`Could not list /var/lib/deis/store on ${host.label}: ${lastLine(result.stderr)}.`);
+	const present = new Map<string, number>();
+	for (const line of result.stdout.split('\n')) {
+		const space = line.indexOf(' ');
+		if (space > 0) present.set(line.slice(space + 1), Number(line.slice(0, space)));
+	}
+	const problems: string[] = [];
+	for (const file of expected) {
+		const size = present.get(file.path);
+		if (size === undefined) problems.push(`missing ${file.path}`);
+		else if (size !== file.size) problems.push(`${file.path}: ${size} bytes, archive has ${file.size}`);
+	}
+	return problems;
+}

@@ -1,0 +1,39 @@
+/**
+ * The wizard's public entry: mount, wait for the operator to finish, clean up.
+ */
+import { render } from 'ink';
+import type { PlanAnswers, RunSummary } from '../plans/types.js';
+import type { WizardServices } from './services.js';
+import { Wizard } from './wizard.js';
+
+export interface RenderWizardOptions {
+	stdin?: NodeJS.ReadStream;
+	stdout?: NodeJS.WriteStream;
+}
+
+/**
+ * Resolves with the run's summary, or undefined when the operator left before
+ * anything ran. Rejects when stdin is not a terminal: the wizard needs key
+ * presses, and a piped stdin should use the flags instead.
+ */
+export async function renderWizard(services: WizardServices, initial: Partial<PlanAnswers> = {}, options: RenderWizardOptions = {}): Promise<RunSummary | undefined> {
+	const stdin = options.stdin ?? process.stdin;
+	if (!stdin.isTTY) {
+		throw new Error('The wizard needs an interactive terminal; give the answers as flags instead (see deis-backup --help).');
+	}
+	let result: RunSummary | undefined;
+	// Ctrl-C is ours: during a run it must stop at a safe point, not kill the process.
+	const app = render(<Wizard services={services} initial={initial} onExit={(summary) => void (result = summary)} />, {
+		exitOnCtrlC: false,
+		stdin,
+		...(options.stdout ? { stdout: options.stdout } : {}),
+	});
+	try {
+		await app.waitUntilExit();
+	} finally {
+		app.unmount();
+		// Ink unref()s stdin on exit; a later inquirer prompt would see the process exit under it.
+		stdin.ref();
+	}
+	return result;
+}

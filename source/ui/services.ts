@@ -1,0 +1,28 @@
+/**
+ * What the wizard needs from the rest of the program. Everything that
+ * touches the network, the disk or the cluster comes in through here, so
+ * the screens can be driven by an in-memory fake in tests.
+ */
+import type { ConnectionSettings } from '../config/settings.js';
+import type { PlanAnswers, PlanKind, RunHandle, RunSummary, StagePreview } from '../plans/types.js';
+
+export interface SavedProfile {
+	name: string;
+	connection: ConnectionSettings;
+}
+
+export interface WizardServices {
+	/** undefined = reachable over SSH; else one sentence saying what failed. */
+	validateConnection(c: ConnectionSettings): Promise<string | undefined>;
+	/** Does deis-store.<domain> (or the endpoint override) answer? */
+	validateDomain(c: ConnectionSettings): Promise<string | undefined>;
+	validateFolder(kind: PlanKind, folder: string): Promise<string | undefined>;
+	defaultFolder(kind: PlanKind, c: ConnectionSettings): string;
+	preview(answers: PlanAnswers): StagePreview[];
+	/** Runs the plan; must resolve (not reject) with ok false on failure, and stop at a safe point when handle.signal aborts. */
+	run(answers: PlanAnswers, handle: RunHandle): Promise<RunSummary>;
+	saveProfile?(name: string, c: ConnectionSettings): Promise<void>;
+	profiles?(): Promise<SavedProfile[]>;
+	/** Checks a private key file exists and is readable; defaults to a file-system check. */
+	validateIdentity?(path: string): Promise<string | undefined>;
+}

@@ -1,0 +1,413 @@
+/**
+ * The guided flow: what to do, where the cluster is, which folder, which
+ * optional stages, a preview of the procedure, the run, and what next.
+ * Each step is a small state; the screens themselves live in components/.
+ */
+import { homedir } from 'node:os';
+import { Box, Text, useApp } from 'ink';
+import { useEffect, useState } from 'react';
+import type { ConnectionSettings } from '../config/settings.js';
+import type { PlanAnswers, PlanKind, RunSummary, StagePreview } from '../plans/types.js';
+import { ConfirmPrompt } from './components/confirm-prompt.js';
+import { ConnectionForm } from './components/connection-form.js';
+import { FailureChoice } from './components/failure-choice.js';
+import type { FailureAction } from './components/failure-choice.js';
+import { RunScreen } from './components/run-screen.js';
+import { SelectPrompt } from './components/select-prompt.js';
+import { Spinner } from './components/spinner.js';
+import { StagePreviewList } from './components/stage-preview-list.js';
+import { Summary } from './components/summary.js';
+import { TextPrompt } from './components/text-prompt.js';
+import type { SavedProfile, WizardServices } from './services.js';
+import { symbols } from './symbols.js';
+import { isCtrlC, useKeys } from './use-keys.js';
+import { checkReadableFile } from './validate.js';
+
+export interface WizardProps {
+	services: WizardServices;
+	/** Answers already known (flags, environment); their questions are skipped or pre-filled. */
+	initial?: Partial<PlanAnswers>;
+	onExit: (summary?: RunSummary) => void;
+	/** For `~` in key paths; defaults to the real home folder. */
+	homeDir?: string;
+	/** Clock for the elapsed time; injectable for tests. */
+	clock?: () => number;
+}
+
+/** An optional stage the operator may leave out, and the answer flag it sets. */
+interface OptionQuestion {
+	flag: 'skipDatabase' | 'skipVolume' | 'force';
+	label: string;
+	defaultYes: boolean;
+	/** Whether "yes" means the flag is true. */
+	yesMeans: boolean;
+}
+
+type Step =
+	| { kind: 'kind' }
+	| { kind: 'profiles'; list?: SavedProfile[] }
+	| { kind: 'connection'; initial?: Partial<ConnectionSettings>; error?: string; attempt: number }
+	| { kind: 'connecting'; connection: ConnectionSettings; attempt: number }
+	| { kind: 'folder'; error?: string; checkGiven: boolean }
+	| { kind: 'options'; questions: OptionQuestion[] }
+	| { kind: 'confirm' }
+	| { kind: 'running'; attempt: number }
+	| { kind: 'failed'; summary: RunSummary; attempt: number }
+	| { kind: 'summary'; summary: RunSummary; aborted: boolean; offerSave: boolean }
+	| { kind: 'name-profile'; summary: RunSummary; aborted: boolean }
+	| { kind: 'exit'; summary?: RunSummary; aborted?: boolean; note?: string };
+
+type Draft = Partial<PlanAnswers> & { kind?: PlanKind };
+
+const SKIP_FLAG: Partial<Record<string, 'skipDatabase' | 'skipVolume'>> = { database: 'skipDatabase', volume: 'skipVolume' };
+
+export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), clock = Date.now }: WizardProps) {
+	const { exit } = useApp();
+	const [draft, setDraft] = useState<Draft>(initial);
+	const [log, setLog] = useState<Array<[string, string]>>([]);
+	const [profileName, setProfileName] = useState<string | undefined>();
+	const [step, setStep] = useState<Step>(() => (initial.kind ? firstAfterKind(initial, services) : { kind: 'kind' }));
+
+	const note = (label: string, value: string) => setLog((lines) => [...lines, [label, value]]);
+	const update = (patch: Partial<PlanAnswers>) => setDraft((d) => ({ ...d, ...patch }));
+	const answers = (): PlanAnswers => completeAnswers(draft);
+
+	// Ctrl-C outside a run leaves without touching anything; during a run the run screen handles it.
+	useKeys(
+		(input, key) => {
+			if (!isCtrlC(input, key)) return;
+			if (step.kind === 'summary' || step.kind === 'name-profile') setStep({ kind: 'exit', summary: step.summary, aborted: step.aborted });
+			else if (step.kind === 'failed') setStep({ kind: 'exit', summary: step.summary });
+			else setStep({ kind: 'exit', note: 'Stopped before anything ran; nothing was changed.' });
+		},
+		step.kind !== 'running' && step.kind !== 'exit',
+	);
+
+	useEffect(() => {
+		if (step.kind !== 'exit') return;
+		onExit(step.summary);
+		exit();
+	}, [step]);
+
+	useEffect(() => {
+		if (step.kind !== 'profiles' || step.list) return;
+		let live = true;
+		const load = services.profiles?.() ?? Promise.resolve([]);
+		load.then(
+			(list) => live && (list.length > 0 ? setStep({ kind: 'profiles', list }) : setStep({ kind: 'connection', attempt: 0 })),
+			() => live && setStep({ kind: 'connection', attempt: 0 }),
+		);
+		return () => void (live = false);
+	}, [step]);
+
+	useEffect(() => {
+		if (step.kind !== 'connecting') return;
+		let live = true;
+		services.validateConnection(step.connection).then(
+			(error) => {
+				if (!live) return;
+				if (error) setStep({ kind: 'connection', initial: step.connection, error, attempt: step.attempt + 1 });
+				else {
+					update({ connection: step.connection });
+					note('Connection', describe(step.connection));
+					setStep({ kind: 'folder', checkGiven: draft.folder !== undefined });
+				}
+			},
+			(thrown: unknown) => live && setStep({ kind: 'connection', initial: step.connection, error: thrown instanceof Error ? thrown.message : String(thrown), attempt: step.attempt + 1 }),
+		);
+		return () => void (live = false);
+	}, [step]);
+
+	// A folder given up front is checked without asking; only a problem brings up the question.
+	useEffect(() => {
+		if (step.kind !== 'folder' || !step.checkGiven || draft.folder === undefined || draft.kind === undefined) return;
+		let live = true;
+		const folder = draft.folder;
+		services.validateFolder(draft.kind, folder).then(
+			(error) => live && (error ? setStep({ kind: 'folder', error, checkGiven: false }) : folderChosen(folder)),
+			(thrown: unknown) => live && setStep({ kind: 'folder', error: String(thrown instanceof Error ? thrown.message : thrown), checkGiven: false }),
+		);
+		return () => void (live = false);
+	}, [step]);
+
+	const kindChosen = (kind: PlanKind, label: string) => {
+		const next = { ...draft, kind };
+		setDraft(next);
+		note('Back up or restore', label);
+		setStep(firstAfterKind(next, services));
+	};
+
+	const folderChosen = (folder: string) => {
+		const next = { ...draft, folder };
+		setDraft(next);
+		note(next.kind === 'restore' ? 'Backup folder' : 'Folder', folder);
+		const questions = optionQuestions(next, services);
+		setStep(questions.length > 0 ? { kind: 'options', questions } : { kind: 'confirm' });
+	};
+
+	const optionAnswered = (question: OptionQuestion, yes: boolean, rest: OptionQuestion[]) => {
+		update({ [question.flag]: yes === question.yesMeans });
+		setStep(rest.length > 0 ? { kind: 'options', questions: rest } : { kind: 'confirm' });
+	};
+
+	const runFinished = (summary: RunSummary, aborted: boolean, attempt: number) => {
+		if (summary.ok || aborted) setStep({ kind: 'summary', summary, aborted, offerSave: !aborted && services.saveProfile !== undefined && profileName === undefined });
+		else setStep({ kind: 'failed', summary, attempt });
+	};
+
+	const failureChosen = (summary: RunSummary, action: FailureAction, attempt: number) => {
+		if (action === 'quit') setStep({ kind: 'summary', summary, aborted: false, offerSave: false });
+		else {
+			const flag = summary.failedStage ? SKIP_FLAG[summary.failedStage] : undefined;
+			if (action === 'skip' && flag) update({ [flag]: true });
+			setStep({ kind: 'running', attempt: attempt + 1 });
+		}
+	};
+
+	const body = (() => {
+		switch (step.kind) {
+			case 'kind':
+				return (
+					<SelectPrompt<PlanKind>
+						label="What do you want to do?"
+						items={[
+							{ label: 'Back up a cluster', value: 'backup', hint: 'copy the store buckets, the store volume and a database dump to a folder' },
+							{ label: 'Restore a backup into a new cluster', value: 'restore', hint: 'before the rest of the platform starts' },
+						]}
+						onSubmit={(kind, item) => kindChosen(kind, item.label)}
+					/>
+				);
+			case 'profiles':
+				if (!step.list) return <Waiting label="Loading saved connections…" />;
+				return (
+					<SelectPrompt<SavedProfile | undefined>
+						label="Use a saved connection?"
+						items={[
+							...step.list.map((p) => ({ label: p.name, value: p, hint: describe(p.connection) })),
+							{ label: 'Enter new connection settings', value: undefined },
+						]}
+						onSubmit={(profile) => {
+							if (profile) {
+								setProfileName(profile.name);
+								note('Saved connection', profile.name);
+							}
+							setStep({ kind: 'connection', ...(profile ? { initial: profile.connection } : {}), attempt: 0 });
+						}}
+					/>
+				);
+			case 'connection':
+				return (
+					<ConnectionForm
+						key={step.attempt}
+						initial={step.initial ?? draft.connection ?? {}}
+						homeDir={homeDir}
+						validateIdentity={services.validateIdentity?.bind(services) ?? checkReadableFile}
+						validateDomain={(c) => services.validateDomain(c)}
+						{...(step.error ? { error: step.error } : {})}
+						onSubmit={(connection) => setStep({ kind: 'connecting', connection, attempt: step.attempt })}
+					/>
+				);
+			case 'connecting':
+				return <Waiting label={`Connecting to ${step.connection.user}@${step.connection.host}:${step.connection.port} over SSH…`} />;
+			case 'folder': {
+				const kind = draft.kind ?? 'backup';
+				if (step.checkGiven) return <Waiting label={`Checking ${draft.folder ?? ''}…`} />;
+				const suggested = draft.folder ?? (draft.connection ? services.defaultFolder(kind, draft.connection) : '');
+				return (
+					<TextPrompt
+						key={`folder:${step.error ?? ''}`}
+						label={kind === 'backup' ? 'Folder to write the backup to' : 'Backup folder to restore from'}
+						{...(suggested ? { defaultValue: suggested } : {})}
+						{...(step.error ? { initialError: step.error } : {})}
+						validate={(folder) => (folder === '' ? 'Enter a folder.' : services.validateFolder(kind, folder))}
+						checkingLabel={(folder) => `checking ${folder}…`}
+						onSubmit={folderChosen}
+					/>
+				);
+			}
+			case 'options': {
+				const [question, ...rest] = step.questions;
+				if (!question) return null;
+				return (
+					<ConfirmPrompt
+						key={question.flag}
+						label={question.label}
+						defaultValue={question.defaultYes}
+						onSubmit={(yes) => {
+							note(question.label, yes ? 'Yes' : 'No');
+							optionAnswered(question, yes, rest);
+						}}
+					/>
+				);
+			}
+			case 'confirm': {
+				const plan = answers();
+				const stages = services.preview(plan);
+				const label = plan.kind === 'restore' ? `This will write to the cluster ${plan.connection.host}. Continue?` : 'Start the backup?';
+				return (
+					<Box flexDirection="column">
+						<StagePreviewList stages={stages} />
+						<ConfirmPrompt
+							label={label}
+							defaultValue={plan.kind === 'backup'}
+							onSubmit={(yes) => setStep(yes ? { kind: 'running', attempt: 0 } : { kind: 'exit', note: 'Nothing was run. Start again whenever you are ready.' })}
+						/>
+					</Box>
+				);
+			}
+			case 'running':
+				return <RunScreen key={step.attempt} answers={answers()} run={(a, h) => services.run(a, h)} clock={clock} onDone={(summary, aborted) => runFinished(summary, aborted, step.attempt)} />;
+			case 'failed': {
+				const { summary, attempt } = step;
+				const stage = findStage(services.preview(answers()), summary);
+				const optional = summary.failedStageOptional === true && summary.failedStage !== undefined && SKIP_FLAG[summary.failedStage] !== undefined;
+				return (
+					<FailureChoice
+						reason={summary.error ?? 'The run stopped.'}
+						{...(stage ? { stageTitle: stage.title } : {})}
+						optional={optional}
+						onChoice={(action) => failureChosen(summary, action, attempt)}
+					/>
+				);
+			}
+			case 'summary':
+				return (
+					<Box flexDirection="column">
+						<Summary summary={step.summary} aborted={step.aborted} stages={services.preview(answers()).map((s) => s.stage)} />
+						<SummaryExit step={step} onNext={setStep} />
+					</Box>
+				);
+			case 'name-profile': {
+				const { summary, aborted } = step;
+				const connection = answers().connection;
+				return (
+					<Box flexDirection="column">
+						<Summary summary={summary} aborted={aborted} stages={services.preview(answers()).map((s) => s.stage)} />
+						<TextPrompt
+							label="Profile name"
+							defaultValue={suggestProfileName(connection)}
+							hint="Saved: host, port, user, key path and domain. Gateway keys are never saved."
+							validate={async (name) => {
+								if (!/^[A-Za-z0-9._-]+$/.test(name)) return 'Use letters, digits, dots, hyphens and underscores.';
+								await services.saveProfile?.(name, connectionOnly(connection));
+								return undefined;
+							}}
+							checkingLabel={(name) => `saving profile ${name}…`}
+							onSubmit={(name) => setStep({ kind: 'exit', summary, aborted, note: `Saved the connection as "${name}".` })}
+						/>
+					</Box>
+				);
+			}
+			case 'exit':
+				return step.summary ? <Summary summary={step.summary} aborted={step.aborted ?? false} stages={safeStages(services, draft)} /> : null;
+		}
+	})();
+
+	const showLog = step.kind !== 'running' && step.kind !== 'failed' && step.kind !== 'summary' && step.kind !== 'name-profile' && !(step.kind === 'exit' && step.summary);
+	return (
+		<Box flexDirection="column">
+			{showLog
+				? log.map(([label, value], i) => (
+						<Text key={i}>
+							<Text color="green">{symbols.done}</Text> {label} <Text dimColor>·</Text> {value}
+						</Text>
+					))
+				: null}
+			{body}
+			{step.kind === 'exit' && step.note ? <Text>{step.note}</Text> : null}
+		</Box>
+	);
+}
+
+/** After the summary: offer to save the connection, or leave. */
+function SummaryExit({ step, onNext }: { step: Extract<Step, { kind: 'summary' }>; onNext: (step: Step) => void }) {
+	const { summary, aborted, offerSave } = step;
+	useEffect(() => {
+		if (!offerSave) onNext({ kind: 'exit', summary, aborted });
+	}, [offerSave]);
+	if (!offerSave) return null;
+	return (
+		<ConfirmPrompt
+			label="Save this connection as a profile for next time?"
+			defaultValue={false}
+			onSubmit={(yes) => onNext(yes ? { kind: 'name-profile', summary, aborted } : { kind: 'exit', summary, aborted })}
+		/>
+	);
+}
+
+function Waiting({ label }: { label: string }) {
+	return (
+		<Text>
+			<Spinner /> {label}
+		</Text>
+	);
+}
+
+function firstAfterKind(draft: Draft, services: WizardServices): Step {
+	if (draft.connection?.host !== undefined || !services.profiles) return { kind: 'connection', attempt: 0 };
+	return { kind: 'profiles' };
+}
+
+/** Questions for the optional stages of this plan that were not answered by flags. */
+function optionQuestions(draft: Draft, services: WizardServices): OptionQuestion[] {
+	const all = services.preview(completeAnswers({ ...draft, skipDatabase: false, skipVolume: false }));
+	const questions: OptionQuestion[] = [];
+	for (const stage of all) {
+		const flag = SKIP_FLAG[stage.stage];
+		if (!stage.optional || !flag || draft[flag] !== undefined) continue;
+		questions.push(
+			draft.kind === 'backup'
+				? { flag, label: `Include “${stage.title}”?`, defaultYes: true, yesMeans: false }
+				: { flag, label: `Skip “${stage.title}”?`, defaultYes: false, yesMeans: true },
+		);
+	}
+	if (draft.kind === 'restore' && draft.force === undefined) {
+		questions.push({ flag: 'force', label: 'Overwrite objects that differ when a bucket already has data?', defaultYes: false, yesMeans: true });
+	}
+	return questions;
+}
+
+function completeAnswers(draft: Draft): PlanAnswers {
+	const answers: PlanAnswers = {
+		kind: draft.kind ?? 'backup',
+		connection: draft.connection ?? { host: '', port: 22, user: '', domain: '' },
+		folder: draft.folder ?? '',
+		skipDatabase: draft.skipDatabase ?? false,
+		skipVolume: draft.skipVolume ?? false,
+	};
+	if (draft.force !== undefined) answers.force = draft.force;
+	return answers;
+}
+
+function safeStages(services: WizardServices, draft: Draft) {
+	try {
+		return services.preview(completeAnswers(draft)).map((s) => s.stage);
+	} catch {
+		return undefined;
+	}
+}
+
+function findStage(stages: StagePreview[], summary: RunSummary): StagePreview | undefined {
+	return summary.failedStage ? stages.find((s) => s.stage === summary.failedStage) : undefined;
+}
+
+function describe(c: ConnectionSettings): string {
+	return `${c.user}@${c.host}:${c.port}, domain ${c.domain}`;
+}
+
+function suggestProfileName(c: ConnectionSettings): string {
+	if (c.host === '127.0.0.1' && c.port === 2222) return 'vagrant';
+	return c.host.replace(/[^A-Za-z0-9._-]/g, '-');
+}
+
+/** Only the fields a profile may hold, whatever else the object carries. */
+function connectionOnly(c: ConnectionSettings): ConnectionSettings {
+	const { host, port, user, identity, knownHosts, acceptNewHostKey, domain, storeEndpoint, tunnel } = c;
+	const saved: ConnectionSettings = { host, port, user, domain };
+	if (identity !== undefined) saved.identity = identity;
+	if (knownHosts !== undefined) saved.knownHosts = knownHosts;
+	if (acceptNewHostKey !== undefined) saved.acceptNewHostKey = acceptNewHostKey;
+	if (storeEndpoint !== undefined) saved.storeEndpoint = storeEndpoint;
+	if (tunnel !== undefined) saved.tunnel = tunnel;
+	return saved;
+}
