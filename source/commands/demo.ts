@@ -1,0 +1,88 @@
+/**
+ * `deis-backup demo`: a walkthrough on two demo clusters started inside this
+ * process: back up the first, restore into the second, verify. The step
+ * modules and screens are the real ones; only the cluster is simulated.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Flags } from '../cli/args.js';
+import { startDemoCluster, type DemoCluster } from '../demo/cluster.js';
+import { EXIT } from '../errors.js';
+import { runBackup } from '../plans/backup.js';
+import { runRestore } from '../plans/restore.js';
+import type { PlanAnswers, RunSummary } from '../plans/types.js';
+import { plainHooks, plainListrOptions, printSummary } from './plain-output.js';
+import { abortOnSignals, concurrencyOf } from './shared.js';
+
+const INTRO = (source: DemoCluster, root: string) => `deis-backup demo: two simulated Deis v1 clusters run inside this process.
+  source cluster: ssh -p ${source.connection.port} core@127.0.0.1 (like Vagrant's 127.0.0.1:2222), domain ${source.connection.domain},
+                  gateway at ${source.connection.storeEndpoint} (its deis-store.<domain> name does not resolve here, so the URL is given)
+  fresh cluster:  a new cluster with nothing installed, for the restore
+  files:          ${root} (removed at exit; --keep keeps them)
+`;
+
+export async function demoCommand(flags: Flags, interactive: boolean): Promise<number> {
+	const root = await mkdtemp(join(tmpdir(), 'deis-backup-demo-'));
+	const clusters: DemoCluster[] = [];
+	try {
+		const [source, fresh] = await Promise.all([startDemoCluster({ root, mode: 'source' }), startDemoCluster({ root, mode: 'fresh' })]);
+		clusters.push(source, fresh);
+		const folder = join(root, 'backup');
+		process.stderr.write(INTRO(source, root));
+		const backupAnswers: PlanAnswers = { kind: 'backup', connection: source.connection, folder, skipDatabase: false, skipVolume: false };
+		const restoreAnswers: PlanAnswers = { kind: 'restore', connection: fresh.connection, folder, skipDatabase: true, skipVolume: false };
+		if (interactive && !flags.yes) return await demoWizard(backupAnswers, restoreAnswers, flags);
+		return await demoPlain(backupAnswers, restoreAnswers, flags);
+	} finally {
+		await Promise.all(clusters.map((cluster) => cluster.stop()));
+		if (flags.keep) process.stderr.write(`Demo files kept in ${root}\n`);
+		else await rm(root, { recursive: true, force: true });
+	}
+}
+
+async function demoPlain(backup: PlanAnswers, restore: PlanAnswers, flags: Flags): Promise<number> {
+	const { signal, dispose } = abortOnSignals();
+	const concurrency = concurrencyOf(flags);
+	try {
+		process.stderr.write('\n== Backing up the source cluster\n');
+		const saved = await runBackup({ answers: backup, concurrency, dryRun: false, signal, hooks: plainHooks() }, plainListrOptions());
+		printSummary(saved);
+		if (!saved.ok) return signal.aborted ? EXIT.interrupted : EXIT.failed;
+		process.stderr.write('\n== Restoring into the fresh cluster\n');
+		const restored: RunSummary = await runRestore(
+			{
+				answers: restore,
+				concurrency,
+				dryRun: false,
+				skipPlatform: false,
+				skipBuckets: false,
+				skipController: false,
+				resetBodySize: true,
+				bodySize: '100m',
+				gatewayTimeoutMs: 30_000,
+				signal,
+				hooks: plainHooks(),
+			},
+			plainListrOptions(),
+		);
+		printSummary(restored);
+		if (!restored.ok) return signal.aborted ? EXIT.interrupted : EXIT.failed;
+		process.stderr.write('\nDemo complete: the fresh cluster holds every object, the store files and the controller keys of the source.\n');
+		return EXIT.ok;
+	} finally {
+		dispose();
+	}
+}
+
+async function demoWizard(backup: PlanAnswers, restore: PlanAnswers, flags: Flags): Promise<number> {
+	const { renderWizard } = await import('../ui/render-wizard.js');
+	const { createWizardServices } = await import('./wizard-services.js');
+	const services = createWizardServices({ concurrency: concurrencyOf(flags), resetBodySize: true });
+	const saved = await renderWizard(services, backup);
+	if (!saved?.ok) return saved ? EXIT.failed : EXIT.ok;
+	process.stdout.write('\nNext: restore this backup into the fresh demo cluster.\n');
+	const restored = await renderWizard(services, restore);
+	if (!restored) return EXIT.ok;
+	return restored.ok ? EXIT.ok : EXIT.failed;
+}

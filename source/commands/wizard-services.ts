@@ -1,0 +1,128 @@
+/**
+ * The wizard's window on the real world: SSH checks, the gateway probe,
+ * folders, profiles and the plans, run under the Ink bridge renderer.
+ */
+import { access, constants, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import http from 'node:http';
+import { defaultBackupName } from '../archive/layout.js';
+import { readManifest, readManifestIfPresent } from '../archive/manifest.js';
+import { connectHost } from '../cluster/ssh.js';
+import { loadProfiles, saveProfile } from '../config/profiles.js';
+import { storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
+import { messageOf } from '../errors.js';
+import type { PlanHooks } from '../plans/context.js';
+import { runBackup } from '../plans/backup.js';
+import { previewBackup, previewRestore } from '../plans/preview.js';
+import { runRestore } from '../plans/restore.js';
+import type { PlanAnswers, RunHandle } from '../plans/types.js';
+import { ViewRenderer } from '../ui/listr-bridge.js';
+import { createProgressBus } from '../ui/progress-bus.js';
+import type { WizardServices } from '../ui/services.js';
+
+export interface WizardRunDefaults {
+	concurrency: number;
+	scaleGateways?: number;
+	resetBodySize?: boolean;
+	bodySize?: string;
+}
+
+export function createWizardServices(defaults: WizardRunDefaults): WizardServices {
+	return {
+		async validateConnection(connection) {
+			try {
+				const host = await connectHost(connection);
+				await host.close();
+				return undefined;
+			} catch (error) {
+				return messageOf(error);
+			}
+		},
+		validateDomain: (connection) => probeGateway(connection),
+		async validateFolder(kind, folder) {
+			const path = resolve(folder);
+			if (kind === 'restore') {
+				try {
+					await readManifest(path);
+					return undefined;
+				} catch (error) {
+					return messageOf(error);
+				}
+			}
+			try {
+				const existing = await readManifestIfPresent(path);
+				if (existing) return undefined;
+			} catch (error) {
+				return messageOf(error);
+			}
+			const parent = await stat(path).then(
+				() => path,
+				() => dirname(path),
+			);
+			return access(parent, constants.W_OK).then(
+				() => undefined,
+				() => `Cannot write in ${parent}; choose another folder.`,
+			);
+		},
+		defaultFolder: (kind, connection) => (kind === 'backup' ? defaultBackupName(connection.domain) : ''),
+		preview: (answers) => (answers.kind === 'backup' ? previewBackup(answers) : previewRestore(answers)),
+		run: (answers, handle) => runPlan(answers, handle, defaults),
+		saveProfile: (name, connection) => saveProfile(name, connection),
+		async profiles() {
+			const saved = await loadProfiles();
+			return Object.entries(saved)
+				.filter(([, c]) => c.host && c.domain)
+				.map(([name, c]) => ({ name, connection: { port: 22, user: 'core', ...c } as ConnectionSettings }));
+		},
+	};
+}
+
+function runPlan(answers: PlanAnswers, handle: RunHandle, defaults: WizardRunDefaults) {
+	const bus = createProgressBus();
+	const hooks: PlanHooks = {
+		onProgress: (taskId, progress) => bus.emit(taskId, progress),
+		onWarning: (taskId, message) => bus.warn(taskId, message),
+	};
+	const renderer = { renderer: ViewRenderer, rendererOptions: { onViews: handle.onViews, bus } };
+	if (answers.kind === 'backup') {
+		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, signal: handle.signal, hooks }, renderer);
+	}
+	return runRestore(
+		{
+			answers,
+			concurrency: defaults.concurrency,
+			dryRun: false,
+			skipPlatform: false,
+			skipBuckets: false,
+			skipController: false,
+			resetBodySize: Boolean(defaults.resetBodySize),
+			bodySize: defaults.bodySize ?? '100m',
+			gatewayTimeoutMs: 120_000,
+			signal: handle.signal,
+			hooks,
+		},
+		renderer,
+	);
+}
+
+/** Any HTTP answer from the gateway proves the name resolves and something listens. */
+export function probeGateway(connection: ConnectionSettings, timeoutMs = 5000): Promise<string | undefined> {
+	const endpoint = storeEndpointFor(connection);
+	if (connection.tunnel) return Promise.resolve(undefined);
+	return new Promise((done) => {
+		const request = http.get(endpoint, { timeout: timeoutMs }, (response) => {
+			response.resume();
+			const server = String(response.headers.server ?? '');
+			const looksLikeS3 = response.statusCode === 200 || response.statusCode === 403 || /ceph|rgw|nginx|amazon|s3/i.test(server);
+			done(looksLikeS3 ? undefined : `${endpoint} answered HTTP ${response.statusCode}, not like a store gateway; check the domain or give the gateway URL.`);
+		});
+		request.on('timeout', () => {
+			request.destroy();
+			done(`${endpoint} did not answer within ${timeoutMs / 1000} s; check the domain, or use the SSH tunnel option.`);
+		});
+		request.on('error', (error: NodeJS.ErrnoException) => {
+			if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') done(`deis-store.${connection.domain} does not resolve from this machine; check the domain, or use the SSH tunnel option.`);
+			else done(`${endpoint} cannot be reached (${error.code ?? error.message}); check the domain and that the router runs.`);
+		});
+	});
+}

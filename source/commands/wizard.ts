@@ -1,0 +1,35 @@
+/**
+ * `deis-backup [backup|restore]` in a terminal: the Ink wizard, pre-filled
+ * from any flags given.
+ */
+import { resolve } from 'node:path';
+import type { Flags } from '../cli/args.js';
+import { partialSettings } from '../config/resolve.js';
+import { EXIT } from '../errors.js';
+import type { PlanAnswers } from '../plans/types.js';
+import { renderWizard } from '../ui/render-wizard.js';
+import { concurrencyOf } from './shared.js';
+import { createWizardServices } from './wizard-services.js';
+
+export async function wizardCommand(command: string | undefined, flags: Flags, positionals: string[]): Promise<number> {
+	const connection = partialSettings(flags);
+	const initial: Partial<PlanAnswers> = {
+		...(command === 'backup' || command === 'restore' ? { kind: command } : {}),
+		...(Object.values(connection).some((v) => v !== undefined) ? { connection: connection as PlanAnswers['connection'] } : {}),
+		...(flags.out ? { folder: flags.out } : positionals[0] ? { folder: resolve(positionals[0]) } : {}),
+		...(flags['skip-database'] ? { skipDatabase: true } : {}),
+		...(flags['skip-volume'] ? { skipVolume: true } : {}),
+		...(flags.force ? { force: true } : {}),
+	};
+	const services = createWizardServices({
+		concurrency: concurrencyOf(flags),
+		resetBodySize: Boolean(flags['reset-body-size']),
+		bodySize: flags['body-size'],
+		scaleGateways: flags['scale-gateways'] ? Number(flags['scale-gateways']) : undefined,
+	});
+	const summary = await renderWizard(services, initial);
+	if (!summary) return EXIT.ok;
+	// The summary screen stays on the terminal after Ink exits: nothing more to print.
+	if (summary.ok) return EXIT.ok;
+	return summary.error?.includes('Stopped') ? EXIT.interrupted : EXIT.failed;
+}
