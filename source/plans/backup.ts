@@ -74,6 +74,7 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 	}
 	summary.objects = ctx.bucketEntries.reduce((sum, bucket) => sum + bucket.objects.length, 0);
 	summary.bytes = ctx.bucketEntries.reduce((sum, bucket) => sum + bucket.objects.reduce((s, o) => s + o.size, 0), 0) + (ctx.volume?.size ?? 0) + (ctx.database?.size ?? 0);
+	summary.transferred = ctx.transferred;
 	summary.durationMs = Date.now() - started;
 	return summary;
 }

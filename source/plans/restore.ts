@@ -54,6 +54,7 @@ interface RestoreContext {
 	warnings: string[];
 	objects: number;
 	bytes: number;
+	transferred: number;
 	mismatches: string[];
 	failed?: StageId;
 }
@@ -61,7 +62,7 @@ interface RestoreContext {
 export async function runRestore(options: RestoreOptions, listrOptions: RendererChoice): Promise<RunSummary> {
 	const started = Date.now();
 	const folder = resolve(options.answers.folder);
-	const ctx: RestoreContext = { finished: new Set(), pushed: new Map(), warnings: [], objects: 0, bytes: 0, mismatches: [] };
+	const ctx: RestoreContext = { finished: new Set(), pushed: new Map(), warnings: [], objects: 0, bytes: 0, transferred: 0, mismatches: [] };
 	const summary: RunSummary = { kind: 'restore', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
 	try {
 		await new Listr<RestoreContext>(restoreTasks(options, folder), { ...listrOptions, ctx, exitOnError: true }).run(ctx);
@@ -78,6 +79,7 @@ export async function runRestore(options: RestoreOptions, listrOptions: Renderer
 	}
 	summary.objects = ctx.objects;
 	summary.bytes = ctx.bytes;
+	summary.transferred = ctx.transferred;
 	summary.durationMs = Date.now() - started;
 	return summary;
 }
@@ -216,6 +218,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 							report: reporterFor(task, hooks),
 							signal,
 						});
+						ctx.transferred += result.uploaded;
 						if (result.extra > 0) ctx.warnings.push(`s3://${bucket.name} holds ${result.extra} object(s) that are not in the backup; they were left alone`);
 						if (result.overwritten > 0) ctx.warnings.push(`s3://${bucket.name}: ${result.overwritten} differing object(s) overwritten (--force)`);
 						task.output = `s3://${bucket.name} ${created}: ${result.uploaded} uploaded, ${result.unchanged} already there`;

@@ -34,6 +34,8 @@ export interface RunSummary {
 	manifestPath?: string;
 	objects: number;
 	bytes: number;
+	/** Objects actually moved this run (the rest were already in place). */
+	transferred?: number;
 	durationMs: number;
 	warnings: string[];
 	/** One plain sentence: what went wrong and what to do next. */

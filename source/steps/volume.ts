@@ -12,6 +12,7 @@ import type { RemoteHost } from '../cluster/ssh.js';
 import { lastLine } from '../cluster/deisctl.js';
 import { UserError } from '../errors.js';
 import type { FileEntry } from '../archive/manifest.js';
+import { tap } from '../util/tap.js';
 import { explainDiskError } from './disk.js';
 import { HashingFile } from './hashing-file.js';
 import type { Report } from './progress.js';
@@ -62,12 +63,15 @@ export async function backupVolume(host: RemoteHost, target: string, report: Rep
 /** Streams a saved tarball into the new cluster's store volume, keeping owners. */
 export async function restoreVolume(host: RemoteHost, tarball: string, report: Report, signal?: AbortSignal): Promise<void> {
 	const size = (await stat(tarball)).size;
-	const input = createReadStream(tarball);
 	let sent = 0;
-	input.on('data', (chunk) => {
-		sent += chunk.length;
-		report({ stage: 'volume', item: 'store_file_backup.tar.gz', bytesDone: sent, bytesTotal: size });
-	});
+	const file = createReadStream(tarball);
+	const input = file.pipe(
+		tap((chunk) => {
+			sent += chunk.length;
+			report({ stage: 'volume', item: 'store_file_backup.tar.gz', bytesDone: sent, bytesTotal: size });
+		}),
+	);
+	file.on('error', (error) => input.destroy(error));
 	const result = await host.stream(commands.untarStore(), { stdin: input, signal });
 	if (result.code !== 0) {
 		throw new UserError(`Extracting the store archive on ${host.label} failed (exit ${result.code ?? 'none'}): ${lastLine(result.stderr)}.`);

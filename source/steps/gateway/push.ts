@@ -17,6 +17,7 @@ import type { Report } from '../progress.js';
 import { explainS3Error } from './explain.js';
 import { listBucket, type RemoteObject } from './listing.js';
 import { md5File } from './md5.js';
+import { tap } from '../../util/tap.js';
 
 export interface PushedObject {
 	bucket: string;
@@ -133,11 +134,14 @@ async function sameContent(options: PushOptions, object: ObjectEntry, there: Rem
 async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (delta: number) => void): Promise<PushedObject> {
 	const path = join(options.folder, object.path);
 	const md5 = createHash('md5');
-	const body = createReadStream(path, { highWaterMark: 256 * 1024 });
-	body.on('data', (chunk) => {
-		md5.update(chunk as Buffer);
-		onBytes(chunk.length);
-	});
+	const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+	const body = file.pipe(
+		tap((chunk) => {
+			md5.update(chunk);
+			onBytes(chunk.length);
+		}),
+	);
+	file.on('error', (error) => body.destroy(error));
 	try {
 		if (object.size <= options.partSize) {
 			const response = await options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: object.key, Body: body, ContentLength: object.size }), { abortSignal: options.signal });
@@ -164,6 +168,7 @@ async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (d
 			options.signal?.removeEventListener('abort', onAbort);
 		}
 	} catch (error) {
+		file.destroy();
 		body.destroy();
 		if (error instanceof UserError) throw error;
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
