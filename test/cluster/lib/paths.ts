@@ -1,0 +1,65 @@
+/**
+ * Where the simulated cluster lives and which loopback ports it uses.
+ *
+ * Everything is derived from this file's location so a clone anywhere works;
+ * all run state goes under <repo>/.cluster (gitignored).
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const clusterDir = join(repoDir, '.cluster');
+export const shimsDir = join(repoDir, 'test/cluster/shims');
+export const fixturesDir = join(repoDir, 'test/cluster/fixtures');
+
+export const LOOPBACK = '127.0.0.1';
+export const DOMAIN = 'deis.test';
+export const STORE_HOSTNAME = `deis-store.${DOMAIN}`;
+/** The path the procedure uses on a CoreOS host; a symlink to <.cluster>/store here. */
+export const STORE_PATH = '/var/lib/deis/store';
+
+export const ports = {
+	etcd: 4001,
+	etcdAlt: 2379,
+	etcdPeer: 2380,
+	cephMonV2: 3300,
+	cephMonV1: 6789,
+	gateway: 7480,
+	router: 80,
+	ssh: 2222,
+	postgres: 54329,
+} as const;
+
+/** Files and folders inside .cluster. */
+export const paths = {
+	env: join(clusterDir, 'env.json'),
+	simEnv: join(clusterDir, 'sim.env'),
+	pids: join(clusterDir, 'pids'),
+	logs: join(clusterDir, 'logs'),
+	etcdData: join(clusterDir, 'etcd'),
+	ceph: join(clusterDir, 'ceph'),
+	router: join(clusterDir, 'router'),
+	ssh: join(clusterDir, 'ssh'),
+	postgres: join(clusterDir, 'postgres'),
+	store: join(clusterDir, 'store'),
+	units: join(clusterDir, 'units.tsv'),
+	deisctlLog: join(clusterDir, 'deisctl.log'),
+	dockerLog: join(clusterDir, 'docker.log'),
+	faults: join(clusterDir, 'faults'),
+	controllerVersion: join(clusterDir, 'controller-version'),
+	controllerApp: join(clusterDir, 'controller-app'),
+	mode: join(clusterDir, 'mode'),
+	/** Survives up.ts' wipe: built once, reused (the database template). */
+	cache: join(clusterDir, 'cache'),
+} as const;
+
+export const sshFiles = {
+	identity: join(paths.ssh, 'id_ed25519'),
+	hostKey: join(paths.ssh, 'host_ed25519_key'),
+	knownHosts: join(paths.ssh, 'known_hosts'),
+	config: join(paths.ssh, 'sshd_config'),
+} as const;
+
+export const SUDOERS_FILE = '/etc/sudoers.d/deis-backup-test';
+export const HOSTS_FILE = '/etc/hosts';
+export const HOST_USER = 'core';

@@ -1,0 +1,144 @@
+/**
+ * The cluster host as deis-backup sees it: OpenSSH on 127.0.0.1:2222, user
+ * `core` with passwordless sudo, the shims first on PATH, and the store at
+ * /var/lib/deis/store - like a CoreOS machine of Deis' Vagrant cluster.
+ */
+import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join } from 'node:path';
+import { clusterDir, HOST_USER, LOOPBACK, paths, ports, shimsDir, sshFiles, STORE_PATH, SUDOERS_FILE } from './paths.js';
+import { logFile, run, startDaemon, stopDaemon, waitFor } from './proc.js';
+import { findUser } from './users.js';
+
+export const REMOTE_PATH = `${shimsDir}:/usr/local/bin:/usr/bin:/bin`;
+/** Variables every remote command gets (sshd SetEnv and core's login profile). */
+const remoteEnv = { PATH: REMOTE_PATH, DEIS_SIM_DIR: clusterDir, ETCDCTL_API: '2' };
+
+async function ensureHostUser(): Promise<void> {
+	const user = findUser(HOST_USER);
+	if (!user) {
+		// Password field '*': no password login, but not locked ('!' would block key logins with UsePAM no).
+		await run('useradd', ['--create-home', '--home-dir', `/home/${HOST_USER}`, '--shell', '/bin/bash', '--password', '*', HOST_USER]);
+		return;
+	}
+	const shadow = readFileSync('/etc/shadow', 'utf8').split('\n').find((l) => l.startsWith(`${HOST_USER}:`));
+	if (shadow?.split(':')[1]?.startsWith('!')) await run('usermod', ['--password', '*', HOST_USER]);
+}
+
+const PROFILE_BEGIN = '# >>> deis-backup test cluster >>>';
+const PROFILE_END = '# <<< deis-backup test cluster <<<';
+
+/** Login shells reset PATH in /etc/profile, so core's ~/.bash_profile sets it again. */
+function writeProfile(): void {
+	const user = findUser(HOST_USER);
+	if (!user) throw new Error(`user ${HOST_USER} missing`);
+	const file = join(user.home, '.bash_profile');
+	const old = existsSync(file) ? readFileSync(file, 'utf8') : '[ -f ~/.bashrc ] && . ~/.bashrc\n';
+	const kept = old.replace(new RegExp(`\\n?${PROFILE_BEGIN}[\\s\\S]*?${PROFILE_END}\\n?`), '\n').trimEnd();
+	const block = Object.entries(remoteEnv).map(([k, v]) => `export ${k}='${v}'`);
+	writeFileSync(file, `${kept}\n${PROFILE_BEGIN}\n${block.join('\n')}\n${PROFILE_END}\n`);
+	chownSync(file, user.uid, user.gid);
+}
+
+async function writeSudoers(): Promise<void> {
+	const content = [
+		'# deis-backup test cluster (test/cluster/lib/ssh-host.ts); removed by test/cluster/down.ts',
+		`Defaults:${HOST_USER} secure_path="${shimsDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"`,
+		`Defaults:${HOST_USER} !requiretty, !use_pty, !lecture`,
+		`${HOST_USER} ALL=(ALL) NOPASSWD: ALL`,
+		'',
+	].join('\n');
+	const tmp = join(paths.ssh, 'sudoers.tmp');
+	writeFileSync(tmp, content, { mode: 0o440 });
+	await run('visudo', ['-c', '-q', '-f', tmp]);
+	mkdirSync(dirname(SUDOERS_FILE), { recursive: true });
+	renameSync(tmp, SUDOERS_FILE);
+}
+
+async function generateKeys(): Promise<void> {
+	// Like Vagrant's insecure key: a throwaway client key the tests hand to ssh.
+	await Promise.all([
+		run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'deis-backup test cluster', '-f', sshFiles.identity]),
+		run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'deis-backup test host', '-f', sshFiles.hostKey]),
+	]);
+	const [type, key] = readFileSync(`${sshFiles.hostKey}.pub`, 'utf8').split(' ');
+	writeFileSync(sshFiles.knownHosts, `[${LOOPBACK}]:${ports.ssh} ${type} ${key}\n`);
+}
+
+function writeSshdConfig(): void {
+	const setEnv = Object.entries(remoteEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+	writeFileSync(
+		sshFiles.config,
+		[
+			`Port ${ports.ssh}`,
+			`ListenAddress ${LOOPBACK}`,
+			`HostKey ${sshFiles.hostKey}`,
+			`PidFile ${join(paths.ssh, 'sshd.pid')}`,
+			`AuthorizedKeysFile ${sshFiles.identity}.pub`,
+			'UsePAM no',
+			// The key lives under the repo, not in ~core/.ssh with its strict modes.
+			'StrictModes no',
+			'PubkeyAuthentication yes',
+			'PasswordAuthentication no',
+			'KbdInteractiveAuthentication no',
+			'PermitRootLogin no',
+			`AllowUsers ${HOST_USER}`,
+			'UseDNS no',
+			'PrintMotd no',
+			// deis-backup and the tests open many sessions in parallel.
+			'MaxSessions 64',
+			'MaxStartups 64:30:128',
+			'Subsystem sftp internal-sftp',
+			`SetEnv ${setEnv}`,
+			'',
+		].join('\n'),
+	);
+}
+
+/** /var/lib/deis/store -> .cluster/store; an existing symlink is replaced, a real directory never. */
+export function linkStorePath(): void {
+	mkdirSync(dirname(STORE_PATH), { recursive: true });
+	const stat = lstatSync(STORE_PATH, { throwIfNoEntry: false });
+	if (stat && !stat.isSymbolicLink()) {
+		throw new Error(`${STORE_PATH} exists and is not a symlink: refusing to replace it (move it away first)`);
+	}
+	if (stat) rmSync(STORE_PATH);
+	symlinkSync(paths.store, STORE_PATH);
+}
+
+function sshBanner(): Promise<boolean> {
+	return new Promise((resolvePromise) => {
+		const socket = connect({ host: LOOPBACK, port: ports.ssh });
+		socket.setTimeout(2000, () => socket.destroy());
+		socket.once('data', (data) => {
+			socket.destroy();
+			resolvePromise(data.toString().startsWith('SSH-2.0'));
+		});
+		socket.once('error', () => resolvePromise(false));
+		socket.once('close', () => resolvePromise(false));
+	});
+}
+
+export async function startSshHost(): Promise<void> {
+	mkdirSync(paths.ssh, { recursive: true, mode: 0o755 });
+	mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
+	await Promise.all([ensureHostUser(), generateKeys()]);
+	writeProfile();
+	await writeSudoers();
+	writeSshdConfig();
+	linkStorePath();
+	await run('/usr/sbin/sshd', ['-t', '-f', sshFiles.config]);
+	startDaemon('sshd', ['/usr/sbin/sshd', '-D', '-e', '-f', sshFiles.config]);
+	await waitFor('sshd', sshBanner, 10000, logFile('sshd'));
+}
+
+export async function stopSshHost(): Promise<void> {
+	await stopDaemon('sshd');
+}
+
+/** Undo the system-wide changes (sudoers drop-in, store symlink); the core user stays. */
+export function removeHostChanges(): void {
+	if (existsSync(SUDOERS_FILE) && readFileSync(SUDOERS_FILE, 'utf8').includes('deis-backup test cluster')) rmSync(SUDOERS_FILE);
+	const stat = lstatSync(STORE_PATH, { throwIfNoEntry: false });
+	if (stat?.isSymbolicLink() && readlinkSync(STORE_PATH) === paths.store) rmSync(STORE_PATH);
+}

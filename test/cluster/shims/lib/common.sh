@@ -1,0 +1,37 @@
+# Sourced by every shim (and by the harness' helper scripts).
+#
+# Shims run as root, like the real tools they stand in for (docker, deisctl's
+# fleet/etcd access): when called by `core` they re-run themselves through
+# passwordless sudo. Paths come from this file's location, so sudo's clean
+# environment does not matter; DEIS_SIM_DIR (set by sshd) may override.
+set -euo pipefail
+
+SIM_LIB=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
+SIM_SHIMS=${SIM_LIB%/lib}
+SIM_REPO=${SIM_SHIMS%/test/cluster/shims}
+SIM_DIR=${DEIS_SIM_DIR:-$SIM_REPO/.cluster}
+
+die() {
+	printf '%s\n' "$*" >&2
+	exit 1
+}
+
+if [ "$EUID" -ne 0 ] && [ -z "${SIM_NO_SUDO:-}" ]; then
+	exec sudo -n -- "$0" "$@"
+fi
+
+[ -r "$SIM_DIR/sim.env" ] || die "the simulated Deis cluster is not up (no $SIM_DIR/sim.env): run npx tsx test/cluster/up.ts"
+# shellcheck source=/dev/null
+. "$SIM_DIR/sim.env"
+
+# etcd's v2 API, as on CoreOS (Debian's etcdctl defaults to v3).
+sim_etcdctl() {
+	ETCDCTL_API=2 command etcdctl --endpoints "$ETCD_ENDPOINT" "$@"
+}
+
+# Appends one line to an append-only invocation log that tests read to check the order of operations.
+sim_log() {
+	local log=$1
+	shift
+	printf '%s\n' "$*" >>"$log"
+}

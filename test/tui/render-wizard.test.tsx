@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { describe, it } from 'node:test';
+import { renderWizard } from '../../source/ui/render-wizard.js';
+import { fakeServices } from './fake-services.js';
+import { keys, until } from './helpers.js';
+
+/** Just enough of a TTY stdin for Ink: raw mode, readable events, ref counting. */
+class FakeStdin extends EventEmitter {
+	isTTY = true;
+	/** ref/unref calls in order: Ink unrefs on exit, so the last one tells whether we re-ref'd. */
+	calls: string[] = [];
+	private queued: string | null = null;
+	setRawMode() {}
+	setEncoding() {}
+	resume() {}
+	pause() {}
+	ref() {
+		this.calls.push('ref');
+	}
+	unref() {
+		this.calls.push('unref');
+	}
+	read() {
+		const data = this.queued;
+		this.queued = null;
+		return data;
+	}
+	type(data: string) {
+		this.queued = data;
+		this.emit('readable');
+	}
+}
+
+class FakeStdout extends EventEmitter {
+	isTTY = true;
+	columns = 100;
+	rows = 40;
+	text = '';
+	write(chunk: string) {
+		this.text += chunk;
+		return true;
+	}
+}
+
+describe('renderWizard', () => {
+	it('refuses to start without an interactive terminal', async () => {
+		const stdin = new FakeStdin();
+		stdin.isTTY = false;
+		await assert.rejects(renderWizard(fakeServices().services, {}, { stdin: stdin as never, stdout: new FakeStdout() as never }), /needs an interactive terminal/);
+	});
+
+	it('mounts the wizard, resolves when it exits, and re-refs stdin for later prompts', async () => {
+		const stdin = new FakeStdin();
+		const stdout = new FakeStdout();
+		const result = renderWizard(fakeServices().services, {}, { stdin: stdin as never, stdout: stdout as never });
+		await until(() => stdout.text.includes('What do you want to do?'), 'first question');
+		stdin.type(keys.ctrlC);
+		assert.equal(await result, undefined);
+		assert.ok(stdin.calls.includes('unref'), 'Ink let go of stdin');
+		assert.equal(stdin.calls.at(-1), 'ref', 'stdin.ref() was called after Ink let go');
+		assert.match(stdout.text, /nothing was changed/);
+	});
+});
