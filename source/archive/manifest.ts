@@ -21,7 +21,8 @@ export interface ObjectEntry {
 	etag?: string;
 }
 
-export type BucketRole = 'database' | 'registry';
+/** database: db_wal, registry: registry, extra: named with --buckets. */
+export type BucketRole = 'database' | 'registry' | 'extra';
 
 export interface BucketEntry {
 	role: BucketRole;

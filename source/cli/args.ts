@@ -23,6 +23,8 @@ export const OPTIONS = {
 	'skip-buckets': { type: 'boolean' },
 	'skip-platform': { type: 'boolean' },
 	'skip-controller': { type: 'boolean' },
+	'skip-verify': { type: 'boolean' },
+	buckets: { type: 'string' },
 	'scale-gateways': { type: 'string' },
 	'body-size': { type: 'string' },
 	'reset-body-size': { type: 'boolean' },
@@ -78,7 +80,9 @@ Backup and restore
   -o, --out DIR            backup folder (default ./<domain>-<UTC time>)
   --skip-database          no pg_dumpall text dump
   --skip-volume            leave out the store volume (/var/lib/deis/store)
-  --skip-platform, --skip-buckets, --skip-controller   restore: leave out a stage
+  --skip-platform, --skip-buckets, --skip-controller, --skip-verify
+                           restore: leave out a stage
+  --buckets A,B            backup: mirror these buckets instead of db_wal and registry
   --scale-gateways N       scale store-gateway to N during the transfer, then back
   --body-size SIZE         restore: raise the router's bodySize to SIZE (default 100m)
   --reset-body-size        restore: put the router's bodySize back when done

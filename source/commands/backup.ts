@@ -6,6 +6,7 @@ import { completeSettings, partialSettings } from '../config/resolve.js';
 import { defaultBackupName } from '../archive/layout.js';
 import { EXIT, UserError } from '../errors.js';
 import { runBackup } from '../plans/backup.js';
+import { isValidBucketName } from '../steps/gateway/keys.js';
 import { previewBackup } from '../plans/preview.js';
 import type { PlanAnswers } from '../plans/types.js';
 import { plainHooks, plainListrOptions, printSummary } from './plain-output.js';
@@ -33,10 +34,13 @@ export async function backupCommand(flags: Flags): Promise<number> {
 	}
 	const scale = flags['scale-gateways'] === undefined ? undefined : Number(flags['scale-gateways']);
 	if (scale !== undefined && (!Number.isInteger(scale) || scale < 1 || scale > 16)) throw new UserError('--scale-gateways takes a whole number from 1 to 16.', 2);
+	const buckets = flags.buckets?.split(',').map((name) => name.trim());
+	const invalid = buckets?.find((name) => !isValidBucketName(name));
+	if (invalid !== undefined) throw new UserError(`--buckets: ${JSON.stringify(invalid)} is not a valid bucket name.`, 2);
 	const { signal, dispose } = abortOnSignals();
 	try {
 		const summary = await runBackup(
-			{ answers, concurrency: concurrencyOf(flags), dryRun, scaleGateways: scale, signal, hooks: plainHooks() },
+			{ answers, concurrency: concurrencyOf(flags), dryRun, scaleGateways: scale, buckets, signal, hooks: plainHooks() },
 			plainListrOptions(),
 		);
 		printSummary(summary);

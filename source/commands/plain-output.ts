@@ -19,13 +19,15 @@ export function plainListrOptions(): RendererChoice {
 }
 
 export function plainHooks(): PlanHooks {
-	let started = Date.now();
+	// Rates and ETAs count from each stage's first report, not from program start.
+	const started = new Map<string, number>();
 	return {
-		formatProgress: (progress) => progressLine(progress, Date.now() - started),
-		outputIntervalMs: 2000,
-		onProgress: () => {
-			started ||= Date.now();
+		formatProgress: (progress) => {
+			const now = Date.now();
+			if (!started.has(progress.stage)) started.set(progress.stage, now);
+			return progressLine(progress, now - (started.get(progress.stage) as number));
 		},
+		outputIntervalMs: 2000,
 	};
 }
 

@@ -42,6 +42,7 @@ export async function restoreCommand(flags: Flags, positionals: string[]): Promi
 				skipPlatform: Boolean(flags['skip-platform']),
 				skipBuckets: Boolean(flags['skip-buckets']),
 				skipController: Boolean(flags['skip-controller']),
+				skipVerify: Boolean(flags['skip-verify']),
 				resetBodySize: Boolean(flags['reset-body-size']),
 				bodySize: flags['body-size'] ?? '100m',
 				gatewayTimeoutMs: 120_000,

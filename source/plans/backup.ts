@@ -9,14 +9,14 @@ import { Listr } from 'listr2';
 import { readJournal } from '../archive/journal.js';
 import { prepareBackupFolder } from '../archive/folder.js';
 import { bucketFolder, DATABASE_DUMP, journalPath, STATE_DIR, STORE_TARBALL } from '../archive/layout.js';
-import { MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type BucketEntry, type BucketRole, type FileEntry, type Manifest, type ObjectEntry, type StepOutcome } from '../archive/manifest.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type BucketEntry, type FileEntry, type Manifest, type ObjectEntry, type StepOutcome } from '../archive/manifest.js';
 import type { Deisctl } from '../cluster/deisctl.js';
 import type { RemoteHost } from '../cluster/ssh.js';
 import type { StoreClient } from '../cluster/store.js';
 import { storeEndpointFor } from '../config/settings.js';
 import { messageOf } from '../errors.js';
 import { dumpDatabase } from '../steps/database.js';
-import { bucketNames, fetchGatewayKeys } from '../steps/gateway/keys.js';
+import { bucketNames, fetchGatewayKeys, type BucketChoice } from '../steps/gateway/keys.js';
 import { mirrorBucket } from '../steps/gateway/mirror.js';
 import { listControllerKeys } from '../steps/controller.js';
 import { locateComponent } from '../steps/locate.js';
@@ -32,6 +32,8 @@ export interface BackupOptions {
 	dryRun: boolean;
 	/** Scale store-gateway to N before the transfer and back after (deis/deis#3445). */
 	scaleGateways?: number;
+	/** Mirror these buckets instead of the database's and the registry's. */
+	buckets?: string[];
 	signal: AbortSignal;
 	hooks: PlanHooks;
 }
@@ -40,7 +42,7 @@ interface BackupContext {
 	host?: RemoteHost;
 	deisctl?: Deisctl;
 	store?: StoreClient;
-	buckets?: Record<BucketRole, string>;
+	buckets?: BucketChoice[];
 	previous: Map<string, Map<string, ObjectEntry>>;
 	bucketEntries: BucketEntry[];
 	volume?: VolumeBackup;
@@ -120,7 +122,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 				stage(ctx, 'keys', async () => {
 					const deisctl = ctx.deisctl as Deisctl;
 					const keys = await fetchGatewayKeys(deisctl);
-					ctx.buckets = await bucketNames(deisctl);
+					ctx.buckets = options.buckets ? options.buckets.map((name) => ({ role: 'extra' as const, name })) : await bucketNames(deisctl);
 					// What the controller has published, so a restore can prove it is back.
 					ctx.etcdKeys = await listControllerKeys(ctx.host as RemoteHost);
 					ctx.store = openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
@@ -131,11 +133,10 @@ function backupTasks(options: BackupOptions, folder: string) {
 			skip: () => dry('buckets'),
 			task: (ctx: BackupContext, task: AnyTask) =>
 				stage(ctx, 'buckets', async () => {
-					const buckets = ctx.buckets as Record<BucketRole, string>;
+					const buckets = ctx.buckets as BucketChoice[];
 					await scaleUp(ctx, options);
 					try {
-						for (const role of ['database', 'registry'] as BucketRole[]) {
-							const name = buckets[role];
+						for (const { role, name } of buckets) {
 							const previous = ctx.previous.get(name) ?? new Map<string, ObjectEntry>();
 							for (const entry of await readJournal<ObjectEntry>(journalPath(folder, `objects-${name}`))) previous.set(entry.key, entry);
 							task.title = `Mirror s3://${name}`;

@@ -31,6 +31,8 @@ export interface RestoreOptions {
 	skipPlatform: boolean;
 	skipBuckets: boolean;
 	skipController: boolean;
+	/** Leave out the final comparison of every object with the backup. */
+	skipVerify?: boolean;
 	/** Put the router's body size back to what it was when done. */
 	resetBodySize: boolean;
 	/** The body size to raise the router to (the procedure's 100m). */
@@ -254,7 +256,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		},
 		{
 			title: 'Verify the restored objects and etcd keys',
-			skip: () => (options.dryRun ? 'compare every object with the manifest (size, MD5/sha256) and etcd keys with the backup' : false),
+			skip: () => (options.dryRun ? 'compare every object with the manifest (size, MD5/sha256) and etcd keys with the backup' : options.skipVerify ? 'skipped (--skip-verify)' : false),
 			task: async (ctx: RestoreContext, task: AnyTask) => {
 				try {
 					await verifyRestore(ctx, options, task);

@@ -195,3 +195,20 @@ function lastLine(text: string | undefined): string | undefined {
 	const lines = text.split('\n').map((line) => line.trimEnd()).filter((line) => line !== '');
 	return lines[lines.length - 1];
 }
+
+/**
+ * Options for `new Listr(tasks, { ...bridgeListrOptions(handle.onViews, bus), ... })`.
+ * The fallback is the bridge too, so nothing ever writes to stdout under Ink,
+ * and listr2's SIGINT handler (which calls process.exit) stays off: runs stop
+ * through the RunHandle's AbortSignal instead.
+ */
+export function bridgeListrOptions(onViews: (views: TaskView[]) => void, bus?: ProgressBus) {
+	const rendererOptions: ViewRendererOptions = bus ? { onViews, bus } : { onViews };
+	return {
+		renderer: ViewRenderer,
+		rendererOptions,
+		fallbackRenderer: ViewRenderer,
+		fallbackRendererOptions: rendererOptions,
+		registerSignalListeners: false,
+	};
+}

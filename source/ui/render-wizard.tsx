@@ -13,12 +13,14 @@ export interface RenderWizardOptions {
 
 /**
  * Resolves with the run's summary, or undefined when the operator left before
- * anything ran. Rejects when stdin is not a terminal: the wizard needs key
- * presses, and a piped stdin should use the flags instead.
+ * anything ran. Rejects when stdin or stdout is not a terminal: the wizard
+ * needs key presses and a screen it can redraw.
  */
 export async function renderWizard(services: WizardServices, initial: Partial<PlanAnswers> = {}, options: RenderWizardOptions = {}): Promise<RunSummary | undefined> {
 	const stdin = options.stdin ?? process.stdin;
-	if (!stdin.isTTY) {
+	const stdout = options.stdout ?? process.stdout;
+	// Piped stdout would fill with Ink's erase sequences; the CLI's plain mode serves that case.
+	if (!stdin.isTTY || !stdout.isTTY) {
 		throw new Error('The wizard needs an interactive terminal; give the answers as flags instead (see deis-backup --help).');
 	}
 	let result: RunSummary | undefined;
@@ -26,7 +28,7 @@ export async function renderWizard(services: WizardServices, initial: Partial<Pl
 	const app = render(<Wizard services={services} initial={initial} onExit={(summary) => void (result = summary)} />, {
 		exitOnCtrlC: false,
 		stdin,
-		...(options.stdout ? { stdout: options.stdout } : {}),
+		stdout,
 	});
 	try {
 		await app.waitUntilExit();

@@ -15,20 +15,31 @@ export async function fetchGatewayKeys(deisctl: Deisctl): Promise<GatewayKeys> {
 	return { accessKey, secretKey };
 }
 
-export const DEFAULT_BUCKETS: Record<BucketRole, string> = { database: 'db_wal', registry: 'registry' };
-const COMPONENT: Record<BucketRole, string> = { database: 'database', registry: 'registry' };
+export interface BucketChoice {
+	role: BucketRole;
+	name: string;
+}
+
+const DEIS_BUCKETS = [
+	{ role: 'database', component: 'database', fallback: 'db_wal' },
+	{ role: 'registry', component: 'registry', fallback: 'registry' },
+] as const;
 // Ceph's relaxed bucket names (db_wal has an underscore), and never a path trick.
 const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
-export async function bucketNames(deisctl: Deisctl): Promise<Record<BucketRole, string>> {
-	const result = { ...DEFAULT_BUCKETS };
-	for (const role of Object.keys(result) as BucketRole[]) {
-		const name = await deisctl.configGet(COMPONENT[role], 'bucketName');
-		if (name === undefined) continue;
-		if (!BUCKET_NAME.test(name) || name.includes('..')) {
-			throw new UserError(`etcd holds an invalid bucket name for the ${role} (${JSON.stringify(name)}); fix /deis/${COMPONENT[role]}/bucketName on the cluster.`);
+export function isValidBucketName(name: string): boolean {
+	return BUCKET_NAME.test(name) && !name.includes('..');
+}
+
+/** The database's and the registry's buckets, as etcd names them (else Deis' defaults). */
+export async function bucketNames(deisctl: Deisctl): Promise<BucketChoice[]> {
+	const result: BucketChoice[] = [];
+	for (const { role, component, fallback } of DEIS_BUCKETS) {
+		const name = (await deisctl.configGet(component, 'bucketName')) ?? fallback;
+		if (!isValidBucketName(name)) {
+			throw new UserError(`etcd holds an invalid bucket name for the ${role} (${JSON.stringify(name)}); fix /deis/${component}/bucketName on the cluster.`);
 		}
-		result[role] = name;
+		result.push({ role, name });
 	}
 	return result;
 }

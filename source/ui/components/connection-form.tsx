@@ -21,6 +21,7 @@ const LABELS: Record<Field, string> = {
 };
 const WHERE_LABEL = 'Where does the cluster run?';
 const SHORT: Record<Field, string> = { host: 'Host', port: 'Port', user: 'User', identity: 'Key', domain: 'Domain' };
+const CHANGE: Record<Field, string> = { host: 'the host', port: 'the SSH port', user: 'the SSH user', identity: 'the key file', domain: 'the domain' };
 
 export interface ConnectionFormProps {
 	initial?: Partial<ConnectionSettings>;
@@ -40,7 +41,8 @@ type Phase =
 	| { kind: 'where' }
 	| { kind: 'ask'; field: Field; edit: boolean; error?: string }
 	| { kind: 'review'; error?: string }
-	| { kind: 'checking'; label: string };
+	| { kind: 'checking'; label: string }
+	| { kind: 'accepted' };
 
 /**
  * Asks where the cluster is, one question at a time. With values given up
@@ -150,6 +152,7 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 			}
 			verified.current.add(field);
 		}
+		setPhase({ kind: 'accepted' });
 		onSubmit(settingsFrom(values));
 	};
 
@@ -209,10 +212,19 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 					</Text>
 				</Box>
 			);
+		case 'accepted':
+			return (
+				<Box flexDirection="column">
+					<Review values={values} />
+					<Text>
+						<Text color="green">{symbols.done}</Text> Connection settings accepted
+					</Text>
+				</Box>
+			);
 		case 'review': {
 			const items: Array<SelectItem<Field | 'accept'>> = [
 				{ label: 'Use these settings', value: 'accept' },
-				...FIELDS.map((field) => ({ label: `Change the ${LABELS[field].toLowerCase()}`, value: field })),
+				...FIELDS.map((field) => ({ label: `Change ${CHANGE[field]}`, value: field })),
 			];
 			return (
 				<Box flexDirection="column">
