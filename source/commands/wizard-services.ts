@@ -16,7 +16,7 @@ import { runBackup } from '../plans/backup.js';
 import { previewBackup, previewRestore } from '../plans/preview.js';
 import { runRestore } from '../plans/restore.js';
 import type { PlanAnswers, RunHandle } from '../plans/types.js';
-import { ViewRenderer } from '../ui/listr-bridge.js';
+import { bridgeListrOptions } from '../ui/listr-bridge.js';
 import { createProgressBus } from '../ui/progress-bus.js';
 import type { WizardServices } from '../ui/services.js';
 
@@ -83,7 +83,7 @@ function runPlan(answers: PlanAnswers, handle: RunHandle, defaults: WizardRunDef
 		onProgress: (taskId, progress) => bus.emit(taskId, progress),
 		onWarning: (taskId, message) => bus.warn(taskId, message),
 	};
-	const renderer = { renderer: ViewRenderer, rendererOptions: { onViews: handle.onViews, bus } };
+	const renderer = bridgeListrOptions(handle.onViews, bus);
 	if (answers.kind === 'backup') {
 		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, signal: handle.signal, hooks }, renderer);
 	}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Flags } from '../cli/args.js';
 import { UserError } from '../errors.js';
 import { VAGRANT_DEFAULTS, type ConnectionSettings } from './settings.js';
-import { checkDomain, checkEndpoint, checkHost, checkPort, checkUser } from './validate.js';
+import { validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from './validate.js';
 
 export function partialSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env, profile?: Partial<ConnectionSettings>): Partial<ConnectionSettings> {
 	const vagrant: Partial<ConnectionSettings> = flags.vagrant
@@ -28,7 +28,7 @@ export function partialSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 	const merged: Partial<ConnectionSettings> = { ...vagrant, ...profile };
 	for (const [key, value] of Object.entries(fromFlags)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
 	if (flags.port !== undefined) {
-		const problem = checkPort(flags.port);
+		const problem = validatePort(flags.port);
 		if (problem) throw new UserError(`--port: ${problem}`, 2);
 	}
 	return merged;
@@ -40,11 +40,11 @@ export function completeSettings(partial: Partial<ConnectionSettings>): Connecti
 	if (!partial.domain) throw new UserError('No cluster domain given: pass --domain (the gateway answers at deis-store.<domain>).', 2);
 	const settings: ConnectionSettings = { ...partial, host: partial.host.trim(), port: partial.port ?? 22, user: partial.user ?? 'core', domain: partial.domain.trim().replace(/\.$/, '') };
 	const problems = [
-		['--host', checkHost(settings.host)],
-		['--port', checkPort(settings.port)],
-		['--user', checkUser(settings.user)],
-		['--domain', checkDomain(settings.domain)],
-		['--store-endpoint', settings.storeEndpoint ? checkEndpoint(settings.storeEndpoint) : undefined],
+		['--host', validateHost(settings.host)],
+		['--port', validatePort(String(settings.port))],
+		['--user', validateUser(settings.user)],
+		['--domain', validateDomainName(settings.domain)],
+		['--store-endpoint', settings.storeEndpoint ? validateEndpoint(settings.storeEndpoint) : undefined],
 	] as const;
 	for (const [flag, problem] of problems) if (problem) throw new UserError(`${flag}: ${problem}`, 2);
 	return settings;

@@ -60,7 +60,7 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 	const folder = resolve(options.answers.folder);
 	const ctx: BackupContext = { startedAt: started, previous: new Map(), bucketEntries: [], steps: [], warnings: [], transferred: 0 };
 	const summary: RunSummary = { kind: 'backup', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
-	const tasks = new Listr<BackupContext>(backupTasks(options, folder), { ...listrOptions, ctx, exitOnError: true });
+	const tasks = new Listr<BackupContext>(backupTasks(options, folder), { ...listrOptions, ctx, exitOnError: true, registerSignalListeners: false });
 	try {
 		await tasks.run(ctx);
 		summary.ok = true;

@@ -67,7 +67,7 @@ export async function runRestore(options: RestoreOptions, listrOptions: Renderer
 	const ctx: RestoreContext = { finished: new Set(), pushed: new Map(), warnings: [], objects: 0, bytes: 0, transferred: 0, mismatches: [] };
 	const summary: RunSummary = { kind: 'restore', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
 	try {
-		await new Listr<RestoreContext>(restoreTasks(options, folder), { ...listrOptions, ctx, exitOnError: true }).run(ctx);
+		await new Listr<RestoreContext>(restoreTasks(options, folder), { ...listrOptions, ctx, exitOnError: true, registerSignalListeners: false }).run(ctx);
 		summary.ok = ctx.mismatches.length === 0;
 		if (!summary.ok) summary.error = `The restored cluster does not match the backup in ${ctx.mismatches.length} place(s) (first: ${ctx.mismatches[0]}); run the restore again, then check the gateway.`;
 	} catch (error) {

@@ -130,7 +130,8 @@ describe('ConnectionForm', () => {
 		assert.match(review, /Host +deis-1\.example\.com/);
 		assert.match(review, /Key +~\/\.ssh\/id_rsa/);
 		assert.ok(!review.includes('Where does the cluster run?'), 'no questions asked first');
-		await press(stdin, keys.down, keys.down, keys.enter); // "Change the ssh port"
+		assert.match(review, /❯ Use these settings\n +Change the host\n +Change the SSH port/);
+		await press(stdin, keys.down, keys.down, keys.enter); // "Change the SSH port"
 		await waitFor(lastFrame, 'SSH port › 22');
 		await erase(stdin, 2);
 		await answer(stdin, '2222');
@@ -138,6 +139,7 @@ describe('ConnectionForm', () => {
 		await press(stdin, keys.enter); // "Use these settings"
 		await until(() => f.submitted.length === 1, 'submit');
 		assert.deepEqual(f.submitted[0], { ...initial, port: 2222 });
+		await waitFor(lastFrame, '✔ Connection settings accepted');
 		assert.deepEqual(f.identityChecks, ['/home/op/.ssh/id_rsa'], 'pre-filled answers are checked when accepted');
 		assert.deepEqual(f.domainChecks, ['example.com']);
 	});

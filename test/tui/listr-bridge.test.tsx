@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';
 import type { TaskView } from '../../source/plans/task-view.js';
-import { ViewRenderer } from '../../source/ui/listr-bridge.js';
+import { bridgeListrOptions, ViewRenderer } from '../../source/ui/listr-bridge.js';
 import { createProgressBus } from '../../source/ui/progress-bus.js';
 import { sink } from './helpers.js';
 
@@ -148,5 +148,20 @@ describe('ViewRenderer (listr2 → TaskView)', () => {
 		assert.equal(view?.state, 'warning');
 		assert.equal(view?.message, 'tar: logs changed');
 		assert.equal(view?.progress?.bytesDone, 10);
+	});
+
+	it('bridgeListrOptions wires a Listr to the bridge with listr2\'s SIGINT handler off', async () => {
+		const bus = createProgressBus();
+		const snapshots: TaskView[][] = [];
+		const before = process.listenerCount('SIGINT');
+		const list = new Listr<object, typeof ViewRenderer, typeof ViewRenderer>(
+			[{ title: 'Read the gateway keys', task: (_ctx, task) => bus.emit(task.task.id, { stage: 'keys', bytesDone: 0, message: 'deisctl config store get gateway/accessKey' }) }],
+			bridgeListrOptions((views) => snapshots.push(views), bus),
+		);
+		assert.equal(process.listenerCount('SIGINT'), before);
+		await list.run();
+		const last = snapshots[snapshots.length - 1];
+		assert.equal(last?.[0]?.state, 'done');
+		assert.equal(last?.[0]?.progress?.message, 'deisctl config store get gateway/accessKey');
 	});
 });

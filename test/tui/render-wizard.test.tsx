@@ -48,6 +48,10 @@ describe('renderWizard', () => {
 		const stdin = new FakeStdin();
 		stdin.isTTY = false;
 		await assert.rejects(renderWizard(fakeServices().services, {}, { stdin: stdin as never, stdout: new FakeStdout() as never }), /needs an interactive terminal/);
+		const piped = new FakeStdout();
+		piped.isTTY = false;
+		await assert.rejects(renderWizard(fakeServices().services, {}, { stdin: new FakeStdin() as never, stdout: piped as never }), /needs an interactive terminal/);
+		assert.equal(piped.text, '', 'nothing was drawn');
 	});
 
 	it('mounts the wizard, resolves when it exits, and re-refs stdin for later prompts', async () => {
