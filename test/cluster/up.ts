@@ -18,6 +18,7 @@ import { startRouter } from './lib/router.js';
 import { seedObjects } from './lib/seed-data.js';
 import { router, writeSimEnv } from './lib/sim-env.js';
 import { startSshHost } from './lib/ssh-host.js';
+import { attachStorePath } from './lib/store-path.js';
 import { stopCluster } from './lib/teardown.js';
 import { timed } from './lib/timing.js';
 
@@ -40,12 +41,14 @@ async function up(): Promise<void> {
 	}
 	writeSimEnv();
 	addHostsEntry();
+	const storePath = await attachStorePath();
 	const starting = Promise.all([
 		timed('etcd', startEtcd).then(() => timed('router', startRouter)),
 		timed('ceph', startCeph),
 		timed('postgres', startPostgres),
 		timed('ssh host', startSshHost),
 	]);
+	starting.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
 	// ~40 MB of deterministic content to checksum: done while the daemons start.
 	const objects = await timed('seed checksums', async () => seedObjects());
 	writeEnv({
@@ -77,6 +80,7 @@ async function up(): Promise<void> {
 	});
 	await starting;
 	await timed('source mode', makeSource);
+	console.log(`${STORE_PATH} is a ${storePath} of ${paths.store}`);
 	console.log(`test cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (state in ${clusterDir})`);
 }
 

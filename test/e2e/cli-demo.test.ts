@@ -85,7 +85,6 @@ test('a backup, then verify, then verify catching a damaged file', async () => {
 	const backup = await runCli(['backup', ...connectionFlags(source.connection), '--out', out]);
 	assert.equal(backup.code, 0, backup.stderr);
 	assert.match(backup.stderr, /Backup finished/);
-	assert.match(backup.stderr, /changed as we read/);
 	const ok = await runCli(['verify', out]);
 	assert.equal(ok.code, 0, ok.stderr);
 	await writeFile(join(out, 'dump_all.sql'), 'tampered');

@@ -1,12 +1,12 @@
 /**
  * The cluster host as deis-backup sees it: OpenSSH on 127.0.0.1:2222, user
  * `core` with passwordless sudo, the shims first on PATH, and the store at
- * /var/lib/deis/store - like a CoreOS machine of Deis' Vagrant cluster.
+ * /var/lib/deis/store (store-path.ts) - like a CoreOS machine of Deis' Vagrant cluster.
  */
-import { chownSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
-import { clusterDir, HOST_USER, LOOPBACK, paths, ports, shimsDir, sshFiles, STORE_PATH, SUDOERS_FILE } from './paths.js';
+import { clusterDir, HOST_USER, LOOPBACK, paths, ports, shimsDir, sshFiles, SUDOERS_FILE } from './paths.js';
 import { logFile, run, startDaemon, stopDaemon, waitFor } from './proc.js';
 import { findUser } from './users.js';
 
@@ -95,17 +95,6 @@ function writeSshdConfig(): void {
 	);
 }
 
-/** /var/lib/deis/store -> .cluster/store; an existing symlink is replaced, a real directory never. */
-export function linkStorePath(): void {
-	mkdirSync(dirname(STORE_PATH), { recursive: true });
-	const stat = lstatSync(STORE_PATH, { throwIfNoEntry: false });
-	if (stat && !stat.isSymbolicLink()) {
-		throw new Error(`${STORE_PATH} exists and is not a symlink: refusing to replace it (move it away first)`);
-	}
-	if (stat) rmSync(STORE_PATH);
-	symlinkSync(paths.store, STORE_PATH);
-}
-
 function sshBanner(): Promise<boolean> {
 	return new Promise((resolvePromise) => {
 		const socket = connect({ host: LOOPBACK, port: ports.ssh });
@@ -126,7 +115,6 @@ export async function startSshHost(): Promise<void> {
 	writeProfile();
 	await writeSudoers();
 	writeSshdConfig();
-	linkStorePath();
 	await run('/usr/sbin/sshd', ['-t', '-f', sshFiles.config]);
 	startDaemon('sshd', ['/usr/sbin/sshd', '-D', '-e', '-f', sshFiles.config]);
 	await waitFor('sshd', sshBanner, 10000, logFile('sshd'));
@@ -136,9 +124,7 @@ export async function stopSshHost(): Promise<void> {
 	await stopDaemon('sshd');
 }
 
-/** Undo the system-wide changes (sudoers drop-in, store symlink); the core user stays. */
-export function removeHostChanges(): void {
+/** Undo the system-wide change (the sudoers drop-in); the core user stays. */
+export function removeSudoers(): void {
 	if (existsSync(SUDOERS_FILE) && readFileSync(SUDOERS_FILE, 'utf8').includes('deis-backup test cluster')) rmSync(SUDOERS_FILE);
-	const stat = lstatSync(STORE_PATH, { throwIfNoEntry: false });
-	if (stat?.isSymbolicLink() && readlinkSync(STORE_PATH) === paths.store) rmSync(STORE_PATH);
 }

@@ -6,7 +6,8 @@ import { paths } from './paths.js';
 import { stopPostgres } from './postgres.js';
 import { stopDaemon } from './proc.js';
 import { stopRouter } from './router.js';
-import { removeHostChanges, stopSshHost } from './ssh-host.js';
+import { removeSudoers, stopSshHost } from './ssh-host.js';
+import { detachStorePath } from './store-path.js';
 import { stopAppender } from './store-files.js';
 
 export async function stopCluster(): Promise<void> {
@@ -19,5 +20,6 @@ export async function stopCluster(): Promise<void> {
 		for (const file of readdirSync(paths.pids).filter((f) => f.endsWith('.pid'))) await stopDaemon(file.slice(0, -4));
 	}
 	removeHostsEntry();
-	removeHostChanges();
+	removeSudoers();
+	await detachStorePath();
 }

@@ -1,0 +1,74 @@
+/**
+ * Demo-cluster helpers for the reliability tests: an S3 client with a
+ * cluster's keys, object checks, and known_hosts for a proxy port.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { Manifest } from '../../../source/archive/manifest.js';
+import type { DemoCluster } from '../../../source/demo/cluster.js';
+
+export function s3For(cluster: Pick<DemoCluster, 'gatewayKeys'>, endpoint: string): S3Client {
+	return new S3Client({
+		endpoint,
+		region: 'us-east-1',
+		forcePathStyle: true,
+		credentials: { accessKeyId: cluster.gatewayKeys.accessKey, secretAccessKey: cluster.gatewayKeys.secretKey },
+		requestChecksumCalculation: 'WHEN_REQUIRED',
+		responseChecksumValidation: 'WHEN_REQUIRED',
+	});
+}
+
+export async function listKeys(s3: S3Client, bucket: string): Promise<Map<string, number>> {
+	const keys = new Map<string, number>();
+	let token: string | undefined;
+	try {
+		do {
+			const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+			for (const item of page.Contents ?? []) keys.set(item.Key as string, item.Size ?? 0);
+			token = page.IsTruncated ? page.NextContinuationToken : undefined;
+		} while (token);
+	} catch (error) {
+		if ((error as { name?: string }).name === 'NoSuchBucket') return keys;
+		throw error;
+	}
+	return keys;
+}
+
+export async function objectSha256(s3: S3Client, bucket: string, key: string): Promise<string> {
+	const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+	return createHash('sha256').update(Buffer.from(await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray())).digest('hex');
+}
+
+/**
+ * Objects of the backup found in the cluster: each must be byte-identical
+ * (a partial upload must never be visible). Returns how many are there.
+ */
+export async function objectsPresentAndExact(s3: S3Client, manifest: Manifest): Promise<{ present: number; total: number; wrong: string[] }> {
+	let present = 0;
+	let total = 0;
+	const wrong: string[] = [];
+	for (const bucket of manifest.buckets) {
+		const there = await listKeys(s3, bucket.name);
+		for (const object of bucket.objects) {
+			total++;
+			if (!there.has(object.key)) continue;
+			present++;
+			if (there.get(object.key) !== object.size || (await objectSha256(s3, bucket.name, object.key)) !== object.sha256) wrong.push(`${bucket.name}/${object.key}`);
+		}
+	}
+	return { present, total, wrong };
+}
+
+/** A known_hosts file trusting the cluster's host key when reached through another port (a proxy). */
+export async function knownHostsForPort(cluster: DemoCluster, port: number, file: string): Promise<string> {
+	const line = (await readFile(cluster.connection.knownHosts as string, 'utf8')).trim();
+	const rest = line.slice(line.indexOf(' ') + 1);
+	await writeFile(file, `[127.0.0.1]:${port} ${rest}\n`, { mode: 0o600 });
+	return file;
+}
+
+/** Commands the demo host refused as unquoted shell syntax (exit 127, no argv). */
+export function refusedCommands(cluster: DemoCluster): string[] {
+	return cluster.log.filter((entry) => entry.argv === null).map((entry) => entry.command);
+}
