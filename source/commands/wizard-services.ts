@@ -4,6 +4,7 @@
  */
 import { access, constants, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import { defaultBackupName } from '../archive/layout.js';
 import { readManifest, readManifestIfPresent } from '../archive/manifest.js';
@@ -38,7 +39,7 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 				return messageOf(error);
 			}
 		},
-		validateDomain: (connection) => probeGateway(connection),
+		validateDomain: (connection, kind) => (kind === 'backup' ? probeGateway(connection) : checkGatewayName(connection)),
 		async validateFolder(kind, folder) {
 			const path = resolve(folder);
 			if (kind === 'restore') {
@@ -103,6 +104,18 @@ function runPlan(answers: PlanAnswers, handle: RunHandle, defaults: WizardRunDef
 		},
 		renderer,
 	);
+}
+
+/** Before a restore the gateway is not running yet: the name must resolve, nothing more. */
+export async function checkGatewayName(connection: ConnectionSettings): Promise<string | undefined> {
+	if (connection.tunnel) return undefined;
+	const host = new URL(storeEndpointFor(connection)).hostname;
+	try {
+		await lookup(host);
+		return undefined;
+	} catch {
+		return `${host} does not resolve from this machine; check the domain, or use the SSH tunnel option.`;
+	}
 }
 
 /** Any HTTP answer from the gateway proves the name resolves and something listens. */

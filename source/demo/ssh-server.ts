@@ -151,7 +151,8 @@ async function shell(channel: ServerChannel, opts: SshHostOptions, running: Set<
 	channel.once('close', () => abort.abort());
 	channel.write(`CoreOS (deis-backup demo host)\n${prompt}`);
 	let buffered = '';
-	reading: for await (const chunk of channel) {
+	// destroyOnReturn off: leaving the loop must not close the channel before the exit status
+	reading: for await (const chunk of channel.iterator({ destroyOnReturn: false })) {
 		buffered += String(chunk).replace(/\r/g, '\n');
 		let nl: number;
 		while ((nl = buffered.indexOf('\n')) >= 0) {

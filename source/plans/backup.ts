@@ -4,6 +4,7 @@
  * skips every task with the command it would have run (as np's --preview).
  */
 import { rm } from 'node:fs/promises';
+import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
 import { Listr } from 'listr2';
 import { readJournal } from '../archive/journal.js';
@@ -57,6 +58,8 @@ interface BackupContext {
 
 export async function runBackup(options: BackupOptions, listrOptions: RendererChoice): Promise<RunSummary> {
 	const started = Date.now();
+	// Every request in flight listens on the signal: hundreds of listeners are expected.
+	setMaxListeners(0, options.signal);
 	const folder = resolve(options.answers.folder);
 	const ctx: BackupContext = { startedAt: started, previous: new Map(), bucketEntries: [], steps: [], warnings: [], transferred: 0 };
 	const summary: RunSummary = { kind: 'backup', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };

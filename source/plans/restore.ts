@@ -4,6 +4,7 @@
  * so running the same restore again resumes where it stopped.
  */
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
 import { Listr } from 'listr2';
 import { Journal, readJournal } from '../archive/journal.js';
@@ -63,6 +64,8 @@ interface RestoreContext {
 
 export async function runRestore(options: RestoreOptions, listrOptions: RendererChoice): Promise<RunSummary> {
 	const started = Date.now();
+	// Every request in flight listens on the signal: hundreds of listeners are expected.
+	setMaxListeners(0, options.signal);
 	const folder = resolve(options.answers.folder);
 	const ctx: RestoreContext = { finished: new Set(), pushed: new Map(), warnings: [], objects: 0, bytes: 0, transferred: 0, mismatches: [] };
 	const summary: RunSummary = { kind: 'restore', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };

@@ -14,8 +14,11 @@ export interface SavedProfile {
 export interface WizardServices {
 	/** undefined = reachable over SSH; else one sentence saying what failed. */
 	validateConnection(c: ConnectionSettings): Promise<string | undefined>;
-	/** Does deis-store.<domain> (or the endpoint override) answer? */
-	validateDomain(c: ConnectionSettings): Promise<string | undefined>;
+	/**
+	 * Backup: does deis-store.<domain> (or the endpoint override) answer?
+	 * Restore: the new cluster's gateway starts during the restore, so only the name can be checked.
+	 */
+	validateDomain(c: ConnectionSettings, kind: PlanKind): Promise<string | undefined>;
 	validateFolder(kind: PlanKind, folder: string): Promise<string | undefined>;
 	defaultFolder(kind: PlanKind, c: ConnectionSettings): string;
 	preview(answers: PlanAnswers): StagePreview[];

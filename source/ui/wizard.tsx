@@ -202,7 +202,7 @@ export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), cl
 						initial={step.initial ?? draft.connection ?? {}}
 						homeDir={homeDir}
 						validateIdentity={services.validateIdentity?.bind(services) ?? checkReadableFile}
-						validateDomain={(c) => services.validateDomain(c)}
+						validateDomain={(c) => services.validateDomain(c, draft.kind ?? 'backup')}
 						{...(step.error ? { error: step.error } : {})}
 						onSubmit={(connection) => setStep({ kind: 'connecting', connection, attempt: step.attempt })}
 					/>

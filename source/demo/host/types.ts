@@ -45,9 +45,16 @@ export function write(stream: Writable, data: string | Buffer): Promise<void> {
 	});
 }
 
-/** Reads a whole input stream (small scripts on stdin). */
-export async function readAll(stream: Readable): Promise<string> {
-	const chunks: Buffer[] = [];
-	for await (const c of stream) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(String(c)));
-	return Buffer.concat(chunks).toString('utf8');
+/**
+ * Reads a whole input stream (small scripts on stdin). Not `for await`: ending
+ * that loop destroys the stream, and an SSH channel's writable side with it,
+ * before the exit status is sent.
+ */
+export function readAll(stream: Readable): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		stream.on('data', (c: Buffer | string) => chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c)));
+		stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		stream.once('error', reject);
+	});
 }
