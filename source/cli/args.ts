@@ -28,6 +28,7 @@ export const OPTIONS = {
 	'scale-gateways': { type: 'string' },
 	'body-size': { type: 'string' },
 	'reset-body-size': { type: 'boolean' },
+	restart: { type: 'boolean' },
 	concurrency: { type: 'string' },
 	yes: { type: 'boolean', short: 'y' },
 	force: { type: 'boolean' },
@@ -86,6 +87,7 @@ Backup and restore
   --scale-gateways N       scale store-gateway to N during the transfer, then back
   --body-size SIZE         restore: raise the router's bodySize to SIZE (default 100m)
   --reset-body-size        restore: put the router's bodySize back when done
+  --restart                restore: redo every stage (the cluster was rebuilt since the last run)
   --concurrency N          objects in flight (default 32)
   --force                  restore: overwrite objects that differ in non-empty buckets
   -n, --dry-run            print the equivalent commands, in order; change nothing

@@ -46,6 +46,7 @@ export async function restoreCommand(flags: Flags, positionals: string[]): Promi
 				resetBodySize: Boolean(flags['reset-body-size']),
 				bodySize: flags['body-size'] ?? '100m',
 				gatewayTimeoutMs: 120_000,
+				restart: Boolean(flags.restart),
 				signal,
 				hooks: plainHooks(),
 			},

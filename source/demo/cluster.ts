@@ -162,6 +162,7 @@ export async function startDemoCluster(opts: DemoClusterOptions): Promise<DemoCl
 						routerUp: () => units.isRunning('router'),
 						gatewayUp: () => units.isRunning('store-gateway'),
 						bodySize: () => etcd.get('/deis/router/bodySize') ?? '1m',
+						accessKey: gatewayKeys.accessKey,
 					}),
 				),
 			),

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Listr } from 'listr2';
 import { Journal, readJournal } from '../archive/journal.js';
@@ -39,6 +40,8 @@ export interface RestoreOptions {
 	/** The body size to raise the router to (the procedure's 100m). */
 	bodySize: string;
 	gatewayTimeoutMs: number;
+	/** Forget what earlier runs of this restore finished (the cluster was rebuilt since). */
+	restart?: boolean;
 	signal: AbortSignal;
 	hooks: PlanHooks;
 }
@@ -126,6 +129,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 				ctx.bytes = ctx.manifest.buckets.reduce((sum, b) => sum + b.objects.reduce((s, o) => s + o.size, 0), 0);
 				if (!options.dryRun) {
 					const path = restoreJournal(folder, answers);
+					if (options.restart) await rm(path, { force: true });
 					for (const entry of await readJournal<JournalEntry>(path)) {
 						if ('stage' in entry) ctx.finished.add(entry.stage);
 						if ('bodySize' in entry) ctx.previousBodySize ??= entry.bodySize;
@@ -137,7 +141,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 					}
 					ctx.journal = await Journal.open(path);
 				}
-				task.title = `Backup of ${ctx.manifest.cluster.domain} from ${ctx.manifest.completedAt}: ${ctx.objects} objects${ctx.finished.size ? `, resuming (${ctx.finished.size} stages done before)` : ''}`;
+				task.title = `Backup of ${ctx.manifest.cluster.domain} from ${ctx.manifest.completedAt}: ${ctx.objects} objects${ctx.finished.size ? `, resuming (${ctx.finished.size} stages done before; --restart to redo them)` : ''}`;
 			},
 		},
 		{

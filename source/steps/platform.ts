@@ -58,6 +58,8 @@ export async function waitForGateway(probe: () => Promise<S3Client>, timeoutMs: 
 		},
 		{ timeoutMs, intervalMs: 500, signal },
 	);
+	// Ctrl-C ends the wait early: that is a stop to resume, not a gateway that never came up.
+	if (!client && signal?.aborted) throw new UserError('Stopped while waiting for the store gateway; run the same command again to resume.', 130);
 	if (!client) {
 		throw new UserError(`The new cluster's store gateway did not answer within ${Math.round(timeoutMs / 1000)} s (${(lastError as Error | undefined)?.message ?? 'no answer'}); check \`deisctl list\` shows store-gateway@1 and router@1 running.`);
 	}
@@ -71,5 +73,6 @@ export async function startPlatform(deisctl: Deisctl): Promise<void> {
 /** The controller must be up before it can re-publish its models. */
 export async function waitForUnit(deisctl: Deisctl, component: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
 	const row = await waitUntil(async () => findRunning(await deisctl.list(), component), { timeoutMs, intervalMs: 1000, signal });
+	if (!row && signal?.aborted) throw new UserError(`Stopped while waiting for ${component} to start; run the same command again to resume.`, 130);
 	if (!row) throw new UserError(`${component} did not start within ${Math.round(timeoutMs / 1000)} s; check \`deisctl list\` and the unit's journal, then run the restore again.`);
 }

@@ -73,6 +73,8 @@ export async function restoreVolume(host: RemoteHost, tarball: string, report: R
 	);
 	file.on('error', (error) => input.destroy(error));
 	const result = await host.stream(commands.untarStore(), { stdin: input, signal });
+	// Ctrl-C closes the channel, so tar reports no status: say it was a stop, and how to resume.
+	if (signal?.aborted) throw new UserError('Stopped during the store volume extraction; run the same command again to resume.', 130);
 	if (result.code !== 0) {
 		throw new UserError(`Extracting the store archive on ${host.label} failed (exit ${result.code ?? 'none'}): ${lastLine(result.stderr)}.`);
 	}

@@ -1,11 +1,14 @@
 /**
- * The store gateway's process: s3rver on 127.0.0.1, a random port.
+ * The store gateways' process: s3rver instances on 127.0.0.1, one per demo
+ * cluster, each on a random port with its own storage folder.
  *
  * It runs apart from the tool because s3rver makes ListObjectsV2 continuation
  * tokens with DES, which Node 20 only offers under --openssl-legacy-provider;
- * the tool's own process should not need that flag.
+ * the tool's own process should not need that flag. One process serves every
+ * cluster of its parent, since loading s3rver costs more than running it.
  *
- * argv[2]: JSON { directory, accessKey, secretKey }. Reports { port } over IPC.
+ * IPC in:  { type: 'start', id, directory, accessKey, secretKey } | { type: 'stop', id }
+ * IPC out: { type: 'started', id, port } | { type: 'stopped', id } | { type: 'error', id, message }
  */
 import { createCipheriv } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -18,29 +21,38 @@ type S3rverClass = new (opts: Record<string, unknown>) => S3rverInstance;
 interface AccountModule {
 	DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void; revokeAccessKey(id: string): void };
 }
+type Request = { type: 'start'; id: number; directory: string; accessKey: string; secretKey: string } | { type: 'stop'; id: number };
 
 const require = createRequire(import.meta.url);
+const send = (m: Record<string, unknown>) => process.send?.(m);
 
-async function main(): Promise<void> {
-	const { directory, accessKey, secretKey } = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
-	if (!directory || !accessKey || !secretKey) throw new Error('gateway child: missing configuration');
-	// fail at start, not at the first listing of more than 1,000 keys
-	createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
+// fail at start, not at the first listing of more than 1,000 keys
+createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
+const S3rver = require('s3rver') as S3rverClass;
+// s3rver knows one hard-wired account (S3RVER/S3RVER); the clusters' generated keys replace it.
+// Every key opens every instance here: the router in front of each cluster admits only its own.
+const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as AccountModule;
+DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
 
-	const S3rver = require('s3rver') as S3rverClass;
-	// s3rver knows one hard-wired account; give it this cluster's generated keys instead of S3RVER/S3RVER
-	const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as AccountModule;
-	DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
-	DUMMY_ACCOUNT.createKeyPair(accessKey, secretKey);
+const servers = new Map<number, S3rverInstance>();
 
-	const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, vhostBuckets: false });
-	const { port } = await server.run();
-	process.send?.({ type: 'ready', port });
-	// the parent is the cluster: when it goes, so does the gateway
-	process.on('disconnect', () => process.exit(0));
-}
-
-main().catch((e: unknown) => {
-	process.send?.({ type: 'error', message: e instanceof Error ? e.message : String(e) });
-	process.exit(1);
+process.on('message', (m: Request) => {
+	if (m.type === 'start') {
+		DUMMY_ACCOUNT.createKeyPair(m.accessKey, m.secretKey);
+		const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: m.directory, vhostBuckets: false });
+		server.run().then(
+			({ port }) => {
+				servers.set(m.id, server);
+				send({ type: 'started', id: m.id, port });
+			},
+			(e: unknown) => send({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
+		);
+	} else if (m.type === 'stop') {
+		const server = servers.get(m.id);
+		servers.delete(m.id);
+		void (server ? server.close().catch(() => {}) : Promise.resolve()).then(() => send({ type: 'stopped', id: m.id }));
+	}
 });
+// the parent is the cluster: when it goes, so do the gateways
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });

@@ -3,6 +3,8 @@
  * that behaves like Deis' nginx router for what the procedure meets — it
  * answers only while a router unit runs, says 502 while no gateway runs, and
  * refuses bodies over etcd /deis/router/bodySize (default 1m) with 413.
+ * It also admits only this cluster's gateway key: the s3rver process behind it
+ * serves every demo cluster of the process and would take any of their keys.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,6 +17,8 @@ export interface RouterOptions {
 	gatewayUp(): boolean;
 	/** nginx size syntax: `1m`, `100m`, `512k`, `0` (no limit). */
 	bodySize(): string;
+	/** The one access key this cluster's gateway knows. */
+	accessKey: string;
 }
 
 export interface Router {
@@ -42,6 +46,20 @@ function refuse(req: IncomingMessage, res: ServerResponse, status: number, title
 	req.resume();
 }
 
+/** The access key a request is signed with (SigV4 or V2, header or query), if any. */
+export function requestAccessKey(req: IncomingMessage): string | undefined {
+	const auth = req.headers.authorization;
+	if (auth) return /Credential=([^/,\s]+)\//.exec(auth)?.[1] ?? /^AWS ([^:\s]+):/.exec(auth)?.[1] ?? '';
+	const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+	return query.get('X-Amz-Credential')?.split('/')[0] ?? query.get('AWSAccessKeyId') ?? undefined;
+}
+
+function s3Error(res: ServerResponse, status: number, code: string, message: string): void {
+	const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`;
+	res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(body) });
+	res.end(body);
+}
+
 const HOP_BY_HOP = ['connection', 'keep-alive', 'expect', 'proxy-connection', 'upgrade'];
 
 export async function startRouter(opts: RouterOptions): Promise<Router> {
@@ -61,6 +79,12 @@ export async function startRouter(opts: RouterOptions): Promise<Router> {
 		}
 		if (!opts.gatewayUp()) {
 			refuse(req, res, 502, 'Bad Gateway');
+			return true;
+		}
+		const key = requestAccessKey(req);
+		if (key !== undefined && key !== opts.accessKey) {
+			s3Error(res, 403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+			req.resume();
 			return true;
 		}
 		return false;
