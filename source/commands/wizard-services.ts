@@ -29,13 +29,26 @@ export interface WizardRunDefaults {
 }
 
 export function createWizardServices(defaults: WizardRunDefaults): WizardServices {
+	// A new host key is shown once; submitting the same answers again trusts it (ssh's "yes").
+	const shownKeys = new Map<string, string>();
 	return {
 		async validateConnection(connection) {
+			let offered: string | undefined;
+			const where = `${connection.host}:${connection.port}`;
 			try {
-				const host = await connectHost(connection);
+				const host = await connectHost(connection, {
+					confirmHostKey: async (_label, print) => {
+						offered = print;
+						return shownKeys.get(where) === print;
+					},
+				});
 				await host.close();
 				return undefined;
 			} catch (error) {
+				if (offered && shownKeys.get(where) !== offered) {
+					shownKeys.set(where, offered);
+					return `${where} is a host not seen before; its key is ${offered}. If that matches the host (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on it), accept the same answers again to trust it.`;
+				}
 				return messageOf(error);
 			}
 		},

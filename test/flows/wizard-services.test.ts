@@ -1,0 +1,48 @@
+/**
+ * The wizard's real services against a demo cluster: the checks behind each
+ * prompt, and a first connection's host key shown then trusted.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createWizardServices } from '../../source/commands/wizard-services.js';
+import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
+
+let root: string;
+let source: DemoCluster;
+const services = createWizardServices({ concurrency: 8 });
+
+before(async () => {
+	root = await mkdtemp(join(tmpdir(), 'wizard-services-'));
+	source = await startDemoCluster({ root, mode: 'source' });
+});
+
+after(async () => {
+	await source?.stop();
+	await rm(root, { recursive: true, force: true });
+});
+
+test('an unknown host key is shown with its fingerprint, then trusted when the same answers come again', async () => {
+	const knownHosts = join(root, 'known_hosts');
+	await writeFile(knownHosts, '');
+	const connection = { ...source.connection, knownHosts };
+	const first = await services.validateConnection(connection);
+	assert.match(first ?? '', /not seen before; its key is SHA256:[A-Za-z0-9+/]+/);
+	assert.equal(await readFile(knownHosts, 'utf8'), '', 'nothing trusted yet');
+	assert.equal(await services.validateConnection(connection), undefined);
+	assert.match(await readFile(knownHosts, 'utf8'), /^\[127\.0\.0\.1\]:\d+ ssh-ed25519 /);
+	assert.equal(await services.validateConnection(connection), undefined, 'known from now on');
+});
+
+test('connection, domain and folder checks say what is wrong', async () => {
+	assert.equal(await services.validateConnection(source.connection), undefined);
+	assert.match((await services.validateConnection({ ...source.connection, port: 1 })) ?? '', /Nothing accepts SSH connections/);
+	assert.equal(await services.validateDomain(source.connection, 'backup'), undefined);
+	assert.match((await services.validateDomain({ ...source.connection, storeEndpoint: 'http://127.0.0.1:1' }, 'backup')) ?? '', /cannot be reached/);
+	assert.match((await services.validateDomain({ ...source.connection, storeEndpoint: undefined, domain: 'nowhere.invalid' }, 'restore')) ?? '', /does not resolve/);
+	assert.match((await services.validateFolder('restore', root)) ?? '', /not a finished deis-backup folder/);
+	assert.equal(await services.validateFolder('backup', join(root, 'new-backup')), undefined);
+	assert.match(services.defaultFolder('backup', source.connection), /^demo\.deis-\d{8}T\d{6}Z$/);
+});
