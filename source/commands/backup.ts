@@ -2,7 +2,7 @@
  * `deis-backup backup` without a terminal (or with --plain): flags in, lines out.
  */
 import type { Flags } from '../cli/args.js';
-import { completeSettings, partialSettings } from '../config/resolve.js';
+import { completeSettings, settingsFromFlags } from '../config/resolve.js';
 import { defaultBackupName } from '../archive/layout.js';
 import { EXIT, UserError } from '../errors.js';
 import { runBackup } from '../plans/backup.js';
@@ -12,8 +12,8 @@ import type { PlanAnswers } from '../plans/types.js';
 import { plainHooks, plainListrOptions, printSummary } from './plain-output.js';
 import { abortOnSignals, concurrencyOf } from './shared.js';
 
-export function backupAnswers(flags: Flags): PlanAnswers {
-	const connection = completeSettings(partialSettings(flags));
+export async function backupAnswers(flags: Flags): Promise<PlanAnswers> {
+	const connection = completeSettings(await settingsFromFlags(flags));
 	return {
 		kind: 'backup',
 		connection,
@@ -24,7 +24,7 @@ export function backupAnswers(flags: Flags): PlanAnswers {
 }
 
 export async function backupCommand(flags: Flags): Promise<number> {
-	const answers = backupAnswers(flags);
+	const answers = await backupAnswers(flags);
 	const dryRun = Boolean(flags['dry-run']);
 	if (dryRun) {
 		for (const stage of previewBackup(answers)) {

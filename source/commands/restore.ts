@@ -3,7 +3,7 @@
  */
 import { resolve } from 'node:path';
 import type { Flags } from '../cli/args.js';
-import { completeSettings, partialSettings } from '../config/resolve.js';
+import { completeSettings, settingsFromFlags } from '../config/resolve.js';
 import { EXIT, UserError } from '../errors.js';
 import { previewRestore } from '../plans/preview.js';
 import { runRestore } from '../plans/restore.js';
@@ -11,12 +11,12 @@ import type { PlanAnswers } from '../plans/types.js';
 import { plainHooks, plainListrOptions, printSummary } from './plain-output.js';
 import { abortOnSignals, concurrencyOf } from './shared.js';
 
-export function restoreAnswers(flags: Flags, positionals: string[]): PlanAnswers {
+export async function restoreAnswers(flags: Flags, positionals: string[]): Promise<PlanAnswers> {
 	const [dir] = positionals;
 	if (!dir) throw new UserError('Name the backup folder to restore: deis-backup restore DIR.', 2);
 	return {
 		kind: 'restore',
-		connection: completeSettings(partialSettings(flags)),
+		connection: completeSettings(await settingsFromFlags(flags)),
 		folder: resolve(dir),
 		skipDatabase: true,
 		skipVolume: Boolean(flags['skip-volume']),
@@ -25,7 +25,7 @@ export function restoreAnswers(flags: Flags, positionals: string[]): PlanAnswers
 }
 
 export async function restoreCommand(flags: Flags, positionals: string[]): Promise<number> {
-	const answers = restoreAnswers(flags, positionals);
+	const answers = await restoreAnswers(flags, positionals);
 	const dryRun = Boolean(flags['dry-run']);
 	if (dryRun) {
 		for (const stage of previewRestore(answers)) process.stdout.write(`# ${stage.title}\n${stage.commands.join('\n')}\n`);

@@ -4,7 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { Flags } from '../cli/args.js';
-import { partialSettings } from '../config/resolve.js';
+import { settingsFromFlags } from '../config/resolve.js';
 import { EXIT } from '../errors.js';
 import type { PlanAnswers } from '../plans/types.js';
 import { renderWizard } from '../ui/render-wizard.js';
@@ -12,7 +12,7 @@ import { concurrencyOf } from './shared.js';
 import { createWizardServices } from './wizard-services.js';
 
 export async function wizardCommand(command: string | undefined, flags: Flags, positionals: string[]): Promise<number> {
-	const connection = partialSettings(flags);
+	const connection = await settingsFromFlags(flags);
 	const initial: Partial<PlanAnswers> = {
 		...(command === 'backup' || command === 'restore' ? { kind: command } : {}),
 		...(Object.values(connection).some((v) => v !== undefined) ? { connection: connection as PlanAnswers['connection'] } : {}),

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Flags } from '../cli/args.js';
 import { UserError } from '../errors.js';
+import { loadProfiles } from './profiles.js';
 import { VAGRANT_DEFAULTS, type ConnectionSettings } from './settings.js';
 import { validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from './validate.js';
 
@@ -32,6 +33,18 @@ export function partialSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		if (problem) throw new UserError(`--port: ${problem}`, 2);
 	}
 	return merged;
+}
+
+/** Flags over environment over the saved profile named by --profile. */
+export async function settingsFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<Partial<ConnectionSettings>> {
+	if (!flags.profile) return partialSettings(flags, env);
+	const profiles = await loadProfiles();
+	const profile = profiles[flags.profile];
+	if (!profile) {
+		const names = Object.keys(profiles);
+		throw new UserError(`No saved profile named ${JSON.stringify(flags.profile)}${names.length ? ` (saved: ${names.join(', ')})` : ''}; the wizard saves profiles after a run.`, 2);
+	}
+	return partialSettings(flags, env, profile);
 }
 
 /** Complete settings, or a usage error naming what is missing or wrong. */

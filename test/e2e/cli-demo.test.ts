@@ -103,3 +103,19 @@ test('secrets never reach the output', async () => {
 	const manifest = await import('node:fs/promises').then((fs) => fs.readFile(join(out, 'manifest.json'), 'utf8'));
 	assert.ok(!manifest.includes(source.gatewayKeys.secretKey));
 });
+
+test('a saved profile fills the connection; an unknown one is named', async () => {
+	const config = join(root, 'xdg');
+	const { saveProfile } = await import('../../source/config/profiles.js');
+	await saveProfile('demo', source.connection, join(config, 'deis-backup', 'profiles.json'));
+	const { stat, readFile } = await import('node:fs/promises');
+	const file = join(config, 'deis-backup', 'profiles.json');
+	assert.equal(((await stat(file)).mode & 0o777).toString(8), '600');
+	assert.ok(!(await readFile(file, 'utf8')).includes(source.gatewayKeys.secretKey));
+	const dry = await runCli(['backup', '--profile', 'demo', '--out', join(root, 'p'), '--dry-run'], { XDG_CONFIG_HOME: config });
+	assert.equal(dry.code, 0, dry.stderr);
+	assert.match(dry.stdout, new RegExp(`ssh -p ${source.connection.port} core@127\\.0\\.0\\.1`));
+	const missing = await runCli(['backup', '--profile', 'nope', '--dry-run'], { XDG_CONFIG_HOME: config });
+	assert.equal(missing.code, 2);
+	assert.match(missing.stderr, /No saved profile named "nope" \(saved: demo\)/);
+});
