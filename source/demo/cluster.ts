@@ -9,10 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import ssh2 from 'ssh2';
 import type { ConnectionSettings } from '../config/settings.js';
 import { publishAll } from './controller.js';
 import { DemoEtcd } from './etcd.js';
+import { generateEd25519 } from './keys.js';
 import { startGatewayProcess } from './gateway/process.js';
 import type { GatewayProcess } from './gateway/process.js';
 import { startRouter } from './gateway/router.js';
@@ -66,7 +66,6 @@ export interface DemoCluster {
 }
 
 const HOST_IP = '127.0.0.1';
-const { utils } = ssh2;
 
 function generatedKeys() {
 	// the shape Ceph's radosgw-admin generates: 20 upper-case characters, 40 of base64
@@ -134,8 +133,8 @@ export async function startDemoCluster(opts: DemoClusterOptions): Promise<DemoCl
 		startLiveLog,
 	};
 
-	const hostKey = utils.generateKeyPairSync('ed25519');
-	const clientKey = utils.generateKeyPairSync('ed25519', { comment: 'deis-backup-demo' });
+	const hostKey = generateEd25519();
+	const clientKey = generateEd25519('deis-backup-demo');
 	const identity = join(sshDir, 'id_ed25519');
 	const knownHosts = join(sshDir, 'known_hosts');
 	const apps = model.apps.map((a) => a.id);

@@ -4,13 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, lstatSync, readlinkSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { NodeSSH } from 'node-ssh';
 import { commands, RESAVE_SCRIPT, ROUTER_UNIT, STORE_UNITS } from '../../source/cluster/commands.js';
 import { startDemoCluster } from '../../source/demo/cluster.js';
+import { randomBytesFor } from '../../source/demo/random.js';
 import type { DemoCluster } from '../../source/demo/cluster.js';
 import { connect, run } from './support.js';
 
@@ -211,7 +212,11 @@ describe('demo host over SSH', () => {
 			assert.equal((await run(src, ['sudo', 'find', '/', '-type', 'f'])).code, 1);
 		});
 		it('streams a tarball that extracts to the same files, then restores it onto the fresh cluster', async () => {
+			// incompressible, so the stream outgrows the SSH window and backpressure has to work
+			writeFileSync(join(source.storeDir, 'controller', 'blob.bin'), randomBytesFor('blob', 5 * 1024 * 1024));
 			const r = await run(src, commands.tarStore());
+			assert.equal(r.outputAfterExit, false, 'exit status after the last byte');
+			assert.ok(r.stdout.length > 5 * 1024 * 1024);
 			// a live log makes tar warn, as on a real cluster; anything else is a failure
 			assert.ok(r.code === 0 || (r.code === 1 && /file changed as we read it/.test(r.stderr)), `tar: ${r.code} ${r.stderr}`);
 			assert.ok(r.stdout.length > 100_000, `tarball of ${r.stdout.length} bytes`);
@@ -261,7 +266,9 @@ describe('demo host over SSH', () => {
 			assert.equal(block.length, source.model.domains.length);
 		});
 		it('has no database container before the platform starts', async () => {
-			const r = await run(older, commands.pgDumpAll());
+			const c = await connect(older.connection);
+			const r = await run(c, commands.pgDumpAll());
+			c.dispose();
 			assert.equal(r.code, 1);
 			assert.match(r.stderr, /No such container: deis-database/);
 			assert.equal(r.stdout.length, 0);

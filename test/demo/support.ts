@@ -40,6 +40,8 @@ export interface RunResult {
 	code: number | null;
 	stdout: Buffer;
 	stderr: string;
+	/** Output that arrived after the exit status: a host must send the status last. */
+	outputAfterExit: boolean;
 }
 
 /** Runs a command string (or argv, quoted like the tool) and collects raw output. */
@@ -51,10 +53,21 @@ export function run(ssh: NodeSSH, command: readonly string[] | string, stdin?: B
 			const out: Buffer[] = [];
 			let stderr = '';
 			let code: number | null = null;
-			channel.on('data', (c: Buffer) => out.push(c));
-			channel.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-			channel.on('exit', (c: number | null) => (code = c));
-			channel.on('close', () => resolve({ code, stdout: Buffer.concat(out), stderr }));
+			let exited = false;
+			let outputAfterExit = false;
+			channel.on('data', (c: Buffer) => {
+				outputAfterExit ||= exited;
+				out.push(c);
+			});
+			channel.stderr.on('data', (c: Buffer) => {
+				outputAfterExit ||= exited;
+				stderr += c.toString();
+			});
+			channel.on('exit', (c: number | null) => {
+				exited = true;
+				code = c;
+			});
+			channel.on('close', () => resolve({ code, stdout: Buffer.concat(out), stderr, outputAfterExit }));
 			if (stdin === undefined) channel.end();
 			else if (stdin instanceof Readable) stdin.pipe(channel);
 			else channel.end(stdin);
