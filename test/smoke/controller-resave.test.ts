@@ -44,6 +44,16 @@ test('the procedure\'s manage.py shell script re-publishes keys, apps, domains, 
 	assert.match((await etcdGet('/deis/certs/www.example.test/cert')) ?? '', /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----$/);
 	assert.match((await etcdGet('/deis/certs/www.example.test/key')) ?? '', /^-----BEGIN PRIVATE KEY-----/);
 	assert.equal(await etcdGet('/deis/config/webapp/secret_key'), 'k9#Qz!v2 with spaces');
+	const listed = await runOnHost(env, commands.etcdList('/deis/domains'));
+	assert.equal(listed.code, 0, listed.stderr);
+	assert.deepEqual(listed.stdout.toString().trim().split('\n').sort(), EXPECTED.filter((k) => k.startsWith('/deis/domains/')));
+});
+
+test('the procedure by hand: `nse deis-controller`, then ./manage.py shell with ETCD exported', async () => {
+	const session = `export ETCD=${env.etcdHostPort}\n./manage.py shell <<EOF\n${RESAVE_SCRIPT}EOF\nexit $?\n`;
+	const res = await runOnHost(env, ['nse', 'deis-controller'], session);
+	assert.equal(res.code, 0, res.stderr);
+	assert.deepEqual(await publishedKeys(), EXPECTED);
 });
 
 test('a script saving only some models publishes only those', async () => {

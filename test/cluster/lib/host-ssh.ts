@@ -4,6 +4,7 @@
  * known_hosts file.
  */
 import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 import type { ClusterEnv } from './env-file.js';
 
 export interface HostResult {
@@ -28,11 +29,19 @@ export function sshArgs(env: ClusterEnv): string[] {
 	];
 }
 
+/**
+ * Connection sharing for the tests' many short commands: one handshake, then
+ * ~10 ms per command. The master exits 30 s after its last session, or when sshd stops.
+ */
+function multiplexArgs(env: ClusterEnv): string[] {
+	return ['-o', 'ControlMaster=auto', '-o', `ControlPath=${dirname(env.identity)}/mux-%C`, '-o', 'ControlPersist=30'];
+}
+
 /** Runs argv (quoted for the remote shell) or a shell command string on the host. */
 export function runOnHost(env: ClusterEnv, command: readonly string[] | string, input?: string | Buffer): Promise<HostResult> {
 	const remote = typeof command === 'string' ? command : command.map(quote).join(' ');
 	return new Promise((resolvePromise, reject) => {
-		const child = spawn('ssh', [...sshArgs(env), remote], { stdio: ['pipe', 'pipe', 'pipe'] });
+		const child = spawn('ssh', [...multiplexArgs(env), ...sshArgs(env), remote], { stdio: ['pipe', 'pipe', 'pipe'] });
 		const out: Buffer[] = [];
 		let err = '';
 		child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -34,9 +34,12 @@ async function publishSourceEtcd(): Promise<void> {
 	await Promise.all(Object.entries(BUCKET_NAME_KEYS).map(([key, value]) => etcdSet(key, value)));
 }
 
-/** The source user owning exactly the seed; re-seeds only when something changed. */
-async function restoreSourceGateway(keys: GatewayKeys, seed: readonly SeedObject[]): Promise<void> {
-	const users = await listUsers();
+/**
+ * The source user owning exactly the seed; re-seeds only when something changed.
+ * `known`: the gateway's users when already known (a brand-new gateway has none).
+ */
+async function restoreSourceGateway(keys: GatewayKeys, seed: readonly SeedObject[], known?: string[]): Promise<void> {
+	const users = known ?? (await listUsers());
 	if (users.includes(FRESH_UID)) await removeUser(FRESH_UID);
 	const s3 = s3Client(keys, GATEWAY_URL);
 	try {
@@ -69,12 +72,21 @@ async function sourceStore(): Promise<void> {
  * this host, store populated with the log appender running, no faults.
  */
 export async function makeSource(): Promise<void> {
+	await toSource();
+}
+
+/** makeSource for up.ts, on a gateway that has just been created (saves listing its users). */
+export async function initialSource(): Promise<void> {
+	await toSource([]);
+}
+
+async function toSource(gatewayUsers?: string[]): Promise<void> {
 	const env = readEnv();
 	writeUnits(sourceUnits());
 	clearFaults();
 	setControllerVersion('old');
 	await Promise.all([
-		timed('source gateway', () => restoreSourceGateway(env.keys, env.objects)),
+		timed('source gateway', () => restoreSourceGateway(env.keys, env.objects, gatewayUsers)),
 		timed('source store', sourceStore),
 		timed('source etcd', async () => {
 			await clearEtcdState();

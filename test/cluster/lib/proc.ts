@@ -7,15 +7,12 @@
  * against the process start time, so a recycled pid is never signalled).
  */
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { LOOPBACK, paths } from './paths.js';
 
 export interface RunOptions {
-	input?: string | Buffer;
-	env?: NodeJS.ProcessEnv;
-	cwd?: string;
 	/** Return the result instead of throwing on a non-zero exit. */
 	allowFail?: boolean;
 }
@@ -31,7 +28,7 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
 		const child = execFile(
 			cmd,
 			args,
-			{ env: opts.env ?? process.env, cwd: opts.cwd, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
+			{ maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
 			(error, stdout, stderr) => {
 				const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
 				if (code !== 0 && !opts.allowFail) {
@@ -41,10 +38,9 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
 				resolvePromise({ code, stdout, stderr });
 			},
 		);
-		// A command may exit without reading its input: ignore EPIPE, the exit status tells.
+		// No input for these commands; one that exits early must not raise EPIPE here.
 		child.stdin?.on('error', () => {});
-		if (opts.input === undefined) child.stdin?.end();
-		else child.stdin?.end(opts.input);
+		child.stdin?.end();
 	});
 }
 
@@ -64,11 +60,6 @@ export function asUser(user: string, argv: readonly string[]): string[] {
 const CLOSE_FDS_AND_EXEC =
 	'for fd in /proc/self/fd/*; do fd=${fd##*/}; if [ "$fd" -gt 2 ]; then { eval "exec $fd>&-"; } 2>/dev/null; fi; done; exec "$@"';
 
-export interface DaemonOptions {
-	cwd?: string;
-	env?: NodeJS.ProcessEnv;
-}
-
 function pidFile(name: string): string {
 	return join(paths.pids, `${name}.pid`);
 }
@@ -78,7 +69,7 @@ export function logFile(name: string): string {
 }
 
 /** Starts argv detached in its own session; records `<pid>\n<start time>` in pids/<name>.pid. */
-export function startDaemon(name: string, argv: readonly string[], opts: DaemonOptions = {}): number {
+export function startDaemon(name: string, argv: readonly string[]): number {
 	mkdirSync(paths.pids, { recursive: true });
 	mkdirSync(paths.logs, { recursive: true });
 	const log = openSync(logFile(name), 'a');
@@ -86,8 +77,6 @@ export function startDaemon(name: string, argv: readonly string[], opts: DaemonO
 		const child = spawn('bash', ['-c', CLOSE_FDS_AND_EXEC, name, ...argv], {
 			detached: true,
 			stdio: ['ignore', log, log],
-			cwd: opts.cwd,
-			env: opts.env ?? process.env,
 		});
 		child.unref();
 		const pid = child.pid;
@@ -101,6 +90,7 @@ export function startDaemon(name: string, argv: readonly string[], opts: DaemonO
 
 interface ProcStat {
 	state: string;
+	ppid: number;
 	startTime: string;
 }
 
@@ -109,7 +99,7 @@ function procStat(pid: number): ProcStat | undefined {
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 		// comm (field 2) may contain spaces and parentheses: parse after the last ')'.
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return { state: fields[0] ?? '?', startTime: fields[19] ?? '' };
+		return { state: fields[0] ?? '?', ppid: Number(fields[1]), startTime: fields[19] ?? '' };
 	} catch {
 		return undefined;
 	}
@@ -126,7 +116,7 @@ function isRunning(pid: number, expectedStart?: string): boolean {
 	return !expectedStart || stat.startTime === expectedStart;
 }
 
-export function readPid(name: string): { pid: number; start?: string } | undefined {
+function readPid(name: string): { pid: number; start?: string } | undefined {
 	const file = pidFile(name);
 	if (!existsSync(file)) return undefined;
 	const [pidText, start] = readFileSync(file, 'utf8').split('\n');
@@ -148,11 +138,24 @@ export async function stopDaemon(name: string, signal: NodeJS.Signals = 'SIGTERM
 		const exited = await pollUntil(() => !isRunning(rec.pid, rec.start), timeoutMs);
 		if (!exited) signalPid(rec.pid, 'SIGKILL');
 		await pollUntil(() => !isRunning(rec.pid, rec.start), 3000);
-		// Helpers left in its process group (nginx workers, postgres backends) go too.
+		// Helpers left in its process group (nginx workers) go too.
 		// The group id cannot be reused while members exist, so this only reaches our processes.
 		signalPid(-rec.pid, 'SIGKILL');
 	}
 	rmSync(pidFile(name), { force: true });
+}
+
+/**
+ * Signals the processes the daemon forked itself (e.g. sshd's per-connection
+ * processes, which live in sessions of their own and outlive the listener).
+ */
+export function signalChildren(name: string, signal: NodeJS.Signals): void {
+	const rec = readPid(name);
+	if (!rec || !isRunning(rec.pid, rec.start)) return;
+	for (const entry of readdirSync('/proc')) {
+		const pid = Number(entry);
+		if (Number.isInteger(pid) && procStat(pid)?.ppid === rec.pid) signalPid(pid, signal);
+	}
 }
 
 function signalPid(pid: number, signal: NodeJS.Signals): void {
@@ -205,16 +208,4 @@ export async function assertPortsFree(wanted: Record<string, number>): Promise<v
 				'Stop whatever listens there (see `ss -ltnp`), e.g. a system nginx or etcd started by apt.',
 		);
 	}
-}
-
-/** True when something accepts TCP connections on the loopback port. */
-export function tcpOpen(port: number): Promise<boolean> {
-	return new Promise((resolvePromise) => {
-		const socket = connect({ port, host: LOOPBACK });
-		socket.once('connect', () => {
-			socket.destroy();
-			resolvePromise(true);
-		});
-		socket.once('error', () => resolvePromise(false));
-	});
 }

@@ -7,10 +7,10 @@ import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, wri
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { clusterDir, HOST_USER, LOOPBACK, paths, ports, shimsDir, sshFiles, SUDOERS_FILE } from './paths.js';
-import { logFile, run, startDaemon, stopDaemon, waitFor } from './proc.js';
+import { logFile, run, signalChildren, startDaemon, stopDaemon, waitFor } from './proc.js';
 import { findUser } from './users.js';
 
-export const REMOTE_PATH = `${shimsDir}:/usr/local/bin:/usr/bin:/bin`;
+const REMOTE_PATH = `${shimsDir}:/usr/local/bin:/usr/bin:/bin`;
 /** Variables every remote command gets (sshd SetEnv and core's login profile). */
 const remoteEnv = { PATH: REMOTE_PATH, DEIS_SIM_DIR: clusterDir, ETCDCTL_API: '2' };
 
@@ -120,7 +120,9 @@ export async function startSshHost(): Promise<void> {
 	await waitFor('sshd', sshBanner, 10000, logFile('sshd'));
 }
 
+/** Open sessions (the tests' shared connections too) end with the listener. */
 export async function stopSshHost(): Promise<void> {
+	signalChildren('sshd', 'SIGTERM');
 	await stopDaemon('sshd');
 }
 

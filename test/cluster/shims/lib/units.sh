@@ -50,19 +50,21 @@ units_all() {
 
 # fleet's `list-units` table, aligned like its tabwriter output.
 units_table() {
-	local id
-	awk -F '\t' '$3 != "-" && $1 != "" { print }' "$UNITS_FILE" | sort | {
+	local unit ip load active sub
+	local -A machine_id=() # md5 of the ip stands in for fleet's machine id; one md5sum per machine
+	{
 		printf 'UNIT\tMACHINE\tLOAD\tACTIVE\tSUB\n'
 		while IFS=$'\t' read -r unit ip load active sub; do
-			id=$(printf '%s' "$ip" | md5sum)
-			printf '%s\t%s.../%s\t%s\t%s\t%s\n' "$unit" "${id:0:8}" "$ip" "$load" "$active" "$sub"
-		done
+			[ -n "$unit" ] && [ "$load" != - ] || continue
+			[ -n "${machine_id[$ip]:-}" ] || machine_id[$ip]=$(printf '%s' "$ip" | md5sum | cut -c1-8)
+			printf '%s\t%s.../%s\t%s\t%s\t%s\n' "$unit" "${machine_id[$ip]}" "$ip" "$load" "$active" "$sub"
+		done < <(LC_ALL=C sort "$UNITS_FILE")
 	} | awk -F '\t' '
 		{ rows[NR] = $0; for (i = 1; i <= NF; i++) if (length($i) > w[i]) w[i] = length($i) }
 		END {
 			for (r = 1; r <= NR; r++) {
 				n = split(rows[r], f, "\t"); line = ""
-				for (i = 1; i < n; i++) line = line sprintf("%-" (w[i] + 1) "s", f[i])
+				for (i = 1; i < n; i++) line = line sprintf("%-" (w[i] + 2) "s", f[i])
 				print line f[n]
 			}
 		}'
