@@ -15,6 +15,7 @@ import type { ConnectionSettings } from '../config/settings.js';
 import { UserError } from '../errors.js';
 import { checkHostKey, fingerprint, readKnownHosts, rememberHostKey } from './known-hosts.js';
 import { quoteCommand } from './shell-quote.js';
+import { idleTimeoutMs } from './timeouts.js';
 
 export interface ExecResult {
 	code: number | null;
@@ -69,8 +70,9 @@ export async function connectHost(settings: ConnectionSettings, options: Connect
 		host: settings.host,
 		port: settings.port,
 		username: settings.user,
-		readyTimeout: options.readyTimeoutMs ?? 15_000,
-		keepaliveInterval: 10_000,
+		// A silent host (a stalled link, a dead NAT entry) is given up on after about the idle timeout.
+		readyTimeout: options.readyTimeoutMs ?? Math.min(15_000, idleTimeoutMs()),
+		keepaliveInterval: Math.min(10_000, Math.ceil(idleTimeoutMs() / 3)),
 		keepaliveCountMax: 3,
 		hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
 			const verdict = checkHostKey(knownText, settings.host, settings.port, key);

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { idleTimeoutMs } from './timeouts.js';
 
 export interface GatewayKeys {
 	accessKey: string;
@@ -39,9 +40,11 @@ export function createStoreClient(options: StoreClientOptions): StoreClient {
 		credentials: { accessKeyId: options.keys.accessKey, secretAccessKey: options.keys.secretKey },
 		requestChecksumCalculation: 'WHEN_REQUIRED',
 		responseChecksumValidation: 'WHEN_REQUIRED',
+		// The SDK would print its own notes on stderr (e.g. on a failed streaming upload, which we retry ourselves).
+		logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {} },
 		maxAttempts: 6,
 		retryMode: 'adaptive',
-		requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 10_000, socketTimeout: 60_000 }),
+		requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: Math.min(10_000, idleTimeoutMs()), socketTimeout: idleTimeoutMs() }),
 	});
 	return {
 		s3,

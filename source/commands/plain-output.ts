@@ -33,11 +33,12 @@ export function plainHooks(): PlanHooks {
 
 export function printSummary(summary: RunSummary, write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): void {
 	const what = summary.kind === 'backup' ? 'Backup' : 'Restore';
+	// Warnings first: the last line is the one a script's log shows, and it must be the outcome.
+	for (const warning of summary.warnings) write(`warning: ${warning}`);
 	if (summary.ok) {
-		write(`${what} finished in ${formatDuration(summary.durationMs)}: ${summary.objects} objects, ${formatBytes(summary.bytes)} in ${summary.folder}`);
 		if (summary.manifestPath) write(`Manifest: ${summary.manifestPath}`);
+		write(`${what} finished in ${formatDuration(summary.durationMs)}: ${summary.objects} objects, ${formatBytes(summary.bytes)} in ${summary.folder}`);
 	} else {
 		write(`${what} failed after ${formatDuration(summary.durationMs)}: ${summary.error ?? 'unknown error'}`);
 	}
-	for (const warning of summary.warnings) write(`warning: ${warning}`);
 }

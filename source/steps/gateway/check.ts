@@ -12,6 +12,7 @@ import type { Report } from '../progress.js';
 import { explainS3Error } from './explain.js';
 import { listBucket } from './listing.js';
 import type { PushedObject } from './push.js';
+import { ShortTransfer, withRetries } from './retry.js';
 
 export interface ObjectMismatch {
 	bucket: string;
@@ -49,14 +50,29 @@ export async function checkBucket(options: {
 		toDownload,
 		options.concurrency,
 		async (object) => {
-			const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key }), { abortSignal: options.signal });
-			const hash = createHash('sha256');
-			for await (const chunk of response.Body as Readable) {
-				hash.update(chunk as Buffer);
-				bytesDone += (chunk as Buffer).length;
-				options.report({ stage: 'verify', item: object.key, bytesDone, bytesTotal });
+			let digest: string;
+			try {
+				// A download cut short is read again; a Ctrl-C or a gateway error becomes one clear sentence.
+				digest = await withRetries(
+					async () => {
+						const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key }), { abortSignal: options.signal });
+						const hash = createHash('sha256');
+						let got = 0;
+						for await (const chunk of response.Body as Readable) {
+							hash.update(chunk as Buffer);
+							got += (chunk as Buffer).length;
+							bytesDone += (chunk as Buffer).length;
+							options.report({ stage: 'verify', item: object.key, bytesDone, bytesTotal });
+						}
+						if (got !== object.size) throw new ShortTransfer(`The gateway sent ${got} bytes of ${bucket}/${object.key} where ${object.size} were expected`);
+						return hash.digest('hex');
+					},
+					{ signal: options.signal },
+				);
+			} catch (error) {
+				throw explainS3Error(error, options.endpoint, bucket);
 			}
-			if (hash.digest('hex') !== object.sha256) problems.push({ bucket, key: object.key, problem: 'checksum' });
+			if (digest !== object.sha256) problems.push({ bucket, key: object.key, problem: 'checksum' });
 		},
 		options.signal,
 	);

@@ -21,6 +21,9 @@ export function explainS3Error(error: unknown, endpoint: string, bucket?: string
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
 		return new UserError(`The store gateway name in ${endpoint} does not resolve; check --domain, or pass --store-endpoint (or --tunnel to go through SSH).`);
 	}
+	if (e.name === 'ShortTransfer' || code === 'ERR_STREAM_PREMATURE_CLOSE' || /^(aborted|socket hang up|premature close)$/i.test(e.message ?? '')) {
+		return new UserError(`The connection to the store gateway at ${endpoint} kept breaking mid-transfer, even after retries (${e.message ?? code}); check the network or proxy in between and run the same command again.`);
+	}
 	if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH' || code === 'ETIMEDOUT' || e.name === 'TimeoutError') {
 		return new UserError(`The store gateway at ${endpoint} cannot be reached (${code ?? e.name}); check that the router and store-gateway units run, or use --tunnel to go through SSH.`);
 	}

@@ -1,4 +1,5 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { withRetries } from './retry.js';
 
 export interface RemoteObject {
 	key: string;
@@ -11,7 +12,9 @@ export async function listBucket(s3: S3Client, bucket: string, signal?: AbortSig
 	const objects: RemoteObject[] = [];
 	let token: string | undefined;
 	do {
-		const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token, MaxKeys: 1000 }), { abortSignal: signal });
+		const from = token;
+		// A page cut short mid-body is asked for again (the SDK only retries failures before the answer).
+		const page = await withRetries(() => s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: from, MaxKeys: 1000 }), { abortSignal: signal }), { signal });
 		for (const item of page.Contents ?? []) {
 			if (item.Key === undefined) continue;
 			objects.push({ key: item.Key, size: item.Size ?? 0, etag: item.ETag?.replaceAll('"', '') });

@@ -21,6 +21,7 @@ import type { Report } from '../progress.js';
 import { explainDiskError } from '../disk.js';
 import { explainS3Error } from './explain.js';
 import { listBucket, type RemoteObject } from './listing.js';
+import { ShortTransfer, withRetries } from './retry.js';
 
 export interface MirrorOptions {
 	s3: S3Client;
@@ -98,12 +99,41 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 
 async function fetchObject(options: MirrorOptions, remote: RemoteObject, path: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
 	const target = join(options.folder, path);
-	await mkdir(dirname(target), { recursive: true, mode: 0o700 });
+	try {
+		// A reset, a stall or a cut-short body fetches the object again from the start.
+		return await withRetries(
+			async () => {
+				let counted = 0;
+				try {
+					return await fetchOnce(options, remote, path, target, (delta) => {
+						counted += delta;
+						onBytes(delta);
+					});
+				} catch (error) {
+					// The progress of a failed attempt is taken back, so the totals stay true.
+					if (counted > 0) onBytes(-counted);
+					throw error;
+				}
+			},
+			{ signal: options.signal },
+		);
+	} catch (error) {
+		const disk = explainDiskError(error, options.folder);
+		if (disk) throw disk;
+		if (error instanceof ShortTransfer) {
+			throw new UserError(`${error.message}; the object changed during the backup or the connection kept breaking: run the backup again.`);
+		}
+		throw explainS3Error(error, options.endpoint, options.bucket);
+	}
+}
+
+async function fetchOnce(options: MirrorOptions, remote: RemoteObject, path: string, target: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
 	const temporary = temporarySibling(target);
 	const hash = createHash('sha256');
 	let size = 0;
 	let etag = remote.etag;
 	try {
+		await mkdir(dirname(target), { recursive: true, mode: 0o700 });
 		const response = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: remote.key }), { abortSignal: options.signal });
 		etag = response.ETag?.replaceAll('"', '') ?? etag;
 		const body = response.Body as Readable;
@@ -114,14 +144,12 @@ async function fetchObject(options: MirrorOptions, remote: RemoteObject, path: s
 		});
 		await pipeline(body, createWriteStream(temporary, { mode: 0o600 }), { signal: options.signal });
 		if (size !== remote.size) {
-			throw new UserError(`The gateway sent ${size} bytes of ${options.bucket}/${remote.key} where the listing says ${remote.size}; the object changed during the backup or the connection broke: run the backup again.`);
+			throw new ShortTransfer(`The gateway sent ${size} bytes of ${options.bucket}/${remote.key} where the listing says ${remote.size}`);
 		}
 		await rename(temporary, target);
 	} catch (error) {
 		await rm(temporary, { force: true });
-		const disk = explainDiskError(error, options.folder);
-		if (disk) throw disk;
-		throw explainS3Error(error, options.endpoint, options.bucket);
+		throw error;
 	}
 	return { key: remote.key, path, size, sha256: hash.digest('hex'), etag };
 }

@@ -18,6 +18,7 @@ import { explainS3Error } from './explain.js';
 import { listBucket, type RemoteObject } from './listing.js';
 import { md5File } from './md5.js';
 import { tap } from '../../util/tap.js';
+import { withRetries } from './retry.js';
 
 export interface PushedObject {
 	bucket: string;
@@ -133,19 +134,57 @@ async function sameContent(options: PushOptions, object: ObjectEntry, there: Rem
 
 async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (delta: number) => void): Promise<PushedObject> {
 	const path = join(options.folder, object.path);
+	try {
+		// The SDK does not retry a request whose body streams from a file: a reset, a stall
+		// or a 503 SlowDown sends the object again from a freshly opened file, with backoff.
+		return await withRetries(
+			async () => {
+				let counted = 0;
+				try {
+					return await sendOnce(options, object, path, (delta) => {
+						counted += delta;
+						onBytes(delta);
+					});
+				} catch (error) {
+					if (counted > 0) onBytes(-counted);
+					throw error;
+				}
+			},
+			{ signal: options.signal },
+		);
+	} catch (error) {
+		if (error instanceof UserError) throw error;
+		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+			throw new UserError(`The backup is missing ${path}; run deis-backup verify on the folder.`);
+		}
+		throw explainS3Error(error, options.endpoint, options.bucket);
+	}
+}
+
+async function sendOnce(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
 	const md5 = createHash('md5');
+	const sha256 = createHash('sha256');
 	const file = createReadStream(path, { highWaterMark: 256 * 1024 });
 	const body = file.pipe(
 		tap((chunk) => {
 			md5.update(chunk);
+			sha256.update(chunk);
 			onBytes(chunk.length);
 		}),
 	);
 	file.on('error', (error) => body.destroy(error));
+	/** The file read must be the file the manifest describes: a damaged backup is never restored as good. */
+	const checkSource = () => {
+		const digest = sha256.digest('hex');
+		if (digest !== object.sha256) {
+			throw new UserError(`${path} does not match the checksum in manifest.json (the backup folder is damaged); its object was sent but the restore stops here: run deis-backup verify on the folder.`);
+		}
+	};
 	try {
 		if (object.size <= options.partSize) {
 			const response = await options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: object.key, Body: body, ContentLength: object.size }), { abortSignal: options.signal });
 			const etag = response.ETag?.replaceAll('"', '');
+			checkSource();
 			const digest = md5.digest('hex');
 			if (etag && etag !== digest) {
 				throw new UserError(`The gateway stored ${options.bucket}/${object.key} with a different checksum than was sent; the connection corrupted it: run the restore again.`);
@@ -163,17 +202,13 @@ async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (d
 		options.signal?.addEventListener('abort', onAbort, { once: true });
 		try {
 			const response = await upload.done();
+			checkSource();
 			return { bucket: options.bucket, key: object.key, size: object.size, etag: response.ETag?.replaceAll('"', '') };
 		} finally {
 			options.signal?.removeEventListener('abort', onAbort);
 		}
-	} catch (error) {
+	} finally {
 		file.destroy();
 		body.destroy();
-		if (error instanceof UserError) throw error;
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			throw new UserError(`The backup is missing ${path}; run deis-backup verify on the folder.`);
-		}
-		throw explainS3Error(error, options.endpoint, options.bucket);
 	}
 }
