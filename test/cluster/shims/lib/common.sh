@@ -24,6 +24,14 @@ fi
 # shellcheck source=/dev/null
 . "$SIM_DIR/sim.env"
 
+# A second machine is a network namespace made by a test (test/cluster-e2e/second-host.ts):
+# there, this host's address is the namespace's, from the file the test wrote.
+sim_netns=$(ip netns identify $$ 2>/dev/null || true)
+if [ -n "$sim_netns" ] && [ -r "$SIM_DIR/netns/$sim_netns.env" ]; then
+	# shellcheck source=/dev/null
+	. "$SIM_DIR/netns/$sim_netns.env"
+fi
+
 # etcd's v2 API, as on CoreOS (Debian's etcdctl defaults to v3).
 sim_etcdctl() {
 	ETCDCTL_API=2 command etcdctl --endpoints "$ETCD_ENDPOINT" "$@"
