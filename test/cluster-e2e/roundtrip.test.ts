@@ -73,6 +73,17 @@ test('a second backup fetches nothing new', async () => {
 	assert.match(result.stderr, new RegExp(`${cluster.objects.length} objects, 0 fetched`));
 });
 
+test('--scale-gateways scales store-gateway up for the transfer and back after; a missing bucket is named', async () => {
+	const before = deisctlLog().length;
+	const result = await runCli(['backup', ...flags(), '--out', folder, '--skip-volume', '--skip-database', '--scale-gateways', '3']);
+	assert.equal(result.code, 0, result.stderr);
+	const scales = deisctlLog().slice(before).filter((line) => line.startsWith('scale'));
+	assert.deepEqual(scales, ['scale store-gateway=3', 'scale store-gateway=1']);
+	const missing = await runCli(['backup', ...flags(), '--out', join(root, 'missing'), '--buckets', 'no-such-bucket', '--skip-volume', '--skip-database']);
+	assert.equal(missing.code, 1);
+	assert.match(missing.stderr.trim().split('\n').at(-1) ?? '', /bucket no-such-bucket .* does not exist/);
+});
+
 test('a failing pg_dumpall is a one-line error, and no dump or manifest is written', async () => {
 	const out = join(root, 'dump-fails');
 	setFault('pg_dumpall', true);
