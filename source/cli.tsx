@@ -19,7 +19,10 @@ async function main(argv: string[]): Promise<number> {
 		process.stdout.write(`${HELP}\n`);
 		return EXIT.ok;
 	}
-	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !flags.plain && !process.env.CI;
+	const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI;
+	const interactive = terminal && !flags.plain;
+	// --plain in a terminal still asks what the flags leave open, one line at a time.
+	const askInTerminal = terminal && Boolean(flags.plain) && !flags['dry-run'];
 	switch (command) {
 		case 'backup':
 		case 'restore':
@@ -28,9 +31,9 @@ async function main(argv: string[]): Promise<number> {
 				const { wizardCommand } = await import('./commands/wizard.js');
 				return wizardCommand(command, flags, positionals);
 			}
-			if (command === undefined) throw new UserError('Without a terminal, name a command: deis-backup backup|restore|verify (see --help).', 2);
-			if (command === 'backup') return (await import('./commands/backup.js')).backupCommand(flags);
-			return (await import('./commands/restore.js')).restoreCommand(flags, positionals);
+			if (command === undefined) throw new UserError(`${terminal ? 'With --plain' : 'Without a terminal'}, name a command: deis-backup backup|restore|verify (see --help).`, 2);
+			if (command === 'backup') return (await import('./commands/backup.js')).backupCommand(flags, askInTerminal);
+			return (await import('./commands/restore.js')).restoreCommand(flags, positionals, askInTerminal);
 		}
 		case 'verify':
 			return (await import('./commands/verify.js')).verifyCommand(positionals);

@@ -23,8 +23,8 @@ export async function backupAnswers(flags: Flags): Promise<PlanAnswers> {
 	};
 }
 
-export async function backupCommand(flags: Flags): Promise<number> {
-	const answers = await backupAnswers(flags);
+export async function backupCommand(flags: Flags, askInTerminal = false): Promise<number> {
+	const answers = askInTerminal ? await (await import('./line-questions.js')).askAnswers('backup', flags, []) : await backupAnswers(flags);
 	const dryRun = Boolean(flags['dry-run']);
 	if (dryRun) {
 		for (const stage of previewBackup(answers)) {

@@ -24,14 +24,14 @@ export async function restoreAnswers(flags: Flags, positionals: string[]): Promi
 	};
 }
 
-export async function restoreCommand(flags: Flags, positionals: string[]): Promise<number> {
-	const answers = await restoreAnswers(flags, positionals);
+export async function restoreCommand(flags: Flags, positionals: string[], askInTerminal = false): Promise<number> {
+	const answers = askInTerminal ? await (await import('./line-questions.js')).askAnswers('restore', flags, positionals) : await restoreAnswers(flags, positionals);
 	const dryRun = Boolean(flags['dry-run']);
 	if (dryRun) {
 		for (const stage of previewRestore(answers)) process.stdout.write(`# ${stage.title}\n${stage.commands.join('\n')}\n`);
 		return EXIT.ok;
 	}
-	if (!flags.yes) throw new UserError(`A restore writes to the cluster at ${answers.connection.host}; pass --yes to confirm without a terminal (or --dry-run to see the commands).`, 2);
+	if (!flags.yes && !askInTerminal) throw new UserError(`A restore writes to the cluster at ${answers.connection.host}; pass --yes to confirm without a terminal (or --dry-run to see the commands).`, 2);
 	const { signal, dispose } = abortOnSignals();
 	try {
 		const summary = await runRestore(

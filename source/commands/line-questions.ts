@@ -1,0 +1,94 @@
+/**
+ * `--plain` in a terminal: the wizard's questions one line at a time with
+ * @inquirer/prompts, for logs, screen readers and terminals where full-screen
+ * redraws misbehave. Answers given as flags are not asked again.
+ */
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { confirm, input, select } from '@inquirer/prompts';
+import type { Flags } from '../cli/args.js';
+import { defaultBackupName } from '../archive/layout.js';
+import { completeSettings, settingsFromFlags } from '../config/resolve.js';
+import { VAGRANT_DEFAULTS, type ConnectionSettings } from '../config/settings.js';
+import { validateDomainName, validateHost, validatePort, validateUser } from '../config/validate.js';
+import { UserError } from '../errors.js';
+import type { PlanAnswers, PlanKind, StagePreview } from '../plans/types.js';
+import { checkReadableFile, expandHome } from '../ui/validate.js';
+import { createWizardServices } from './wizard-services.js';
+
+const asValidate = (check: (value: string) => string | undefined) => (value: string) => check(value) ?? true;
+
+export async function askAnswers(kind: PlanKind, flags: Flags, positionals: string[]): Promise<PlanAnswers> {
+	const services = createWizardServices({ concurrency: 8 });
+	const given = await settingsFromFlags(flags);
+	const home = homedir();
+	let preset: Partial<ConnectionSettings> = {};
+	if (!given.host) {
+		const where = await select({
+			message: 'Where does the cluster run?',
+			choices: [
+				{ name: 'Vagrant on this machine (127.0.0.1, port 2222)', value: 'vagrant' },
+				{ name: 'Another host', value: 'other' },
+			],
+		});
+		if (where === 'vagrant') preset = { ...VAGRANT_DEFAULTS, identity: join(home, VAGRANT_DEFAULTS.identityFromHome) };
+	}
+	const start = { ...preset, ...given };
+	for (;;) {
+		const host = given.host ?? (await input({ message: 'Host name or IP of a CoreOS machine', default: start.host, validate: asValidate(validateHost) }));
+		const port = given.port ?? Number(await input({ message: 'SSH port', default: String(start.port ?? 22), validate: asValidate(validatePort) }));
+		const user = given.user ?? (await input({ message: 'SSH user', default: start.user ?? 'core', validate: asValidate(validateUser) }));
+		const defaultKey = start.identity ?? [join(home, '.ssh', 'id_ed25519'), join(home, '.ssh', 'id_rsa')].find((path) => existsSync(path));
+		const identityAnswer =
+			given.identity ??
+			(await input({
+				message: 'SSH private key (empty: use the SSH agent)',
+				default: defaultKey,
+				validate: async (value) => (value.trim() === '' ? true : ((await checkReadableFile(expandHome(value.trim(), home))) ?? true)),
+			}));
+		const identity = identityAnswer.trim() === '' ? undefined : expandHome(identityAnswer.trim(), home);
+		const connection: ConnectionSettings = completeSettings({ ...given, host, port, user, identity, domain: given.domain ?? start.domain ?? 'pending.invalid' });
+		const problem = await services.validateConnection(connection);
+		if (problem) {
+			process.stderr.write(`✖ ${problem}\n`);
+			continue;
+		}
+		const domain =
+			given.domain ??
+			(await input({
+				message: 'Cluster domain (the gateway answers at deis-store.<domain>)',
+				default: start.domain,
+				validate: async (value) => validateDomainName(value) ?? (await services.validateDomain({ ...connection, domain: value.trim() }, kind)) ?? true,
+			}));
+		const settings = { ...connection, domain: domain.trim() };
+		const folder =
+			kind === 'backup'
+				? (flags.out ?? (await input({ message: 'Backup folder', default: defaultBackupName(settings.domain), validate: async (value) => (await services.validateFolder('backup', value)) ?? true })))
+				: resolve(positionals[0] ?? (await input({ message: 'Backup folder to restore', validate: async (value) => (await services.validateFolder('restore', value)) ?? true })));
+		const answers: PlanAnswers = {
+			kind,
+			connection: settings,
+			folder,
+			skipDatabase: kind === 'restore' || Boolean(flags['skip-database']),
+			skipVolume: Boolean(flags['skip-volume']),
+			force: Boolean(flags.force),
+		};
+		if (kind === 'backup' && !flags['skip-database'] && !flags.yes) {
+			answers.skipDatabase = !(await confirm({ message: 'Also save a pg_dumpall text dump of the database?', default: true }));
+		}
+		printPreview(services.preview(answers));
+		if (!flags.yes) {
+			const go = await confirm({ message: kind === 'restore' ? `This writes to the cluster at ${settings.host}. Continue?` : 'Start the backup?', default: kind === 'backup' });
+			if (!go) throw new UserError('Nothing was done.', 0);
+		}
+		return answers;
+	}
+}
+
+function printPreview(stages: StagePreview[]): void {
+	stages.forEach((stage, index) => {
+		process.stderr.write(`${index + 1}. ${stage.title}${stage.optional ? ' (optional)' : ''}\n`);
+		for (const command of stage.commands) process.stderr.write(`     $ ${command}\n`);
+	});
+}
