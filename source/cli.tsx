@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
 				return wizardCommand(command, flags, positionals);
 			}
 			if (command === undefined) throw new UserError(`${terminal ? 'With --plain' : 'Without a terminal'}, name a command: deis-backup backup|restore|verify (see --help).`, 2);
-			if (command === 'backup') return (await import('./commands/backup.js')).backupCommand(flags, askInTerminal);
+			if (command === 'backup') return (await import('./commands/backup.js')).backupCommand(flags, positionals, askInTerminal);
 			return (await import('./commands/restore.js')).restoreCommand(flags, positionals, askInTerminal);
 		}
 		case 'verify':

@@ -17,9 +17,13 @@ export async function writeFileAtomic(path: string, data: string | Buffer, mode 
 	try {
 		await handle.writeFile(data);
 		await handle.sync();
-	} finally {
-		await handle.close();
+	} catch (error) {
+		// A half-written temporary (a full disk) is removed, not left to take space.
+		await handle.close().catch(() => undefined);
+		await rm(temporary, { force: true });
+		throw error;
 	}
+	await handle.close();
 	try {
 		await rename(temporary, path);
 	} catch (error) {

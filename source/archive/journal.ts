@@ -27,8 +27,21 @@ export async function readJournal<T>(path: string): Promise<T[]> {
 	return entries;
 }
 
+/**
+ * A journal only saves work: a line that is lost means its item is redone on
+ * resume, never that anything is taken for done. So a failed write (a full
+ * disk) is recorded, not thrown: without a listener it would be an unhandled
+ * 'error' event that kills the process, and the file being saved at the same
+ * time reports the full disk in plain words anyway.
+ */
 export class Journal<T> {
-	private constructor(private readonly stream: WriteStream) {}
+	private failed?: Error;
+
+	private constructor(private readonly stream: WriteStream) {
+		stream.on('error', (error: Error) => {
+			this.failed ??= error;
+		});
+	}
 
 	static async open<T>(path: string): Promise<Journal<T>> {
 		await mkdir(dirname(path), { recursive: true, mode: 0o700 });
@@ -37,11 +50,18 @@ export class Journal<T> {
 		return new Journal<T>(stream);
 	}
 
+	/** The write error that stopped the journal, if any. */
+	get failure(): Error | undefined {
+		return this.failed;
+	}
+
 	append(entry: T): void {
+		if (this.failed || this.stream.destroyed) return;
 		this.stream.write(`${JSON.stringify(entry)}\n`);
 	}
 
 	close(): Promise<void> {
-		return new Promise((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+		if (this.failed || this.stream.destroyed) return Promise.resolve();
+		return new Promise((resolve) => this.stream.end(() => resolve()));
 	}
 }

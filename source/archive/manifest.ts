@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { StageId } from '../steps/progress.js';
+import { explainDiskError } from '../steps/disk.js';
+import { isValidBucketName } from '../steps/gateway/keys.js';
 import { writeFileAtomic } from './atomic.js';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -59,7 +61,11 @@ export interface Manifest {
 }
 
 export async function writeManifest(folder: string, manifest: Manifest): Promise<void> {
-	await writeFileAtomic(join(folder, MANIFEST_FILE), `${JSON.stringify(manifest, null, '\t')}\n`);
+	try {
+		await writeFileAtomic(join(folder, MANIFEST_FILE), `${JSON.stringify(manifest, null, '\t')}\n`);
+	} catch (error) {
+		throw explainDiskError(error, folder) ?? error;
+	}
 }
 
 export async function readManifest(folder: string): Promise<Manifest> {
@@ -100,6 +106,8 @@ export function validateManifest(value: unknown, folder: string): Manifest {
 	for (const bucket of value.buckets as unknown[]) {
 		if (!isRecord(bucket) || typeof bucket.name !== 'string' || typeof bucket.folder !== 'string' || !Array.isArray(bucket.objects)) throw bad('bucket entry');
 		if (!isSafeRelative(bucket.folder)) throw bad(`bucket folder ${JSON.stringify(bucket.folder)}`);
+		// The name goes to the gateway on restore (CreateBucket, PutObject): only names a backup could have written.
+		if (!isValidBucketName(bucket.name)) throw bad(`bucket name ${JSON.stringify(bucket.name)}`);
 		for (const object of bucket.objects as unknown[]) {
 			if (!isRecord(object) || typeof object.key !== 'string' || typeof object.path !== 'string') throw bad('object entry');
 			if (!isSafeRelative(object.path)) throw bad(`object path ${JSON.stringify(object.path)}`);

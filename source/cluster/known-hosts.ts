@@ -31,21 +31,44 @@ function matchesHost(field: string, pattern: string): boolean {
 	return false;
 }
 
-/** Compares the key the server offered with the file's entries for this host and key type. */
+/**
+ * Compares the key the server offered with the file's entries for this host.
+ * A host already known under any key that does not match is 'changed': with
+ * connectHost asking for the known key types first, a server that no longer
+ * offers them is treated like OpenSSH treats a changed key, never re-trusted
+ * on --accept-new-host-key. A key listed as `@revoked` is always refused.
+ */
 export function checkHostKey(knownHostsText: string, host: string, port: number, key: Buffer): HostKeyVerdict {
 	const pattern = hostPattern(host, port);
-	const keyType = readKeyType(key);
 	const offered = key.toString('base64');
-	let sameTypeSeen = false;
+	let hostSeen = false;
+	for (const raw of knownHostsText.split('\n')) {
+		const line = raw.trim();
+		if (!line || line.startsWith('#')) continue;
+		if (line.startsWith('@')) {
+			const [marker, hosts, , blob] = line.split(/\s+/);
+			if (marker === '@revoked' && blob === offered && hosts && (hosts === '*' || matchesHost(hosts, pattern))) return 'changed';
+			continue;
+		}
+		const [hosts, type, blob] = line.split(/\s+/);
+		if (!hosts || !type || !blob || !matchesHost(hosts, pattern)) continue;
+		if (blob === offered) return 'known';
+		hostSeen = true;
+	}
+	return hostSeen ? 'changed' : 'unknown';
+}
+
+/** The key types known_hosts holds for this host, so the handshake can ask for one of those first. */
+export function knownKeyTypes(knownHostsText: string, host: string, port: number): string[] {
+	const pattern = hostPattern(host, port);
+	const types: string[] = [];
 	for (const raw of knownHostsText.split('\n')) {
 		const line = raw.trim();
 		if (!line || line.startsWith('#') || line.startsWith('@')) continue;
 		const [hosts, type, blob] = line.split(/\s+/);
-		if (!hosts || !type || !blob || !matchesHost(hosts, pattern)) continue;
-		if (blob === offered) return 'known';
-		if (type === keyType) sameTypeSeen = true;
+		if (hosts && type && blob && matchesHost(hosts, pattern) && !types.includes(type)) types.push(type);
 	}
-	return sameTypeSeen ? 'changed' : 'unknown';
+	return types;
 }
 
 /** The key type is the first length-prefixed string of the SSH wire-format key. */

@@ -13,7 +13,7 @@ import { NodeSSH, type Config as NodeSshConfig } from 'node-ssh';
 import type { Client } from 'ssh2';
 import type { ConnectionSettings } from '../config/settings.js';
 import { UserError } from '../errors.js';
-import { checkHostKey, fingerprint, readKnownHosts, rememberHostKey } from './known-hosts.js';
+import { checkHostKey, fingerprint, knownKeyTypes, readKnownHosts, rememberHostKey } from './known-hosts.js';
 import { quoteCommand } from './shell-quote.js';
 import { idleTimeoutMs } from './timeouts.js';
 
@@ -63,7 +63,12 @@ export function defaultKnownHosts(): string {
 export async function connectHost(settings: ConnectionSettings, options: ConnectOptions = {}): Promise<RemoteHost> {
 	const label = `${settings.user}@${settings.host}:${settings.port}`;
 	const knownHostsFile = settings.knownHosts ?? defaultKnownHosts();
-	const knownText = await readKnownHosts(knownHostsFile);
+	let knownText: string;
+	try {
+		knownText = await readKnownHosts(knownHostsFile);
+	} catch (error) {
+		throw new UserError(`Cannot read the known hosts file ${knownHostsFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check --known-hosts.`);
+	}
 	let hostKeyProblem: UserError | undefined;
 
 	const config: NodeSshConfig = {
@@ -95,7 +100,13 @@ export async function connectHost(settings: ConnectionSettings, options: Connect
 						);
 						return verify(false);
 					}
-					await rememberHostKey(knownHostsFile, settings.host, settings.port, key);
+					try {
+						await rememberHostKey(knownHostsFile, settings.host, settings.port, key);
+					} catch (error) {
+						// Unrecorded, the key would be trusted this once and asked about again next time: refuse instead.
+						hostKeyProblem = new UserError(`Cannot record the host key of ${settings.host}:${settings.port} in ${knownHostsFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check --known-hosts.`);
+						return verify(false);
+					}
 					verify(true);
 				},
 				() => verify(false),
@@ -103,6 +114,9 @@ export async function connectHost(settings: ConnectionSettings, options: Connect
 		},
 	};
 	if (options.sock) config.sock = options.sock as NodeSshConfig['sock'];
+	// Ask for a key type known_hosts already holds for this host, as OpenSSH does, so a
+	// host that also has other key types is not mistaken for a changed one.
+	config.algorithms = { serverHostKey: hostKeyAlgorithms(knownKeyTypes(knownText, settings.host, settings.port)) as NonNullable<NonNullable<NodeSshConfig['algorithms']>['serverHostKey']> };
 
 	if (settings.identity) {
 		try {
@@ -126,6 +140,14 @@ export async function connectHost(settings: ConnectionSettings, options: Connect
 	return new SshHost(ssh, ssh.connection, label, settings);
 }
 
+/** ssh2's host key algorithms, those for the already-known key types first. */
+const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+
+export function hostKeyAlgorithms(knownTypes: readonly string[]): string[] {
+	const preferred = knownTypes.flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type])).filter((algo) => HOST_KEY_ALGORITHMS.includes(algo));
+	return [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])];
+}
+
 export function explainConnectError(error: unknown, settings: ConnectionSettings): UserError {
 	const where = `${settings.host}:${settings.port}`;
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -142,22 +164,49 @@ export function explainConnectError(error: unknown, settings: ConnectionSettings
 }
 
 class SshHost implements RemoteHost {
+	/** Why the connection ended, when it ended under us (a reset, a keepalive timeout). */
+	private lost?: Error;
+	private closing = false;
+
 	constructor(
 		private readonly ssh: NodeSSH,
 		private readonly client: Client,
 		readonly label: string,
 		private readonly settings: ConnectionSettings,
-	) {}
+	) {
+		// Once connected, errors on the connection are ours to handle: without a listener a reset or
+		// a keepalive timeout is an unhandled 'error' event that kills the process with a stack trace.
+		// Commands in flight see their channel close; later ones get lostConnection()'s sentence.
+		client.on('error', (error: Error) => {
+			this.lost ??= error;
+		});
+		client.on('close', () => {
+			if (!this.closing) this.lost ??= new Error('the connection was closed');
+		});
+	}
+
+	private lostConnection(): UserError {
+		const why = this.lost?.message ?? 'the connection was closed';
+		return new UserError(`The SSH connection to ${this.label} was lost (${why}); check the network and run the same command again to resume.`);
+	}
 
 	async run(argv: readonly string[], stdin?: string): Promise<ExecResult> {
-		const result = await this.ssh.execCommand(quoteCommand(argv), { stdin, noTrim: true });
+		if (this.lost) throw this.lostConnection();
+		let result;
+		try {
+			result = await this.ssh.execCommand(quoteCommand(argv), { stdin, noTrim: true });
+		} catch (error) {
+			if (this.lost) throw this.lostConnection();
+			throw new UserError(`Could not run a command on ${this.label}: ${error instanceof Error ? error.message : String(error)}.`);
+		}
 		return { code: result.code, signal: result.signal ?? undefined, stdout: result.stdout, stderr: result.stderr };
 	}
 
 	stream(argv: readonly string[], options: StreamOptions): Promise<StreamResult> {
+		if (this.lost) return Promise.reject(this.lostConnection());
 		return new Promise((resolve, reject) => {
 			this.client.exec(quoteCommand(argv), (error, channel) => {
-				if (error) return reject(new UserError(`Could not run a command on ${this.label}: ${error.message}.`));
+				if (error) return reject(this.lost ? this.lostConnection() : new UserError(`Could not run a command on ${this.label}: ${error.message}.`));
 				let stderr = '';
 				let code: number | null = null;
 				let signal: string | undefined;
@@ -223,6 +272,7 @@ class SshHost implements RemoteHost {
 	}
 
 	async close(): Promise<void> {
+		this.closing = true;
 		this.ssh.dispose();
 	}
 }

@@ -12,19 +12,20 @@ import type { PlanAnswers } from '../plans/types.js';
 import { plainHooks, plainListrOptions, printSummary } from './plain-output.js';
 import { abortOnSignals, concurrencyOf } from './shared.js';
 
-export async function backupAnswers(flags: Flags): Promise<PlanAnswers> {
+export async function backupAnswers(flags: Flags, positionals: string[] = []): Promise<PlanAnswers> {
 	const connection = completeSettings(await settingsFromFlags(flags));
 	return {
 		kind: 'backup',
 		connection,
-		folder: flags.out ?? defaultBackupName(connection.domain),
+		// `backup DIR` names the folder too, so the resume hint `deis-backup backup DIR` works.
+		folder: flags.out ?? positionals[0] ?? defaultBackupName(connection.domain),
 		skipDatabase: Boolean(flags['skip-database']),
 		skipVolume: Boolean(flags['skip-volume']),
 	};
 }
 
-export async function backupCommand(flags: Flags, askInTerminal = false): Promise<number> {
-	const answers = askInTerminal ? await (await import('./line-questions.js')).askAnswers('backup', flags, []) : await backupAnswers(flags);
+export async function backupCommand(flags: Flags, positionals: string[] = [], askInTerminal = false): Promise<number> {
+	const answers = askInTerminal ? await (await import('./line-questions.js')).askAnswers('backup', flags, positionals) : await backupAnswers(flags, positionals);
 	const dryRun = Boolean(flags['dry-run']);
 	if (dryRun) {
 		for (const stage of previewBackup(answers)) {

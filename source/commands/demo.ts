@@ -16,10 +16,11 @@ import { plainHooks, plainListrOptions, printSummary } from './plain-output.js';
 import { abortOnSignals, concurrencyOf } from './shared.js';
 
 const INTRO = (source: DemoCluster, root: string) => `deis-backup demo: two simulated Deis v1 clusters run inside this process.
-  source cluster: ssh -p ${source.connection.port} core@127.0.0.1 (like Vagrant's 127.0.0.1:2222), domain ${source.connection.domain},
-                  gateway at ${source.connection.storeEndpoint} (its deis-store.<domain> name does not resolve here, so the URL is given)
-  fresh cluster:  a new cluster with nothing installed, for the restore
-  files:          ${root} (removed at exit; --keep keeps them)
+  source cluster  ssh -p ${source.connection.port} core@127.0.0.1 (as Vagrant's 127.0.0.1:2222)
+                  domain ${source.connection.domain}; its gateway is at ${source.connection.storeEndpoint}
+                  (deis-store.${source.connection.domain} does not resolve here, so the URL is given)
+  fresh cluster   a new cluster with nothing installed, for the restore
+  files           ${root} (removed at exit; --keep keeps them)
 `;
 
 export async function demoCommand(flags: Flags, interactive: boolean): Promise<number> {

@@ -64,7 +64,7 @@ export async function askAnswers(kind: PlanKind, flags: Flags, positionals: stri
 		const settings = { ...connection, domain: domain.trim() };
 		const folder =
 			kind === 'backup'
-				? (flags.out ?? (await input({ message: 'Backup folder', default: defaultBackupName(settings.domain), validate: async (value) => (await services.validateFolder('backup', value)) ?? true })))
+				? (flags.out ?? positionals[0] ?? (await input({ message: 'Backup folder', default: defaultBackupName(settings.domain), validate: async (value) => (await services.validateFolder('backup', value)) ?? true })))
 				: resolve(positionals[0] ?? (await input({ message: 'Backup folder to restore', validate: async (value) => (await services.validateFolder('restore', value)) ?? true })));
 		const answers: PlanAnswers = {
 			kind,

@@ -31,5 +31,5 @@ export async function wizardCommand(command: string | undefined, flags: Flags, p
 	if (!summary) return EXIT.ok;
 	// The summary screen stays on the terminal after Ink exits: nothing more to print.
 	if (summary.ok) return EXIT.ok;
-	return summary.error?.includes('Stopped') ? EXIT.interrupted : EXIT.failed;
+	return summary.interrupted ? EXIT.interrupted : EXIT.failed;
 }

@@ -81,6 +81,7 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 	summary.bytes = ctx.bucketEntries.reduce((sum, bucket) => sum + bucket.objects.reduce((s, o) => s + o.size, 0), 0) + (ctx.volume?.size ?? 0) + (ctx.database?.size ?? 0);
 	summary.transferred = ctx.transferred;
 	summary.durationMs = Date.now() - started;
+	summary.interrupted = options.signal.aborted;
 	return summary;
 }
 

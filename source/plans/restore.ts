@@ -89,6 +89,7 @@ export async function runRestore(options: RestoreOptions, listrOptions: Renderer
 	summary.bytes = ctx.bytes;
 	summary.transferred = ctx.transferred;
 	summary.durationMs = Date.now() - started;
+	summary.interrupted = options.signal.aborted;
 	return summary;
 }
 

@@ -41,6 +41,8 @@ export interface RunSummary {
 	/** One plain sentence: what went wrong and what to do next. */
 	error?: string;
 	failedStage?: StageId;
+	/** Stopped by the operator (Ctrl-C): what finished is kept and the same command resumes. */
+	interrupted?: boolean;
 	/** The failed stage may be skipped (database dump, store volume). */
 	failedStageOptional?: boolean;
 }

@@ -3,13 +3,20 @@
  */
 import { UserError } from '../errors.js';
 
-export function explainDiskError(error: unknown, folder: string): UserError | undefined {
+/** `neededBytes`: what the step still had to write, when known, so the message can say how much room to make. */
+export function explainDiskError(error: unknown, folder: string, neededBytes?: number): UserError | undefined {
+	if (error instanceof UserError) return error;
 	const code = (error as NodeJS.ErrnoException | undefined)?.code;
 	if (code === 'ENOSPC' || code === 'EDQUOT') {
-		return new UserError(`The disk holding ${folder} is full; free space (or choose another --out) and run the same command again: finished files are kept and the rest resumes.`);
+		const needed = neededBytes && neededBytes > 0 ? ` (about ${megabytes(neededBytes)} more is needed)` : '';
+		return new UserError(`The disk holding ${folder} is full${needed}; free space (or choose another --out) and run the same command again: finished files are kept and the rest resumes.`);
 	}
 	if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
 		return new UserError(`Cannot write in ${folder} (${code}); choose a folder you can write to.`);
 	}
 	return undefined;
+}
+
+function megabytes(bytes: number): string {
+	return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.max(0.1, bytes / 1024 ** 2).toFixed(1)} MB`;
 }

@@ -28,7 +28,15 @@ export class HashingFile extends Writable {
 		this.temporary = temporarySibling(target);
 		this.file = createWriteStream(this.temporary, { mode: 0o600 });
 		this.file.on('error', (error) => this.destroy(error));
+		// A write error (a full disk) is kept for finish() to throw; left unheard, the
+		// 'error' event would kill the process before the caller could explain it.
+		this.on('error', (error: Error) => {
+			this.failure ??= error;
+		});
 	}
+
+	/** The first write error, if any. */
+	failure?: Error;
 
 	override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
 		this.hash.update(chunk);
@@ -44,6 +52,7 @@ export class HashingFile extends Writable {
 
 	/** Ends the stream and waits until every byte is on disk. */
 	async finish(): Promise<void> {
+		if (this.failure) throw this.failure;
 		if (!this.writableFinished) {
 			await new Promise<void>((resolve, reject) => {
 				this.once('finish', resolve);
@@ -52,6 +61,7 @@ export class HashingFile extends Writable {
 			});
 		}
 		await new Promise<void>((resolve) => (this.file.closed ? resolve() : this.file.once('close', () => resolve())));
+		if (this.failure) throw this.failure;
 	}
 
 	digest(): string {

@@ -38,6 +38,8 @@ export async function backupVolume(host: RemoteHost, target: string, report: Rep
 			else callback();
 		},
 	});
+	// A failed write (a full disk) must end the transfer, not leave tar waiting on a 'drain' that never comes.
+	file.on('error', (error) => tee.destroy(error));
 	try {
 		const result = await host.stream(commands.tarStore(), { stdout: tee, signal });
 		await file.finish();

@@ -71,8 +71,11 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 	const itemsTotal = listing.length;
 	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
 
-	const journal = await Journal.open<ObjectEntry>(options.journalPath);
+	let savedBytes = 0;
+	let journal: Journal<ObjectEntry> | undefined;
 	try {
+		journal = await Journal.open<ObjectEntry>(options.journalPath);
+		const open = journal;
 		await runPool(
 			toFetch,
 			options.concurrency,
@@ -83,13 +86,17 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 					report({ stage: 'buckets', item: remote.key, bytesDone, bytesTotal, itemsDone, itemsTotal });
 				});
 				done.set(remote.key, entry);
-				journal.append(entry);
+				open.append(entry);
+				savedBytes += entry.size;
 				itemsDone++;
 			},
 			signal,
 		);
+	} catch (error) {
+		// A full disk is named with what this bucket still needed, so the operator knows how much room to make.
+		throw explainDiskError(error, options.folder, bytesTotal - savedBytes) ?? error;
 	} finally {
-		await journal.close();
+		await journal?.close();
 	}
 	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
 	// Listing order, so the manifest is stable from run to run.
@@ -118,8 +125,8 @@ async function fetchObject(options: MirrorOptions, remote: RemoteObject, path: s
 			{ signal: options.signal },
 		);
 	} catch (error) {
-		const disk = explainDiskError(error, options.folder);
-		if (disk) throw disk;
+		// Disk errors stay as they are: mirrorBucket names them with the space still needed.
+		if (explainDiskError(error, options.folder)) throw error;
 		if (error instanceof ShortTransfer) {
 			throw new UserError(`${error.message}; the object changed during the backup or the connection kept breaking: run the backup again.`);
 		}

@@ -27,6 +27,14 @@ export interface PushedObject {
 	etag?: string;
 	/** The content MD5 when the object went up in one piece (its ETag must equal it). */
 	md5?: string;
+	/**
+	 * Sending started but is not confirmed. Recorded (through onPushed, in the
+	 * restore's journal) before each upload, so that a run killed mid-upload
+	 * knows on resume that a differing object under this key is its own
+	 * unfinished write (some gateways expose a partial body), not someone
+	 * else's data: it is sent again without --force.
+	 */
+	pending?: true;
 }
 
 export async function ensureBucket(s3: S3Client, endpoint: string, bucket: string): Promise<'created' | 'existed'> {
@@ -93,8 +101,10 @@ export async function pushBucket(options: PushOptions): Promise<PushResult> {
 			unchanged++;
 			continue;
 		}
-		conflicts.push(object.key);
 		toSend.push(object);
+		// Our own interrupted upload is finished, never counted as a conflict: the first
+		// run only started sending after checking the key was free (or --force was given).
+		if (!options.pushed.get(object.key)?.pending) conflicts.push(object.key);
 	}
 	if (conflicts.length > 0 && !options.force) {
 		throw new UserError(
@@ -110,6 +120,7 @@ export async function pushBucket(options: PushOptions): Promise<PushResult> {
 		toSend,
 		options.concurrency,
 		async (object) => {
+			options.onPushed({ bucket, key: object.key, size: object.size, pending: true });
 			const pushed = await sendObject(options, object, (delta) => {
 				bytesDone += delta;
 				report({ stage: 'buckets', item: object.key, bytesDone, bytesTotal, itemsDone, itemsTotal });
@@ -127,7 +138,7 @@ export async function pushBucket(options: PushOptions): Promise<PushResult> {
 async function sameContent(options: PushOptions, object: ObjectEntry, there: RemoteObject): Promise<boolean> {
 	if (there.size !== object.size) return false;
 	const earlier = options.pushed.get(object.key);
-	if (earlier && earlier.size === object.size && earlier.etag === there.etag) return true;
+	if (earlier && !earlier.pending && earlier.size === object.size && earlier.etag === there.etag) return true;
 	if (!there.etag || there.etag.includes('-')) return false;
 	return (await md5File(join(options.folder, object.path))) === there.etag;
 }

@@ -23,8 +23,10 @@ const TRANSIENT_NAMES = new Set(['ShortTransfer', 'TimeoutError', 'RequestTimeou
 
 /** A failure a new attempt can fix: the connection, not the request, went wrong. */
 export function isTransient(error: unknown): boolean {
-	const e = (error ?? {}) as { name?: string; code?: string; message?: string; cause?: { code?: string }; $metadata?: { httpStatusCode?: number } };
+	const e = (error ?? {}) as { name?: string; code?: string; message?: string; cause?: { code?: string }; $metadata?: { httpStatusCode?: number; attempts?: number } };
 	if (e.name === 'AbortError') return false;
+	// The SDK already spent its own attempts (with backoff) on this request: retrying on top would multiply them.
+	if (e.$metadata?.attempts !== undefined) return false;
 	if (TRANSIENT_NAMES.has(e.name ?? '')) return true;
 	if (TRANSIENT_CODES.has(e.code ?? '') || TRANSIENT_CODES.has(e.cause?.code ?? '')) return true;
 	const status = e.$metadata?.httpStatusCode;

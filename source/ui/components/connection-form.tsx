@@ -50,12 +50,13 @@ type Phase =
  * changed, so nobody retypes what the tool already knows.
  */
 export function ConnectionForm({ initial = {}, homeDir, validateIdentity, validateDomain, error, onSubmit }: ConnectionFormProps) {
-	const complete = initial.host !== undefined && initial.port !== undefined && initial.user !== undefined && initial.domain !== undefined;
+	// Port and user have documented defaults (22, core): they count as given.
+	const complete = initial.host !== undefined && initial.domain !== undefined;
 	const prefilled = FIELDS.some((field) => initial[field] !== undefined);
 	const [values, setValues] = useState<Values>(() => ({
 		host: initial.host ?? '',
-		port: initial.port !== undefined ? String(initial.port) : '',
-		user: initial.user ?? '',
+		port: initial.port !== undefined ? String(initial.port) : complete ? '22' : '',
+		user: initial.user ?? (complete ? 'core' : ''),
 		identity: initial.identity !== undefined ? tildify(initial.identity, homeDir) : '',
 		domain: initial.domain ?? '',
 	}));

@@ -22,10 +22,9 @@ export function StagePreviewList({ stages, title = 'What will happen' }: StagePr
 						{stage.optional ? <Text dimColor> (optional)</Text> : null}
 					</Text>
 					{stage.commands.map((command, j) => (
-						<Text key={j} dimColor>
-							{'     $ '}
-							{command}
-						</Text>
+						<Box key={j} marginLeft={5}>
+							<Text dimColor>$ {command}</Text>
+						</Box>
 					))}
 				</Box>
 			))}

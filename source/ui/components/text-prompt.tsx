@@ -92,9 +92,11 @@ export function TextPrompt(props: TextPromptProps) {
 			else if (key.tab) {
 				if (valueRef.current === '' && defaultValue) update(defaultValue);
 			} else if (!key.ctrl && !key.meta && !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow) {
-				// Pasted text arrives as one chunk; drop control characters and newlines from it.
-				const text = input.replace(/[\u0000-\u001F\u007F]/g, '');
+				// Pasted text (or fast typing) arrives as one chunk; a line break in it is Enter.
+				const lineBreak = input.search(/[\r\n]/);
+				const text = (lineBreak === -1 ? input : input.slice(0, lineBreak)).replace(/[\u0000-\u001F\u007F]/g, '');
 				if (text) update(valueRef.current + text);
+				if (lineBreak !== -1) submit();
 			}
 		},
 		isActive && status.kind === 'editing',
