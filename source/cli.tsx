@@ -47,6 +47,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
 	(code) => {
 		process.exitCode = code;
+		// After a wizard, Ink leaves the terminal's stdin reading: pausing it lets the process end.
+		// Only here, at the very end: the second wizard of the demo would hear no keys.
+		process.stdin.pause();
 	},
 	(error: unknown) => {
 		if (error instanceof UserError) {

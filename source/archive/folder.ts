@@ -3,7 +3,7 @@
  * clusters in one folder, and the leftovers of an interrupted run cleared.
  */
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { isTemporaryName } from './atomic.js';
 import { STATE_DIR } from './layout.js';
@@ -11,7 +11,7 @@ import { readManifestIfPresent, type Manifest } from './manifest.js';
 
 export async function prepareBackupFolder(folder: string, cluster: { domain: string; host: string }): Promise<Manifest | undefined> {
 	try {
-		await mkdir(folder, { recursive: true, mode: 0o700 });
+		await makeDirectories(folder, 0o700);
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		throw new UserError(`Cannot create the backup folder ${folder} (${code}); choose another with --out.`);
@@ -39,5 +39,26 @@ export async function exists(path: string): Promise<boolean> {
 		return true;
 	} catch {
 		return false;
+	}
+}
+
+/**
+ * `mkdir -p`, one level at a time. Node's own recursive mkdir never returns
+ * when the parent is a pseudo-filesystem that answers ENOENT to every mkdir
+ * (`--out /proc/x` spins forever on Node 20); this fails at once instead.
+ */
+export async function makeDirectories(path: string, mode: number): Promise<void> {
+	try {
+		await mkdir(path, { mode });
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'EEXIST') {
+			if (!(await stat(path)).isDirectory()) throw error;
+			return;
+		}
+		const parent = dirname(path);
+		if (code !== 'ENOENT' || parent === path || (await exists(parent))) throw error;
+		await makeDirectories(parent, mode);
+		await mkdir(path, { mode });
 	}
 }

@@ -3,8 +3,8 @@
  * that is interrupted resumes without redoing them. A torn last line from a
  * crash is ignored.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { writeSync } from 'node:fs';
+import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export async function readJournal<T>(path: string): Promise<T[]> {
@@ -29,25 +29,22 @@ export async function readJournal<T>(path: string): Promise<T[]> {
 
 /**
  * A journal only saves work: a line that is lost means its item is redone on
- * resume, never that anything is taken for done. So a failed write (a full
- * disk) is recorded, not thrown: without a listener it would be an unhandled
- * 'error' event that kills the process, and the file being saved at the same
- * time reports the full disk in plain words anyway.
+ * resume, never that anything is taken for done. Lines are written with a
+ * synchronous write, so an entry is in the kernel (and survives a SIGKILL)
+ * as soon as append() returns: a restore that journals the router's old body
+ * size, or an upload it is about to start, can rely on it. A failed write (a
+ * full disk) is recorded, not thrown: the file being saved at the same time
+ * reports the full disk in plain words.
  */
 export class Journal<T> {
 	private failed?: Error;
+	private closed = false;
 
-	private constructor(private readonly stream: WriteStream) {
-		stream.on('error', (error: Error) => {
-			this.failed ??= error;
-		});
-	}
+	private constructor(private readonly handle: FileHandle) {}
 
 	static async open<T>(path: string): Promise<Journal<T>> {
 		await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-		const stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
-		await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
-		return new Journal<T>(stream);
+		return new Journal<T>(await open(path, 'a', 0o600));
 	}
 
 	/** The write error that stopped the journal, if any. */
@@ -56,12 +53,17 @@ export class Journal<T> {
 	}
 
 	append(entry: T): void {
-		if (this.failed || this.stream.destroyed) return;
-		this.stream.write(`${JSON.stringify(entry)}\n`);
+		if (this.failed || this.closed) return;
+		try {
+			writeSync(this.handle.fd, `${JSON.stringify(entry)}\n`);
+		} catch (error) {
+			this.failed = error as Error;
+		}
 	}
 
-	close(): Promise<void> {
-		if (this.failed || this.stream.destroyed) return Promise.resolve();
-		return new Promise((resolve) => this.stream.end(() => resolve()));
+	async close(): Promise<void> {
+		if (this.closed) return;
+		this.closed = true;
+		await this.handle.close().catch(() => undefined);
 	}
 }

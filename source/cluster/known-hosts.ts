@@ -4,8 +4,9 @@
  * A changed key always stops the run; an unknown one needs the operator's yes.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { makeDirectories } from '../archive/folder.js';
 
 export type HostKeyVerdict = 'known' | 'unknown' | 'changed';
 
@@ -88,6 +89,6 @@ export async function readKnownHosts(file: string): Promise<string> {
 }
 
 export async function rememberHostKey(file: string, host: string, port: number, key: Buffer): Promise<void> {
-	await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+	await makeDirectories(dirname(file), 0o700);
 	await appendFile(file, `${hostPattern(host, port)} ${readKeyType(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
 }

@@ -34,8 +34,6 @@ export async function renderWizard(services: WizardServices, initial: Partial<Pl
 		await app.waitUntilExit();
 	} finally {
 		app.unmount();
-		// Ink stops listening but leaves stdin flowing; paused, it no longer keeps the process alive.
-		stdin.pause();
 		// Ink unref()s stdin on exit; a later inquirer prompt would see the process exit under it.
 		stdin.ref();
 	}
