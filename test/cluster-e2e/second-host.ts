@@ -5,10 +5,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { clusterDir, paths, sshFiles } from '../cluster/lib/paths.js';
 import { pollUntil, startDaemon, stopDaemon } from '../cluster/lib/proc.js';
+import { sshBanner } from '../cluster/lib/ssh-host.js';
 
 export const NETNS = 'deisdb';
 export const HOST_SIDE = '10.213.7.1';
@@ -61,7 +61,7 @@ export async function addSecondHost(): Promise<SecondHost> {
 	const configFile = join(paths.ssh, 'sshd_second_config');
 	writeFileSync(configFile, config);
 	startDaemon('sshd-second', ['ip', 'netns', 'exec', NETNS, '/usr/sbin/sshd', '-D', '-e', '-f', configFile]);
-	const up = await pollUntil(() => sshAnswers(SECOND_HOST, 22), 10_000);
+	const up = await pollUntil(() => sshBanner(SECOND_HOST, 22), 10_000);
 	if (!up) throw new Error('the second host\'s sshd did not start');
 	const [type, key] = readFileSync(`${hostKey}.pub`, 'utf8').split(' ');
 	return { ip: SECOND_HOST, knownHostsLine: `${SECOND_HOST} ${type} ${key}`, remove: removeLeftovers };
@@ -80,17 +80,4 @@ async function removeLeftovers(): Promise<void> {
 		// went with the namespace
 	}
 	rmSync(join(clusterDir, 'netns', `${NETNS}.env`), { force: true });
-}
-
-function sshAnswers(host: string, port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const socket = connect({ host, port });
-		socket.setTimeout(1000, () => socket.destroy());
-		socket.once('data', (data) => {
-			socket.destroy();
-			resolve(data.toString().startsWith('SSH-2.0'));
-		});
-		socket.once('error', () => resolve(false));
-		socket.once('close', () => resolve(false));
-	});
 }

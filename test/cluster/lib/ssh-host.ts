@@ -95,9 +95,10 @@ function writeSshdConfig(): void {
 	);
 }
 
-function sshBanner(): Promise<boolean> {
+/** True once an SSH server greets on host:port. */
+export function sshBanner(host: string = LOOPBACK, port: number = ports.ssh): Promise<boolean> {
 	return new Promise((resolvePromise) => {
-		const socket = connect({ host: LOOPBACK, port: ports.ssh });
+		const socket = connect({ host, port });
 		socket.setTimeout(2000, () => socket.destroy());
 		socket.once('data', (data) => {
 			socket.destroy();
@@ -117,7 +118,7 @@ export async function startSshHost(): Promise<void> {
 	writeSshdConfig();
 	await run('/usr/sbin/sshd', ['-t', '-f', sshFiles.config]);
 	startDaemon('sshd', ['/usr/sbin/sshd', '-D', '-e', '-f', sshFiles.config]);
-	await waitFor('sshd', sshBanner, 10000, logFile('sshd'));
+	await waitFor('sshd', () => sshBanner(), 10000, logFile('sshd'));
 }
 
 /** Open sessions (the tests' shared connections too) end with the listener. */
