@@ -14,6 +14,7 @@ import { abortOnSignals, concurrencyOf } from './shared.js';
 
 export async function backupAnswers(flags: Flags, positionals: string[] = []): Promise<PlanAnswers> {
 	const connection = completeSettings(await settingsFromFlags(flags));
+	if (flags.out !== undefined && flags.out.trim() === '') throw new UserError('--out needs a folder name.', 2);
 	return {
 		kind: 'backup',
 		connection,
@@ -45,7 +46,7 @@ export async function backupCommand(flags: Flags, positionals: string[] = [], as
 			plainListrOptions(),
 		);
 		printSummary(summary);
-		if (signal.aborted) return EXIT.interrupted;
+		if (signal.aborted && !summary.ok) return EXIT.interrupted;
 		return summary.ok ? EXIT.ok : EXIT.failed;
 	} finally {
 		dispose();

@@ -53,7 +53,7 @@ export async function restoreCommand(flags: Flags, positionals: string[], askInT
 			plainListrOptions(),
 		);
 		printSummary(summary);
-		if (signal.aborted) return EXIT.interrupted;
+		if (signal.aborted && !summary.ok) return EXIT.interrupted;
 		if (summary.ok) return EXIT.ok;
 		return /does not match/.test(summary.error ?? '') ? EXIT.mismatch : EXIT.failed;
 	} finally {

@@ -2,11 +2,14 @@
  * What every command does around its plan: Ctrl-C turned into a clean stop,
  * the concurrency flag read and bounded.
  */
+import { setMaxListeners } from 'node:events';
 import type { Flags } from '../cli/args.js';
 import { UserError } from '../errors.js';
 
 export function abortOnSignals(): { signal: AbortSignal; dispose: () => void } {
 	const controller = new AbortController();
+	// Every request in flight listens on the signal.
+	setMaxListeners(0, controller.signal);
 	const stop = () => {
 		if (controller.signal.aborted) process.exit(130);
 		process.stderr.write('\nStopping safely (press Ctrl-C again to quit at once)…\n');

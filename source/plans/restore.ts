@@ -19,7 +19,7 @@ import { listControllerKeys, republishModels } from '../steps/controller.js';
 import { checkBucket } from '../steps/gateway/check.js';
 import { fetchGatewayKeys } from '../steps/gateway/keys.js';
 import { ensureBucket, pushBucket, type PushedObject } from '../steps/gateway/push.js';
-import { parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
+import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
 import type { StageId } from '../steps/progress.js';
 import { checkExtracted, restoreVolume } from '../steps/volume.js';
 import { connect, openStore, reporterFor, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
@@ -168,9 +168,11 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				once(ctx, 'router', task, async () => {
 					await startRouter(deisctl(ctx));
-					const { previous, changed } = await raiseBodySize(deisctl(ctx), options.bodySize);
+					// The old value is journaled before it is changed: a kill in between must not lose it.
+					const previous = ctx.previousBodySize ?? (await currentBodySize(deisctl(ctx)));
 					ctx.previousBodySize = previous;
 					ctx.journal?.append({ bodySize: previous });
+					const changed = await raiseBodySize(deisctl(ctx), previous, options.bodySize);
 					task.title = changed ? `Router started; bodySize raised from ${previous} to ${options.bodySize}` : `Router started; bodySize ${previous} is already large enough`;
 				}),
 		},
@@ -242,7 +244,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				once(ctx, 'volume', task, async () => {
 					const tarball = join(folder, STORE_TARBALL);
-					await restoreVolume(ctx.host as RemoteHost, tarball, reporterFor(task, hooks), signal);
+					await restoreVolume(ctx.host as RemoteHost, tarball, reporterFor(task, hooks), signal, (ctx.manifest as Manifest).volume?.sha256);
 					const problems = await checkExtracted(ctx.host as RemoteHost, tarball);
 					if (problems.length > 0) throw new UserError(`The store volume on ${answers.connection.host} does not match the archive after extraction (${problems.length} file(s); first: ${problems[0]}); run the restore again.`);
 				}),

@@ -34,12 +34,16 @@ export function parseBodySize(value: string | undefined): number | undefined {
 
 export const DEIS_DEFAULT_BODY_SIZE = '1m';
 
-/** Returns the value it replaced (unset means Deis' default 1m). */
-export async function raiseBodySize(deisctl: Deisctl, wanted: string): Promise<{ previous: string; changed: boolean }> {
-	const previous = (await deisctl.configGet('router', 'bodySize')) ?? DEIS_DEFAULT_BODY_SIZE;
-	if ((parseBodySize(previous) ?? 0) >= (parseBodySize(wanted) ?? Infinity)) return { previous, changed: false };
+/** The router's body size now (unset means Deis' default 1m). */
+export async function currentBodySize(deisctl: Deisctl): Promise<string> {
+	return (await deisctl.configGet('router', 'bodySize')) ?? DEIS_DEFAULT_BODY_SIZE;
+}
+
+/** Raises the body size to `wanted` unless `previous` is already as large; true when it changed. */
+export async function raiseBodySize(deisctl: Deisctl, previous: string, wanted: string): Promise<boolean> {
+	if ((parseBodySize(previous) ?? 0) >= (parseBodySize(wanted) ?? Infinity)) return false;
 	await deisctl.configSet('router', 'bodySize', wanted);
-	return { previous, changed: true };
+	return true;
 }
 
 /** The new gateway generates its keys when it first starts: wait for them, then for it to answer. */

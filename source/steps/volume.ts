@@ -12,6 +12,7 @@ import type { RemoteHost } from '../cluster/ssh.js';
 import { lastLine } from '../cluster/deisctl.js';
 import { UserError } from '../errors.js';
 import type { FileEntry } from '../archive/manifest.js';
+import { sha256File } from '../archive/verify.js';
 import { tap } from '../util/tap.js';
 import { explainDiskError } from './disk.js';
 import { HashingFile } from './hashing-file.js';
@@ -62,8 +63,16 @@ export async function backupVolume(host: RemoteHost, target: string, report: Rep
 	}
 }
 
-/** Streams a saved tarball into the new cluster's store volume, keeping owners. */
-export async function restoreVolume(host: RemoteHost, tarball: string, report: Report, signal?: AbortSignal): Promise<void> {
+/**
+ * Streams a saved tarball into the new cluster's store volume, keeping owners.
+ * With `expectedSha256` (the manifest's), a tarball that does not match is
+ * refused before anything is extracted: tar would unpack a damaged archive
+ * up to the damage and leave the volume half restored.
+ */
+export async function restoreVolume(host: RemoteHost, tarball: string, report: Report, signal?: AbortSignal, expectedSha256?: string): Promise<void> {
+	if (expectedSha256 !== undefined && (await sha256File(tarball)) !== expectedSha256) {
+		throw new UserError(`${tarball} does not match the checksum in manifest.json (the backup folder is damaged); nothing was extracted: run deis-backup verify on the folder.`);
+	}
 	const size = (await stat(tarball)).size;
 	let sent = 0;
 	const file = createReadStream(tarball);

@@ -33,6 +33,8 @@ export interface SpawnOptions {
 	env?: NodeJS.ProcessEnv;
 	/** Run under this umask (through /bin/sh), to prove modes do not depend on it. */
 	umask?: string;
+	/** Working directory (default: this process's). */
+	cwd?: string;
 	/** Hard limit: the child is SIGKILLed after it, so a hung run fails the test instead of hanging it. */
 	timeoutMs?: number;
 }
@@ -40,8 +42,8 @@ export interface SpawnOptions {
 export function spawnCli(args: string[], options: SpawnOptions = {}): Running {
 	const env = { ...process.env, NO_COLOR: '1', ...options.env };
 	const child = options.umask
-		? spawn('/bin/sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-		: spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		? spawn('/bin/sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, CLI, ...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+		: spawn(process.execPath, [CLI, ...args], { env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
 	let stdout = '';
 	let stderr = '';
 	let done = false;

@@ -16,12 +16,15 @@ import type { AddressInfo } from 'node:net';
 
 export type Fault =
 	| { kind: 'pass' }
-	/** Forward `afterBytes` bytes of the answer, then reset both sides (RST). */
-	| { kind: 'reset'; afterBytes: number }
-	/** Forward `afterBytes` bytes of the answer, then close both sides cleanly (FIN): a cut-short response. */
-	| { kind: 'truncate'; afterBytes: number }
-	/** Forward `afterBytes` bytes of the answer, then forward nothing more either way; the connection stays open. */
-	| { kind: 'stall'; afterBytes: number };
+	/** Forward `afterBytes` bytes, then reset both sides (RST). */
+	| { kind: 'reset'; afterBytes: number; direction?: Direction }
+	/** Forward `afterBytes` bytes, then close both sides cleanly (FIN): a cut-short answer. */
+	| { kind: 'truncate'; afterBytes: number; direction?: Direction }
+	/** Forward `afterBytes` bytes, then forward nothing more either way; the connection stays open. */
+	| { kind: 'stall'; afterBytes: number; direction?: Direction };
+
+/** Which bytes `afterBytes` counts: the answer (server to client, the default) or the request (client to server). */
+export type Direction = 'down' | 'up';
 
 export type FaultKind = Fault['kind'] | 'slowdown';
 
@@ -79,24 +82,31 @@ export async function startFaultProxy(target: { host: string; port: number }, pl
 			}
 		};
 		if (fault.kind === 'pass') stats.fired.pass++;
-		client.on('data', (chunk: Buffer) => {
-			if (fired && fault.kind === 'stall') return;
-			upstream.write(chunk);
-		});
-		upstream.on('data', (chunk: Buffer) => {
-			if (fired) return;
+		const direction = fault.kind === 'pass' ? 'down' : (fault.direction ?? 'down');
+		/** Forwards a chunk in the faulted direction, firing once `afterBytes` have gone through. */
+		const forward = (chunk: Buffer, to: net.Socket) => {
 			if (fault.kind === 'pass') {
-				client.write(chunk);
+				to.write(chunk);
 				return;
 			}
 			const room = fault.afterBytes - sent;
-			if (room > 0) client.write(chunk.subarray(0, room));
-			sent += Math.min(room, chunk.length);
+			if (room > 0) to.write(chunk.subarray(0, room));
+			sent += Math.max(0, Math.min(room, chunk.length));
 			if (sent >= fault.afterBytes) {
-				// Let the bytes already written reach the client before the fault.
-				if (client.writableLength === 0) fire();
-				else client.once('drain', fire);
+				// Let the bytes already written go out before the fault.
+				if (to.writableLength === 0) fire();
+				else to.once('drain', fire);
 			}
+		};
+		client.on('data', (chunk: Buffer) => {
+			if (fired) return;
+			if (direction === 'up') forward(chunk, upstream);
+			else upstream.write(chunk);
+		});
+		upstream.on('data', (chunk: Buffer) => {
+			if (fired) return;
+			if (direction === 'down') forward(chunk, client);
+			else client.write(chunk);
 		});
 		if (fault.kind !== 'pass' && fault.afterBytes === 0) {
 			if (fault.kind === 'stall') fire();
@@ -126,21 +136,26 @@ export async function startFaultProxy(target: { host: string; port: number }, pl
 }
 
 export type HttpFault = 'pass' | 'slowdown';
+/** Decides per request; `inFlight` counts the requests being answered (this one included), to model load. */
+export type HttpPlan = (index: number, request: http.IncomingMessage, inFlight: number) => HttpFault;
 
 /**
  * An HTTP proxy that decides per request: forward it, or answer `503 SlowDown`
  * itself (draining the request body first, as a gateway under load does).
  */
-export async function startHttpFaultProxy(target: { host: string; port: number }, plan: (index: number, request: http.IncomingMessage) => HttpFault): Promise<FaultProxy & { setHttpPlan(plan: (index: number, request: http.IncomingMessage) => HttpFault): void }> {
+export async function startHttpFaultProxy(target: { host: string; port: number }, plan: HttpPlan): Promise<FaultProxy & { setHttpPlan(plan: HttpPlan): void }> {
 	let current = plan;
 	let requests = 0;
+	let inFlight = 0;
 	const stats = emptyStats();
 	const sockets = new Set<net.Socket>();
 	const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 	const server = http.createServer((req, res) => {
 		const index = requests++;
-		const decision = current(index, req);
+		inFlight++;
+		res.on('close', () => inFlight--);
+		const decision = current(index, req, inFlight);
 		stats.fired[decision]++;
 		if (decision === 'slowdown') {
 			const body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>fault-proxy</RequestId></Error>';

@@ -117,7 +117,7 @@ export async function assertBackupFolderSound(folder: string, reference: Readonl
 	const tar = await readFile(tarball).catch(() => undefined);
 	if (tar) assert.ok(isWholeTarGz(tar), `${context}: store_file_backup.tar.gz has its final name but is not a whole archive`);
 	const dump = await readFile(join(folder, 'dump_all.sql'), 'utf8').catch(() => undefined);
-	if (dump !== undefined) assert.match(dump, /-- PostgreSQL database cluster dump complete\s*$/, `${context}: dump_all.sql has its final name but is cut short`);
+	if (dump !== undefined) assert.match(dump, /-- PostgreSQL database cluster dump complete\n--\s*$/, `${context}: dump_all.sql has its final name but is cut short`);
 	const hasManifest = await lstat(join(folder, 'manifest.json')).then(
 		() => true,
 		() => false,
