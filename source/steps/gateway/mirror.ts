@@ -21,7 +21,7 @@ import type { Report } from '../progress.js';
 import { explainDiskError } from '../disk.js';
 import { explainS3Error } from './explain.js';
 import { listBucket, type RemoteObject } from './listing.js';
-import { ShortTransfer, withRetries } from './retry.js';
+import { ShortTransfer, withRetriedProgress } from './retry.js';
 
 export interface MirrorOptions {
 	s3: S3Client;
@@ -108,22 +108,7 @@ async function fetchObject(options: MirrorOptions, remote: RemoteObject, path: s
 	const target = join(options.folder, path);
 	try {
 		// A reset, a stall or a cut-short body fetches the object again from the start.
-		return await withRetries(
-			async () => {
-				let counted = 0;
-				try {
-					return await fetchOnce(options, remote, path, target, (delta) => {
-						counted += delta;
-						onBytes(delta);
-					});
-				} catch (error) {
-					// The progress of a failed attempt is taken back, so the totals stay true.
-					if (counted > 0) onBytes(-counted);
-					throw error;
-				}
-			},
-			{ signal: options.signal },
-		);
+		return await withRetriedProgress((counted) => fetchOnce(options, remote, path, target, counted), onBytes, { signal: options.signal });
 	} catch (error) {
 		// Disk errors stay as they are: mirrorBucket names them with the space still needed.
 		if (explainDiskError(error, options.folder)) throw error;

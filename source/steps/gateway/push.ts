@@ -18,7 +18,7 @@ import { explainS3Error } from './explain.js';
 import { listBucket, type RemoteObject } from './listing.js';
 import { md5File } from './md5.js';
 import { tap } from '../../util/tap.js';
-import { withRetries } from './retry.js';
+import { withRetriedProgress } from './retry.js';
 
 export interface PushedObject {
 	bucket: string;
@@ -148,21 +148,7 @@ async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (d
 	try {
 		// The SDK does not retry a request whose body streams from a file: a reset, a stall
 		// or a 503 SlowDown sends the object again from a freshly opened file, with backoff.
-		return await withRetries(
-			async () => {
-				let counted = 0;
-				try {
-					return await sendOnce(options, object, path, (delta) => {
-						counted += delta;
-						onBytes(delta);
-					});
-				} catch (error) {
-					if (counted > 0) onBytes(-counted);
-					throw error;
-				}
-			},
-			{ signal: options.signal },
-		);
+		return await withRetriedProgress((counted) => sendOnce(options, object, path, counted), onBytes, { signal: options.signal });
 	} catch (error) {
 		if (error instanceof UserError) throw error;
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {

@@ -58,3 +58,22 @@ export async function withRetries<T>(work: (attempt: number) => Promise<T>, opti
 		}
 	}
 }
+
+/**
+ * Retries a transfer that reports bytes as they move; a failed attempt's bytes
+ * are taken back, so progress totals stay true across attempts.
+ */
+export function withRetriedProgress<T>(transfer: (onBytes: (delta: number) => void) => Promise<T>, onBytes: (delta: number) => void, options: RetryOptions = {}): Promise<T> {
+	return withRetries(async () => {
+		let counted = 0;
+		try {
+			return await transfer((delta) => {
+				counted += delta;
+				onBytes(delta);
+			});
+		} catch (error) {
+			if (counted > 0) onBytes(-counted);
+			throw error;
+		}
+	}, options);
+}
