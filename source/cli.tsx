@@ -8,6 +8,9 @@ import { EXIT, UserError } from './errors.js';
 import { TOOL } from './version.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// no-color.org: any non-empty NO_COLOR turns colour off. listr2 honours it; Ink's chalk only
+// reads FORCE_COLOR, so it is set here, before any module that colours is loaded.
+if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
 
 async function main(argv: string[]): Promise<number> {
 	const { command, positionals, flags } = parseCommandLine(argv);
