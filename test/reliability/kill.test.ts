@@ -27,7 +27,7 @@ let root: string;
 let source: DemoCluster;
 let reference: Map<string, string>;
 let cleanBackup: string;
-const tally = { backup: 0, restore: 0, sigint: 0, sigkill: 0 };
+const tally = { backup: 0, restore: 0, sigint: 0, sigkill: 0, missed: 0 };
 
 before(async () => {
 	root = await mkdtemp(join(tmpdir(), 'rel-kill-'));
@@ -41,7 +41,7 @@ before(async () => {
 after(async () => {
 	await source?.stop();
 	await rm(root, { recursive: true, force: true });
-	process.stderr.write(`# kill points: ${tally.backup + tally.restore} (${tally.backup} in backups, ${tally.restore} in restores; ${tally.sigkill} SIGKILL, ${tally.sigint} SIGINT)\n`);
+	process.stderr.write(`# kill points: ${tally.backup + tally.restore} (${tally.backup} in backups, ${tally.restore} in restores; ${tally.sigkill} SIGKILL, ${tally.sigint} SIGINT; ${tally.missed} not reached)\n`);
 });
 
 /** What the folder looked like when the run started, so points count this run's progress only. */
@@ -135,12 +135,21 @@ const BACKUP_CHAINS: KillPoint[][] = [
 	],
 ];
 
-async function killAt(args: string[], point: KillPoint, folder: string, context: string): Promise<Exit> {
+/**
+ * Runs until the point, then kills. How far an earlier killed run got is a race,
+ * so a run may finish before its point: that run must then have succeeded, and
+ * the point counts as missed (each test checks enough points were hit).
+ */
+async function killAt(args: string[], point: KillPoint, folder: string, context: string): Promise<Exit | undefined> {
 	const base = await baseline(folder);
 	const run = spawnCli(args);
 	const reached = await run.until(() => point.reached(run, folder, base), context);
 	const exit = await run.kill(point.signal);
-	assert.ok(reached, `${context}: the run finished before the point was reached\n${exit.stderr}`);
+	if (!reached) {
+		assert.equal(exit.code, 0, `${context}: a run that was not killed finishes cleanly\n${exit.stderr}`);
+		tally.missed++;
+		return undefined;
+	}
 	if (point.signal === 'SIGINT') {
 		tally.sigint++;
 		assertInterruptedCleanly(exit, context);
@@ -164,7 +173,7 @@ async function backupChain(points: KillPoint[], index: number): Promise<void> {
 	let kept = 0;
 	for (const point of points) {
 		const context = `backup chain ${index}: ${point.signal} at "${point.name}"`;
-		await killAt(args, point, folder, context);
+		if (!(await killAt(args, point, folder, context))) continue;
 		tally.backup++;
 		const { objects } = await assertBackupFolderSound(folder, reference, `after ${context}`);
 		assert.ok(objects >= kept, `${context}: objects saved by earlier runs are kept (${objects} < ${kept})`);
@@ -182,6 +191,8 @@ async function backupChain(points: KillPoint[], index: number): Promise<void> {
 
 test('backup: killed at many points, never leaves an incomplete file under a final name, and resumes to a verified backup', async () => {
 	await Promise.all(BACKUP_CHAINS.map((chain, index) => backupChain(chain, index)));
+	const planned = BACKUP_CHAINS.flat().length;
+	assert.ok(tally.backup >= planned * 0.75, `at least three quarters of the ${planned} backup kill points were hit (${tally.backup})`);
 });
 
 const pushed = (n: number, signal: KillPoint['signal']): KillPoint => ({
@@ -238,7 +249,7 @@ async function restoreChain(points: KillPoint[], index: number): Promise<void> {
 	try {
 		for (const point of points) {
 			const context = `restore chain ${index}: ${point.signal} at "${point.name}"`;
-			await killAt(args, point, folder, context);
+			if (!(await killAt(args, point, folder, context))) continue;
 			tally.restore++;
 			// The backup is only read: its manifest is untouched.
 			assert.equal(await readFile(join(folder, 'manifest.json'), 'utf8'), manifestText, `${context}: manifest untouched`);
@@ -264,4 +275,6 @@ async function restoreChain(points: KillPoint[], index: number): Promise<void> {
 
 test('restore: killed at many points, leaves only its own unconfirmed uploads behind, and the same command completes it', async () => {
 	await Promise.all(RESTORE_CHAINS.map((chain, index) => restoreChain(chain, index)));
+	const planned = RESTORE_CHAINS.flat().length;
+	assert.ok(tally.restore >= planned * 0.75, `at least three quarters of the ${planned} restore kill points were hit (${tally.restore})`);
 });
