@@ -2,12 +2,12 @@
  * Preparing a backup folder: private permissions, a refusal to mix two
  * clusters in one folder, and the leftovers of an interrupted run cleared.
  */
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { isTemporaryName } from './atomic.js';
 import { STATE_DIR } from './layout.js';
-import { readManifestIfPresent, type Manifest } from './manifest.js';
+import { MANIFEST_FILE, readManifestIfPresent, type Manifest } from './manifest.js';
 
 export async function prepareBackupFolder(folder: string, cluster: { domain: string; host: string }): Promise<Manifest | undefined> {
 	try {
@@ -18,11 +18,20 @@ export async function prepareBackupFolder(folder: string, cluster: { domain: str
 	}
 	const info = await stat(folder);
 	if (!info.isDirectory()) throw new UserError(`${folder} exists and is not a folder; choose another with --out.`);
-	const previous = await readManifestIfPresent(folder);
+	const stateDir = join(folder, STATE_DIR);
+	// A re-run replaces files the old manifest vouches for: the old manifest steps aside
+	// into the state folder first, so a run stopped half-way never leaves a manifest.json
+	// that no longer matches. It still tells which objects need no fetching.
+	const finished = await readManifestIfPresent(folder);
+	const previous = finished ?? (await readManifestIfPresent(stateDir));
 	if (previous && previous.cluster.domain !== cluster.domain) {
 		throw new UserError(`${folder} holds a backup of another cluster (${previous.cluster.domain}); choose a new folder with --out.`);
 	}
-	if (await exists(join(folder, STATE_DIR))) await removeTemporaries(folder);
+	if (await exists(stateDir)) await removeTemporaries(folder);
+	if (finished) {
+		await makeDirectories(stateDir, 0o700);
+		await rename(join(folder, MANIFEST_FILE), join(stateDir, MANIFEST_FILE));
+	}
 	return previous;
 }
 

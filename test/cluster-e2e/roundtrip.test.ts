@@ -75,7 +75,7 @@ test('a second backup fetches nothing new', async () => {
 
 test('--scale-gateways scales store-gateway up for the transfer and back after; a missing bucket is named', async () => {
 	const before = deisctlLog().length;
-	const result = await runCli(['backup', ...flags(), '--out', folder, '--skip-volume', '--skip-database', '--scale-gateways', '3']);
+	const result = await runCli(['backup', ...flags(), '--out', join(root, 'scaled'), '--skip-volume', '--skip-database', '--scale-gateways', '3']);
 	assert.equal(result.code, 0, result.stderr);
 	const scales = deisctlLog().slice(before).filter((line) => line.startsWith('scale'));
 	assert.deepEqual(scales, ['scale store-gateway=3', 'scale store-gateway=1']);
