@@ -9,7 +9,14 @@ import { isTemporaryName } from './atomic.js';
 import { STATE_DIR } from './layout.js';
 import { MANIFEST_FILE, readManifestIfPresent, type Manifest } from './manifest.js';
 
-export async function prepareBackupFolder(folder: string, cluster: { domain: string; host: string }): Promise<Manifest | undefined> {
+export interface PreparedFolder {
+	/** What the last run saved: its objects need no fetching if unchanged. */
+	previous?: Manifest;
+	/** The folder held a finished backup whose manifest this run set aside. */
+	setAside: boolean;
+}
+
+export async function prepareBackupFolder(folder: string, cluster: { domain: string; host: string }): Promise<PreparedFolder> {
 	try {
 		await makeDirectories(folder, 0o700);
 	} catch (error) {
@@ -32,7 +39,16 @@ export async function prepareBackupFolder(folder: string, cluster: { domain: str
 		await makeDirectories(stateDir, 0o700);
 		await rename(join(folder, MANIFEST_FILE), join(stateDir, MANIFEST_FILE));
 	}
-	return previous;
+	return { previous, setAside: finished !== undefined };
+}
+
+/**
+ * After a failed re-run that replaced nothing the old manifest vouches for,
+ * the old backup is whole again: its manifest goes back in place.
+ */
+export async function reinstateManifest(folder: string): Promise<void> {
+	const aside = join(folder, STATE_DIR, MANIFEST_FILE);
+	if ((await exists(aside)) && !(await exists(join(folder, MANIFEST_FILE)))) await rename(aside, join(folder, MANIFEST_FILE));
 }
 
 async function removeTemporaries(folder: string): Promise<void> {

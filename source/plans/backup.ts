@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
 import { Listr } from 'listr2';
 import { readJournal } from '../archive/journal.js';
-import { prepareBackupFolder } from '../archive/folder.js';
+import { prepareBackupFolder, reinstateManifest } from '../archive/folder.js';
 import { bucketFolder, DATABASE_DUMP, journalPath, STATE_DIR, STORE_TARBALL } from '../archive/layout.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type BucketEntry, type FileEntry, type Manifest, type ObjectEntry, type StepOutcome } from '../archive/manifest.js';
 import type { Deisctl } from '../cluster/deisctl.js';
@@ -53,6 +53,10 @@ interface BackupContext {
 	transferred: number;
 	gatewaysBefore?: number;
 	startedAt: number;
+	/** The finished backup this run started from (its manifest is set aside while the run works). */
+	finished?: Manifest;
+	/** A file that manifest vouches for was replaced: it can no longer be put back. */
+	replaced: boolean;
 	etcdKeys?: string[];
 }
 
@@ -61,7 +65,7 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 	// Every request in flight listens on the signal: hundreds of listeners are expected.
 	setMaxListeners(0, options.signal);
 	const folder = resolve(options.answers.folder);
-	const ctx: BackupContext = { startedAt: started, previous: new Map(), bucketEntries: [], steps: [], warnings: [], transferred: 0 };
+	const ctx: BackupContext = { replaced: false, startedAt: started, previous: new Map(), bucketEntries: [], steps: [], warnings: [], transferred: 0 };
 	const summary: RunSummary = { kind: 'backup', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
 	const tasks = new Listr<BackupContext>(backupTasks(options, folder), { ...listrOptions, ctx, exitOnError: true, registerSignalListeners: false });
 	try {
@@ -70,6 +74,7 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 		if (!options.dryRun) summary.manifestPath = join(folder, MANIFEST_FILE);
 	} catch (error) {
 		summary.error = messageOf(error);
+		if (ctx.finished && !ctx.replaced && !options.signal.aborted) await reinstateManifest(folder).catch(() => undefined);
 		const failed = ctx.steps.find((step) => step.outcome === 'failed');
 		summary.failedStage = failed?.stage;
 		summary.failedStageOptional = failed?.stage === 'volume' || failed?.stage === 'database';
@@ -107,7 +112,9 @@ function backupTasks(options: BackupOptions, folder: string) {
 			title: `Prepare the backup folder ${folder}`,
 			skip: () => (options.dryRun ? `mkdir -m 700 -p ${folder}` : false),
 			task: async (ctx: BackupContext) => {
-				const manifest = await prepareBackupFolder(folder, answers.connection);
+				const { previous: manifest, setAside } = await prepareBackupFolder(folder, answers.connection);
+				// Only a manifest that was in place when this run began can go back: an earlier stopped run may have replaced files.
+				if (setAside) ctx.finished = manifest;
 				for (const bucket of manifest?.buckets ?? []) ctx.previous.set(bucket.name, new Map(bucket.objects.map((o) => [o.key, o])));
 			},
 		},
@@ -157,6 +164,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 							});
 							ctx.transferred += result.fetched;
 							ctx.bucketEntries.push({ role, name, folder: bucketFolder(name), objects: result.objects });
+							if (result.objects.some((object) => previous.has(object.key) && previous.get(object.key)?.sha256 !== object.sha256)) ctx.replaced = true;
 						}
 					} finally {
 						await scaleBack(ctx);
@@ -172,6 +180,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 				stage(ctx, 'volume', async () => {
 					const volume = await backupVolume(ctx.host as RemoteHost, join(folder, STORE_TARBALL), reporterFor(task, hooks), signal);
 					ctx.volume = { ...volume, file: STORE_TARBALL };
+					if (ctx.finished?.volume) ctx.replaced = true;
 					if (volume.warnings.length > 0) {
 						const message = `tar: ${volume.warnings.length} file(s) changed as we read them (live logs); the archive holds a moment in time`;
 						ctx.warnings.push(message);
@@ -190,6 +199,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 						task.title = `Dump the database on ${located.ip} with pg_dumpall`;
 						const dump = await dumpDatabase(located.host, join(folder, DATABASE_DUMP), reporterFor(task, hooks), signal);
 						ctx.database = { ...dump, file: DATABASE_DUMP, host: located.ip };
+						if (ctx.finished?.database) ctx.replaced = true;
 					} finally {
 						if (located.owned) await located.host.close();
 					}
