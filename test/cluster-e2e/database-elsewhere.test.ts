@@ -29,7 +29,7 @@ after(async () => {
 	if (unavailable) return;
 	setUnitMachine('deis-database@1.service', cluster.host);
 	await second?.remove();
-	await rm(root, { recursive: true, force: true });
+	if (root) await rm(root, { recursive: true, force: true });
 });
 
 test('the database dump comes from the machine fleet names, through the first one', { skip: unavailable }, async () => {
