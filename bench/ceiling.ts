@@ -1,0 +1,120 @@
+/**
+ * The gateway's ceiling: the least a client can do to move a data set through
+ * the router. Node's http with a keep-alive agent, SigV4 from @smithy/signature-v4
+ * (the SDK's own signer, UNSIGNED-PAYLOAD), 32 requests in flight, bodies
+ * drained (GET) or sent from memory (PUT): no disk, no listing, no checksums.
+ * For the no-change re-sync (d) the floor is one listing of the bucket.
+ *
+ *   npx tsx bench/ceiling.ts get|put|list SET BUCKET [INFLIGHT]
+ *
+ * Prints one JSON line: the time from the first request to the last answer.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import http from 'node:http';
+import { Readable } from 'node:stream';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { dataSets, objectBody, type BenchObject } from './lib/data.js';
+import { readClusterEnv, ROUTER_HOST, ROUTER_PORT } from './lib/env.js';
+
+type SourceData = string | ArrayBuffer | ArrayBufferView;
+const bytes = (data: SourceData) => (typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
+
+/** The hash constructor the signer wants, on node:crypto. */
+class Sha256 {
+	private readonly hash;
+	constructor(secret?: SourceData) {
+		this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
+	}
+	update(data: SourceData): void {
+		this.hash.update(bytes(data));
+	}
+	digest(): Promise<Uint8Array> {
+		return Promise.resolve(this.hash.digest());
+	}
+}
+
+const [op, setId, bucket, inflightArg] = process.argv.slice(2);
+if (!op || !setId || !bucket || !['get', 'put', 'list'].includes(op)) {
+	console.error('usage: ceiling.ts get|put|list SET BUCKET [INFLIGHT]');
+	process.exit(2);
+}
+const set = dataSets().find((s) => s.id === setId);
+if (!set) throw new Error(`no data set ${setId}`);
+const inflight = Number(inflightArg ?? 32);
+const env = readClusterEnv();
+const signer = new SignatureV4({
+	credentials: { accessKeyId: env.keys.accessKey, secretAccessKey: env.keys.secretKey },
+	region: 'us-east-1',
+	service: 's3',
+	sha256: Sha256,
+	uriEscapePath: false,
+	applyChecksum: false,
+});
+const agent = new http.Agent({ keepAlive: true, maxSockets: inflight });
+
+function encodeKey(key: string): string {
+	return key
+		.split('/')
+		.map((part) => encodeURIComponent(part))
+		.join('/');
+}
+
+/** GET bodies are only counted (drained), except listings (keepBody) and errors. */
+async function request(method: string, path: string, query: Record<string, string>, body?: Buffer | Readable, length = 0, keepBody = false): Promise<{ status: number; text: string; bytes: number }> {
+	const headers: Record<string, string> = { host: ROUTER_HOST, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+	if (method === 'PUT') headers['content-length'] = String(length);
+	const signed = await signer.sign({ method, protocol: 'http:', hostname: ROUTER_HOST, path, query, headers });
+	const search = new URLSearchParams(query).toString();
+	return new Promise((resolvePromise, reject) => {
+		const req = http.request({ host: '127.0.0.1', port: ROUTER_PORT, method, path: search ? `${path}?${search}` : path, headers: signed.headers, agent }, (res) => {
+			let bytes = 0;
+			const keep = keepBody || method !== 'GET' || res.statusCode !== 200;
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => {
+				bytes += chunk.length;
+				if (keep) chunks.push(chunk);
+			});
+			res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), bytes }));
+			res.on('error', reject);
+		});
+		req.on('error', reject);
+		if (body instanceof Readable) body.pipe(req);
+		else req.end(body);
+	});
+}
+
+async function pool(items: readonly BenchObject[], work: (item: BenchObject) => Promise<void>): Promise<void> {
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) await work(items[next++] as BenchObject);
+	};
+	await Promise.all(Array.from({ length: Math.min(inflight, items.length) }, worker));
+}
+
+if (op === 'put') objectBody(set.objects[0] as BenchObject); // the content pool is made before the clock starts
+const started = process.hrtime.bigint();
+let requests = 0;
+let moved = 0;
+if (op === 'list') {
+	let token: string | undefined;
+	do {
+		const query: Record<string, string> = { 'list-type': '2', 'max-keys': '1000' };
+		if (token) query['continuation-token'] = token;
+		const page = await request('GET', `/${bucket}`, query, undefined, 0, true);
+		requests++;
+		if (page.status !== 200) throw new Error(`LIST ${bucket}: HTTP ${page.status} ${page.text.slice(0, 200)}`);
+		token = /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(page.text)?.[1];
+		if (!/<IsTruncated>true<\/IsTruncated>/.test(page.text)) token = undefined;
+	} while (token);
+} else {
+	await pool(set.objects, async (object) => {
+		const path = `/${bucket}/${encodeKey(object.key)}`;
+		const answer = op === 'get' ? await request('GET', path, {}) : await request('PUT', path, {}, objectBody(object), object.size);
+		requests++;
+		if (answer.status !== 200) throw new Error(`${op.toUpperCase()} ${path}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
+		moved += op === 'get' ? answer.bytes : object.size;
+	});
+}
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+agent.destroy();
+console.log(JSON.stringify({ ceiling: { op, set: set.id, ms, requests, bytes: moved } }));
