@@ -78,6 +78,9 @@ export interface PushResult {
 	extra: number;
 }
 
+/** Multipart uploads in flight at once (each holds up to 4 parts of partSize in memory). */
+const MULTIPART_IN_FLIGHT = 2;
+
 export async function pushBucket(options: PushOptions): Promise<PushResult> {
 	const { s3, bucket, report, signal } = options;
 	let existing: RemoteObject[];
@@ -116,20 +119,22 @@ export async function pushBucket(options: PushOptions): Promise<PushResult> {
 	let itemsDone = unchanged;
 	const itemsTotal = options.objects.length;
 	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
-	await runPool(
-		toSend,
-		options.concurrency,
-		async (object) => {
-			options.onPushed({ bucket, key: object.key, size: object.size, pending: true });
-			const pushed = await sendObject(options, object, (delta) => {
-				bytesDone += delta;
-				report({ stage: 'buckets', item: object.key, bytesDone, bytesTotal, itemsDone, itemsTotal });
-			});
-			options.onPushed(pushed);
-			itemsDone++;
-		},
-		signal,
-	);
+	const send = async (object: ObjectEntry) => {
+		options.onPushed({ bucket, key: object.key, size: object.size, pending: true });
+		const pushed = await sendObject(options, object, (delta) => {
+			bytesDone += delta;
+			report({ stage: 'buckets', item: object.key, bytesDone, bytesTotal, itemsDone, itemsTotal });
+		});
+		options.onPushed(pushed);
+		itemsDone++;
+	};
+	// Each multipart upload buffers a few parts in memory: only a couple run at once,
+	// beside the small objects, so memory stays flat however many large objects there are.
+	const large = toSend.filter((object) => object.size > options.partSize);
+	const small = toSend.filter((object) => object.size <= options.partSize);
+	// Both pools settle before we return, so no upload is left running behind an error.
+	const settled = await Promise.allSettled([runPool(small, options.concurrency, send, signal), runPool(large, MULTIPART_IN_FLIGHT, send, signal)]);
+	for (const result of settled) if (result.status === 'rejected') throw result.reason;
 	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
 	return { uploaded: toSend.length, unchanged, overwritten: conflicts.length, extra: existing.filter((object) => !wanted.has(object.key)).length };
 }
