@@ -5,25 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { ClusterEnv } from '../../test/cluster/lib/env-file.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLUSTER_DIR = join(ROOT, '.cluster');
 
-export interface ClusterEnv {
-	host: string;
-	port: number;
-	user: string;
-	identity: string;
-	knownHosts: string;
-	domain: string;
-	storeEndpoint: string;
-	gatewayDirect: string;
-	etcdUrl: string;
-	keys: { accessKey: string; secretKey: string };
-	storeDir: string;
-	storePath: string;
-	files: { shims: string; routerAccessLog: string };
-}
+// One shape of .cluster/env.json for the tests and the bench: the file up.ts writes.
+export type { ClusterEnv };
 
 export function readClusterEnv(): ClusterEnv {
 	return JSON.parse(readFileSync(join(CLUSTER_DIR, 'env.json'), 'utf8')) as ClusterEnv;

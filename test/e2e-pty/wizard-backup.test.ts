@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Manifest } from '../../source/archive/manifest.js';
+import type { ClusterEnv } from '../cluster/lib/env-file.js';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
 import { sourceObjects } from '../../source/demo/seed.js';
 import { CLI, REPO, Pane, cliEnv, flat, tmuxMissing } from './tmux.js';
@@ -194,15 +195,6 @@ describe('wizard in a terminal, demo cluster', { skip: noTmux ?? false }, () => 
 
 // ---------------------------------------------------------------- simulated cluster
 
-interface ClusterEnv {
-	host: string;
-	port: number;
-	user: string;
-	identity: string;
-	knownHosts: string;
-	domain: string;
-	objects: ExpectedObject[];
-}
 
 const ENV_FILE = join(REPO, '.cluster', 'env.json');
 
