@@ -6,6 +6,7 @@
 import { HELP, parseCommandLine } from './cli/args.js';
 import { EXIT, UserError } from './errors.js';
 import { TOOL } from './version.js';
+import { inCi } from './cli/in-ci.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // no-color.org: any non-empty NO_COLOR turns colour off. listr2 honours it; Ink's chalk only
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
 		process.stdout.write(`${HELP}\n`);
 		return EXIT.ok;
 	}
-	const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI;
+	const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !inCi();
 	const interactive = terminal && !flags.plain;
 	// --plain in a terminal still asks what the flags leave open, one line at a time.
 	const askInTerminal = terminal && Boolean(flags.plain) && !flags['dry-run'];

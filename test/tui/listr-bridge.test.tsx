@@ -1,3 +1,4 @@
+import './interactive-terminal.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Listr, ListrLogger, ProcessOutput } from 'listr2';

@@ -1,3 +1,4 @@
+import './interactive-terminal.js';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';

@@ -1,3 +1,4 @@
+import './interactive-terminal.js';
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
