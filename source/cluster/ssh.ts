@@ -16,6 +16,7 @@ import { UserError } from '../errors.js';
 import { checkHostKey, fingerprint, knownKeyTypes, readKnownHosts, rememberHostKey } from './known-hosts.js';
 import { quoteCommand } from './shell-quote.js';
 import { idleTimeoutMs } from './timeouts.js';
+import { limiter } from '../util/limit.js';
 
 export interface ExecResult {
 	code: number | null;
@@ -167,6 +168,8 @@ class SshHost implements RemoteHost {
 	/** Why the connection ended, when it ended under us (a reset, a keepalive timeout). */
 	private lost?: Error;
 	private closing = false;
+	/** OpenSSH allows 10 sessions per connection (MaxSessions); short commands share a few, leaving room for streams. */
+	private readonly sessions = limiter(4);
 
 	constructor(
 		private readonly ssh: NodeSSH,
@@ -194,7 +197,7 @@ class SshHost implements RemoteHost {
 		if (this.lost) throw this.lostConnection();
 		let result;
 		try {
-			result = await this.ssh.execCommand(quoteCommand(argv), { stdin, noTrim: true });
+			result = await this.sessions(() => this.ssh.execCommand(quoteCommand(argv), { stdin, noTrim: true }));
 		} catch (error) {
 			if (this.lost) throw this.lostConnection();
 			throw new UserError(`Could not run a command on ${this.label}: ${error instanceof Error ? error.message : String(error)}.`);

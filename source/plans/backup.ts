@@ -132,10 +132,15 @@ function backupTasks(options: BackupOptions, folder: string) {
 			task: (ctx: BackupContext) =>
 				stage(ctx, 'keys', async () => {
 					const deisctl = ctx.deisctl as Deisctl;
-					const keys = await fetchGatewayKeys(deisctl);
-					ctx.buckets = options.buckets ? options.buckets.map((name) => ({ role: 'extra' as const, name })) : await bucketNames(deisctl);
-					// What the controller has published, so a restore can prove it is back.
-					ctx.etcdKeys = await listControllerKeys(ctx.host as RemoteHost);
+					// Independent reads, each a round trip to the host: at once, not one after another.
+					const [keys, buckets, etcdKeys] = await Promise.all([
+						fetchGatewayKeys(deisctl),
+						options.buckets ? options.buckets.map((name) => ({ role: 'extra' as const, name })) : bucketNames(deisctl),
+						// What the controller has published, so a restore can prove it is back.
+						listControllerKeys(ctx.host as RemoteHost),
+					]);
+					ctx.buckets = buckets;
+					ctx.etcdKeys = etcdKeys;
 					ctx.store = openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
 				}),
 		},
@@ -153,6 +158,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 							task.title = `Mirror s3://${name}`;
 							const result = await mirrorBucket({
 								s3: (ctx.store as StoreClient).s3,
+								http: (ctx.store as StoreClient).objects,
 								endpoint: (ctx.store as StoreClient).endpoint,
 								bucket: name,
 								folder: join(folder, bucketFolder(name)),

@@ -32,12 +32,8 @@ export async function republishModels(host: RemoteHost, deisctl: Deisctl): Promi
 
 /** Every key below the controller's directories, as etcdctl lists them. */
 export async function listControllerKeys(host: RemoteHost): Promise<string[]> {
-	const keys: string[] = [];
-	for (const dir of CONTROLLER_KEY_DIRS) {
-		const result = await host.run(commands.etcdList(dir));
-		// A directory the cluster never wrote is simply absent.
-		if (result.code !== 0) continue;
-		keys.push(...result.stdout.split('\n').map((line) => line.trim()).filter(Boolean));
-	}
-	return keys.sort();
+	const results = await Promise.all(CONTROLLER_KEY_DIRS.map((dir) => host.run(commands.etcdList(dir))));
+	// A directory the cluster never wrote is simply absent (etcdctl exits non-zero).
+	const listed = results.filter((result) => result.code === 0).flatMap((result) => result.stdout.split('\n'));
+	return listed.map((line) => line.trim()).filter(Boolean).sort();
 }

@@ -33,13 +33,12 @@ export function isValidBucketName(name: string): boolean {
 
 /** The database's and the registry's buckets, as etcd names them (else Deis' defaults). */
 export async function bucketNames(deisctl: Deisctl): Promise<BucketChoice[]> {
-	const result: BucketChoice[] = [];
-	for (const { role, component, fallback } of DEIS_BUCKETS) {
-		const name = (await deisctl.configGet(component, 'bucketName')) ?? fallback;
+	const names = await Promise.all(DEIS_BUCKETS.map(({ component }) => deisctl.configGet(component, 'bucketName')));
+	return DEIS_BUCKETS.map(({ role, component, fallback }, index) => {
+		const name = names[index] ?? fallback;
 		if (!isValidBucketName(name)) {
 			throw new UserError(`etcd holds an invalid bucket name for the ${role} (${JSON.stringify(name)}); fix /deis/${component}/bucketName on the cluster.`);
 		}
-		result.push({ role, name });
-	}
-	return result;
+		return { role, name };
+	});
 }

@@ -1,0 +1,21 @@
+/**
+ * At most `size` calls of the returned wrapper run at once; the rest wait in
+ * order. For resources with a hard cap, like an SSH server's sessions.
+ */
+export function limiter(size: number): <T>(work: () => Promise<T>) => Promise<T> {
+	let active = 0;
+	const waiting: (() => void)[] = [];
+	const release = () => {
+		active--;
+		waiting.shift()?.();
+	};
+	return async <T>(work: () => Promise<T>): Promise<T> => {
+		if (active >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+		active++;
+		try {
+			return await work();
+		} finally {
+			release();
+		}
+	};
+}
