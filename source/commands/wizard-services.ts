@@ -8,16 +8,12 @@ import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import { defaultBackupName } from '../archive/layout.js';
 import { readManifest, readManifestIfPresent } from '../archive/manifest.js';
-import { connectHost } from '../cluster/ssh.js';
 import { loadProfiles, saveProfile } from '../config/profiles.js';
 import { storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
 import { messageOf } from '../errors.js';
 import type { PlanHooks } from '../plans/context.js';
-import { runBackup } from '../plans/backup.js';
 import { previewBackup, previewRestore } from '../plans/preview.js';
-import { runRestore } from '../plans/restore.js';
 import type { PlanAnswers, RunHandle } from '../plans/types.js';
-import { bridgeListrOptions } from '../ui/listr-bridge.js';
 import { createProgressBus } from '../ui/progress-bus.js';
 import type { WizardServices } from '../ui/services.js';
 
@@ -36,6 +32,8 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 			let offered: string | undefined;
 			const where = `${connection.host}:${connection.port}`;
 			try {
+				// SSH, the S3 client and the plans load on first use: the first screen must not wait for them.
+				const { connectHost } = await import('../cluster/ssh.js');
 				const host = await connectHost(connection, {
 					confirmHostKey: async (_label, print) => {
 						offered = print;
@@ -91,7 +89,8 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 	};
 }
 
-function runPlan(answers: PlanAnswers, handle: RunHandle, defaults: WizardRunDefaults) {
+async function runPlan(answers: PlanAnswers, handle: RunHandle, defaults: WizardRunDefaults) {
+	const { bridgeListrOptions } = await import('../ui/listr-bridge.js');
 	const bus = createProgressBus();
 	const hooks: PlanHooks = {
 		onProgress: (taskId, progress) => bus.emit(taskId, progress),
@@ -99,8 +98,10 @@ function runPlan(answers: PlanAnswers, handle: RunHandle, defaults: WizardRunDef
 	};
 	const renderer = bridgeListrOptions(handle.onViews, bus);
 	if (answers.kind === 'backup') {
+		const { runBackup } = await import('../plans/backup.js');
 		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, signal: handle.signal, hooks }, renderer);
 	}
+	const { runRestore } = await import('../plans/restore.js');
 	return runRestore(
 		{
 			answers,

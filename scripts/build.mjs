@@ -1,0 +1,34 @@
+/**
+ * The published bin: source/ bundled by esbuild into a few ES modules in dist/.
+ *
+ * Ink and its dependencies are ~1,300 small modules; loading them one by one
+ * cost most of the first wizard frame. Bundled, the wizard's code loads in a
+ * few reads, and each command still imports only its own chunks (splitting).
+ * Left outside the bundle: ssh2 and node-ssh (they find native and wasm files
+ * next to their own sources), the demo's s3rver (required by the gateway
+ * child at run time) and optional native or dev-only modules.
+ * Type checking is tsc's job (npm run typecheck); esbuild only strips types.
+ */
+import { rm } from 'node:fs/promises';
+import * as esbuild from 'esbuild';
+
+const outdir = process.argv[2] ?? 'dist';
+await rm(outdir, { recursive: true, force: true });
+await esbuild.build({
+	// child.js is forked by path (source/demo/gateway/process.ts), never imported.
+	entryPoints: { cli: 'source/cli.tsx', child: 'source/demo/gateway/child.ts' },
+	bundle: true,
+	splitting: true,
+	format: 'esm',
+	platform: 'node',
+	target: 'node20',
+	outdir,
+	// Chunks beside cli.js: relative URLs in the code (../package.json, ./child.js) resolve as from source/.
+	chunkNames: '[name]-[hash]',
+	sourcemap: true,
+	legalComments: 'eof',
+	external: ['ssh2', 'node-ssh', 's3rver', 'cpu-features', 'react-devtools-core', '*.node'],
+	// Bundled CommonJS packages call require() for Node's built-ins.
+	banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+	logLevel: 'warning',
+});
