@@ -7,8 +7,14 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+// Eight hex digits as before (isTemporaryName knows them), drawn once and then counted:
+// unique within a process, random between processes, without a random draw per file.
+const FIRST_TAG = randomBytes(4).readUInt32BE(0);
+let counter = 0;
+
 export function temporarySibling(path: string): string {
-	return join(dirname(path), `.${basename(path)}.part-${randomBytes(4).toString('hex')}`);
+	const tag = ((FIRST_TAG + counter++) >>> 0).toString(16).padStart(8, '0');
+	return join(dirname(path), `.${basename(path)}.part-${tag}`);
 }
 
 export async function writeFileAtomic(path: string, data: string | Buffer, mode = 0o600): Promise<void> {

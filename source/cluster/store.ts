@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ObjectHttp } from './object-http.js';
 import { idleTimeoutMs } from './timeouts.js';
 
 export interface GatewayKeys {
@@ -27,6 +28,8 @@ export interface StoreClientOptions {
 
 export interface StoreClient {
 	s3: S3Client;
+	/** GET and single-part PUT of objects, without the S3 client's per-request cost. */
+	objects: ObjectHttp;
 	endpoint: string;
 	destroy(): void;
 }
@@ -46,8 +49,10 @@ export function createStoreClient(options: StoreClientOptions): StoreClient {
 		retryMode: 'adaptive',
 		requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: Math.min(10_000, idleTimeoutMs()), socketTimeout: idleTimeoutMs() }),
 	});
+	const objects = new ObjectHttp({ endpoint: options.endpoint, accessKey: options.keys.accessKey, secretKey: options.keys.secretKey, agent, concurrency: options.concurrency, idleTimeoutMs: idleTimeoutMs() });
 	return {
 		s3,
+		objects,
 		endpoint: options.endpoint,
 		destroy: () => {
 			s3.destroy();

@@ -205,9 +205,10 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 				once(ctx, 'buckets', task, async () => {
 					const store = ctx.store as StoreClient;
 					const manifest = ctx.manifest as Manifest;
-					// Parts stay well under the router's limit, whatever it was raised to.
+					// Requests stay well under the router's limit, whatever it was raised to. Parts stream from
+					// the file, so their size costs no memory; 64 MB keeps a failed part cheap to send again.
 					const limit = parseBodySize(options.bodySize) ?? 1024 ** 2;
-					const partSize = Math.max(5 * 1024 ** 2, Math.min(16 * 1024 ** 2, Math.floor(limit / 2)));
+					const partSize = Math.max(5 * 1024 ** 2, Math.min(64 * 1024 ** 2, Math.floor(limit / 2)));
 					for (const bucket of manifest.buckets) {
 						task.title = `Push s3://${bucket.name}`;
 						const created = await ensureBucket(store.s3, store.endpoint, bucket.name);
@@ -215,6 +216,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 						ctx.pushed.set(bucket.name, pushed);
 						const result = await pushBucket({
 							s3: store.s3,
+							http: store.objects,
 							endpoint: store.endpoint,
 							bucket: bucket.name,
 							folder: join(folder, bucket.folder),

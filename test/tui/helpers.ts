@@ -18,6 +18,14 @@ export function tick(): Promise<void> {
 	return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** A few macrotask turns: enough for React's scheduled passive effects to run, even on a loaded machine. */
+async function settle(): Promise<void> {
+	for (let i = 0; i < 3; i++) {
+		await tick();
+		await new Promise((resolve) => setTimeout(resolve, 0));
+	}
+}
+
 type Frame = () => string | undefined;
 
 /** Resolves with the first frame that satisfies `match`; rejects with the last frame at the deadline. */
@@ -27,8 +35,9 @@ export async function waitFor(frame: Frame, match: string | RegExp | ((text: str
 	for (;;) {
 		const text = frame() ?? '';
 		if (test(text)) {
-			// Input handlers are swapped in effects after a render: let them settle.
-			await tick();
+			// Input handlers are swapped in effects after a render, which React schedules as
+			// separate tasks: let a few turns of the event loop pass before typing.
+			await settle();
 			return text;
 		}
 		if (Date.now() > deadline) {

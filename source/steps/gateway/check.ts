@@ -10,7 +10,7 @@ import type { ObjectEntry } from '../../archive/manifest.js';
 import { runPool } from '../../util/pool.js';
 import type { Report } from '../progress.js';
 import { explainS3Error } from './explain.js';
-import { listBucket } from './listing.js';
+import { listBucket, sameSinglePartEtag } from './listing.js';
 import type { PushedObject } from './push.js';
 import { ShortTransfer, withRetries } from './retry.js';
 
@@ -41,6 +41,8 @@ export async function checkBucket(options: {
 		else {
 			const pushed = options.pushed.get(object.key);
 			if (pushed?.md5 && there.etag === pushed.md5) continue;
+			// A single-part ETag is the content's MD5: equal to the source's at backup time, the content is the same.
+			if (sameSinglePartEtag(object.etag, there.etag)) continue;
 			toDownload.push(object);
 		}
 	}

@@ -23,3 +23,13 @@ export async function listBucket(s3: S3Client, bucket: string, signal?: AbortSig
 	} while (token);
 	return objects;
 }
+
+/** A single-part upload's ETag is the hex MD5 of its content; multipart ones end in -<parts>. */
+export function isSinglePartEtag(etag: string | undefined): etag is string {
+	return etag !== undefined && /^[0-9a-f]{32}$/i.test(etag);
+}
+
+/** Both single-part ETags, and equal: the two objects hold the same bytes (same MD5). */
+export function sameSinglePartEtag(a: string | undefined, b: string | undefined): boolean {
+	return isSinglePartEtag(a) && isSinglePartEtag(b) && a.toLowerCase() === b.toLowerCase();
+}

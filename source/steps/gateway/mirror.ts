@@ -6,12 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ObjectHttp } from '../../cluster/object-http.js';
 import { temporarySibling } from '../../archive/atomic.js';
+import { Directories } from '../../archive/directories.js';
 import { Journal } from '../../archive/journal.js';
 import { planKeyPaths } from '../../archive/key-paths.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
@@ -25,6 +26,7 @@ import { ShortTransfer, withRetriedProgress } from './retry.js';
 
 export interface MirrorOptions {
 	s3: S3Client;
+	http: ObjectHttp;
 	endpoint: string;
 	bucket: string;
 	/** Absolute folder receiving the bucket's objects. */
@@ -35,6 +37,10 @@ export interface MirrorOptions {
 	concurrency: number;
 	report: Report;
 	signal?: AbortSignal;
+}
+
+interface FetchContext extends MirrorOptions {
+	directories: Directories;
 }
 
 export interface MirrorResult {
@@ -76,12 +82,13 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 	try {
 		journal = await Journal.open<ObjectEntry>(options.journalPath);
 		const open = journal;
+		const context: FetchContext = { ...options, directories: new Directories() };
 		await runPool(
 			toFetch,
 			options.concurrency,
 			async (remote) => {
 				const path = paths.get(remote.key) as string;
-				const entry = await fetchObject(options, remote, path, (delta) => {
+				const entry = await fetchObject(context, remote, path, (delta) => {
 					bytesDone += delta;
 					report({ stage: 'buckets', item: remote.key, bytesDone, bytesTotal, itemsDone, itemsTotal });
 				});
@@ -104,7 +111,7 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 	return { objects, fetched: toFetch.length, fetchedBytes: bytesTotal, reused: listing.length - toFetch.length };
 }
 
-async function fetchObject(options: MirrorOptions, remote: RemoteObject, path: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
+async function fetchObject(options: FetchContext, remote: RemoteObject, path: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
 	const target = join(options.folder, path);
 	try {
 		// A reset, a stall or a cut-short body fetches the object again from the start.
@@ -119,24 +126,38 @@ async function fetchObject(options: MirrorOptions, remote: RemoteObject, path: s
 	}
 }
 
-async function fetchOnce(options: MirrorOptions, remote: RemoteObject, path: string, target: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
+async function fetchOnce(options: FetchContext, remote: RemoteObject, path: string, target: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
 	const temporary = temporarySibling(target);
 	const hash = createHash('sha256');
 	let size = 0;
 	let etag = remote.etag;
 	try {
-		await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-		const response = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: remote.key }), { abortSignal: options.signal });
-		etag = response.ETag?.replaceAll('"', '') ?? etag;
-		const body = response.Body as Readable;
-		body.on('data', (chunk: Buffer) => {
-			hash.update(chunk);
-			size += chunk.length;
-			onBytes(chunk.length);
-		});
-		await pipeline(body, createWriteStream(temporary, { mode: 0o600 }), { signal: options.signal });
-		if (size !== remote.size) {
-			throw new ShortTransfer(`The gateway sent ${size} bytes of ${options.bucket}/${remote.key} where the listing says ${remote.size}`);
+		await options.directories.ensure(dirname(target));
+		const response = await options.http.get(options.bucket, remote.key, options.signal);
+		etag = response.etag ?? etag;
+		const body = response.body;
+		if (remote.size <= IN_MEMORY_BYTES) {
+			// Small objects (most WAL segments and registry JSON) are gathered and written in one call:
+			// a write stream per object costs more than the object.
+			const chunks: Buffer[] = [];
+			for await (const chunk of body) {
+				const data = chunk as Buffer;
+				hash.update(data);
+				size += data.length;
+				chunks.push(data);
+				onBytes(data.length);
+				if (size > IN_MEMORY_BYTES) break;
+			}
+			checkSize(options, remote, size);
+			await writeFile(temporary, Buffer.concat(chunks, size), { mode: 0o600, signal: options.signal });
+		} else {
+			body.on('data', (chunk: Buffer) => {
+				hash.update(chunk);
+				size += chunk.length;
+				onBytes(chunk.length);
+			});
+			await pipeline(body, createWriteStream(temporary, { mode: 0o600, highWaterMark: 1024 * 1024 }), { signal: options.signal });
+			checkSize(options, remote, size);
 		}
 		await rename(temporary, target);
 	} catch (error) {
@@ -144,6 +165,15 @@ async function fetchOnce(options: MirrorOptions, remote: RemoteObject, path: str
 		throw error;
 	}
 	return { key: remote.key, path, size, sha256: hash.digest('hex'), etag };
+}
+
+/** Objects up to this size are held in memory between the gateway and the disk. */
+const IN_MEMORY_BYTES = 1024 * 1024;
+
+function checkSize(options: MirrorOptions, remote: RemoteObject, size: number): void {
+	if (size !== remote.size) {
+		throw new ShortTransfer(`The gateway sent ${size} bytes of ${options.bucket}/${remote.key} where the listing says ${remote.size}`);
+	}
 }
 
 async function sizeOnDisk(path: string): Promise<number | undefined> {

@@ -7,17 +7,19 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateBucketCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectHttp } from '../../cluster/object-http.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
 import { UserError } from '../../errors.js';
 import { runPool } from '../../util/pool.js';
 import type { Report } from '../progress.js';
 import { explainS3Error } from './explain.js';
-import { listBucket, type RemoteObject } from './listing.js';
+import { isSinglePartEtag, listBucket, sameSinglePartEtag, type RemoteObject } from './listing.js';
 import { md5File } from './md5.js';
 import { tap } from '../../util/tap.js';
+import { SourceMismatch, uploadInParts } from './multipart.js';
 import { withRetriedProgress } from './retry.js';
 
 export interface PushedObject {
@@ -55,6 +57,7 @@ export async function ensureBucket(s3: S3Client, endpoint: string, bucket: strin
 
 export interface PushOptions {
 	s3: S3Client;
+	http: ObjectHttp;
 	endpoint: string;
 	bucket: string;
 	folder: string;
@@ -78,7 +81,7 @@ export interface PushResult {
 	extra: number;
 }
 
-/** Multipart uploads in flight at once (each holds up to 4 parts of partSize in memory). */
+/** Objects sent in parts at once (each with PARTS_IN_FLIGHT parts streaming from its file). */
 const MULTIPART_IN_FLIGHT = 2;
 
 export async function pushBucket(options: PushOptions): Promise<PushResult> {
@@ -128,8 +131,8 @@ export async function pushBucket(options: PushOptions): Promise<PushResult> {
 		options.onPushed(pushed);
 		itemsDone++;
 	};
-	// Each multipart upload buffers a few parts in memory: only a couple run at once,
-	// beside the small objects, so memory stays flat however many large objects there are.
+	// Objects in parts each keep several connections busy: only a couple run at once, beside
+	// the others, so the gateway is not flooded however many large objects there are.
 	const large = toSend.filter((object) => object.size > options.partSize);
 	const small = toSend.filter((object) => object.size <= options.partSize);
 	// Both pools settle before we return, so no upload is left running behind an error.
@@ -139,14 +142,21 @@ export async function pushBucket(options: PushOptions): Promise<PushResult> {
 	return { uploaded: toSend.length, unchanged, overwritten: conflicts.length, extra: existing.filter((object) => !wanted.has(object.key)).length };
 }
 
-/** Proven the same: pushed by an earlier run of this restore, or a single-part ETag equal to our MD5. */
+/**
+ * Proven the same: pushed by an earlier run of this restore, or a single-part
+ * ETag (the content's MD5) equal to the one the source gateway gave at backup
+ * time, or else to the MD5 of our file. The first two cost no reading, so a
+ * re-run over a restored bucket is one listing.
+ */
 async function sameContent(options: PushOptions, object: ObjectEntry, there: RemoteObject): Promise<boolean> {
 	if (there.size !== object.size) return false;
 	const earlier = options.pushed.get(object.key);
 	if (earlier && !earlier.pending && earlier.size === object.size && earlier.etag === there.etag) return true;
-	if (!there.etag || there.etag.includes('-')) return false;
+	if (!isSinglePartEtag(there.etag)) return false;
+	if (isSinglePartEtag(object.etag)) return sameSinglePartEtag(object.etag, there.etag);
 	return (await md5File(join(options.folder, object.path))) === there.etag;
 }
+
 
 async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (delta: number) => void): Promise<PushedObject> {
 	const path = join(options.folder, object.path);
@@ -164,9 +174,16 @@ async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (d
 }
 
 async function sendOnce(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
+	if (object.size <= IN_MEMORY_BYTES) return sendSmall(options, object, path, onBytes);
+	if (object.size <= options.partSize) return sendStreamed(options, object, path, onBytes);
+	return sendInParts(options, object, path, onBytes);
+}
+
+/** One PUT streamed from the file, hashed on the way: memory stays at a read buffer. */
+async function sendStreamed(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
 	const md5 = createHash('md5');
 	const sha256 = createHash('sha256');
-	const file = createReadStream(path, { highWaterMark: 256 * 1024 });
+	const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
 	const body = file.pipe(
 		tap((chunk) => {
 			md5.update(chunk);
@@ -175,42 +192,72 @@ async function sendOnce(options: PushOptions, object: ObjectEntry, path: string,
 		}),
 	);
 	file.on('error', (error) => body.destroy(error));
-	/** The file read must be the file the manifest describes: a damaged backup is never restored as good. */
-	const checkSource = () => {
-		const digest = sha256.digest('hex');
-		if (digest !== object.sha256) {
-			throw new UserError(`${path} does not match the checksum in manifest.json (the backup folder is damaged); its object was sent but the restore stops here: run deis-backup verify on the folder.`);
-		}
-	};
 	try {
-		if (object.size <= options.partSize) {
-			const response = await options.s3.send(new PutObjectCommand({ Bucket: options.bucket, Key: object.key, Body: body, ContentLength: object.size }), { abortSignal: options.signal });
-			const etag = response.ETag?.replaceAll('"', '');
-			checkSource();
-			const digest = md5.digest('hex');
-			if (etag && etag !== digest) {
-				throw new UserError(`The gateway stored ${options.bucket}/${object.key} with a different checksum than was sent; the connection corrupted it: run the restore again.`);
-			}
-			return { bucket: options.bucket, key: object.key, size: object.size, etag, md5: digest };
-		}
-		const upload = new Upload({
-			client: options.s3,
-			params: { Bucket: options.bucket, Key: object.key, Body: body, ContentLength: object.size },
-			partSize: options.partSize,
-			queueSize: 4,
-			leavePartsOnError: false,
-		});
-		const onAbort = () => void upload.abort();
-		options.signal?.addEventListener('abort', onAbort, { once: true });
-		try {
-			const response = await upload.done();
-			checkSource();
-			return { bucket: options.bucket, key: object.key, size: object.size, etag: response.ETag?.replaceAll('"', '') };
-		} finally {
-			options.signal?.removeEventListener('abort', onAbort);
-		}
+		const response = await options.http.put(options.bucket, object.key, body, object.size, options.signal);
+		if (sha256.digest('hex') !== object.sha256) throw damaged(path, 'its object was sent but the restore stops here');
+		return checkEtag(options, object, response.etag, md5.digest('hex'));
 	} finally {
 		file.destroy();
 		body.destroy();
 	}
+}
+
+/** Parts streamed from ranges of the file; the object appears only if the whole file matches the manifest. */
+async function sendInParts(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
+	try {
+		const { etag } = await uploadInParts(
+			{ s3: options.s3, http: options.http, bucket: options.bucket, key: object.key, path, size: object.size, partSize: options.partSize, concurrency: PARTS_IN_FLIGHT, onBytes, signal: options.signal },
+			object.sha256,
+		);
+		return { bucket: options.bucket, key: object.key, size: object.size, etag };
+	} catch (error) {
+		if (error instanceof SourceMismatch) throw damaged(path, 'its upload was abandoned, so no object was made');
+		if (error instanceof UserError || (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as Error).name === 'AbortError') throw error;
+		// Each part already had its retries: a whole new upload would only multiply them.
+		throw explainS3Error(error, options.endpoint, options.bucket);
+	}
+}
+
+/** Parts of one object in flight at once. */
+const PARTS_IN_FLIGHT = 4;
+
+/** Files up to this size are read whole, checked, then sent from memory. */
+const IN_MEMORY_BYTES = 1024 * 1024;
+
+/** Small objects (most of a Deis store) are checked against the manifest before a byte leaves. */
+async function sendSmall(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
+	const data = await readSmallFile(path, object.size);
+	if (!data || createHash('sha256').update(data).digest('hex') !== object.sha256) throw damaged(path, 'nothing of it was sent');
+	const response = await options.http.put(options.bucket, object.key, data, data.length, options.signal);
+	onBytes(data.length);
+	return checkEtag(options, object, response.etag, createHash('md5').update(data).digest('hex'));
+}
+
+/** The file's bytes, or undefined when its size is not the manifest's (never reads a swapped-in huge file whole). */
+async function readSmallFile(path: string, size: number): Promise<Buffer | undefined> {
+	const handle = await open(path, 'r');
+	try {
+		if ((await handle.stat()).size !== size) return undefined;
+		const data = Buffer.allocUnsafe(size);
+		let filled = 0;
+		while (filled < size) {
+			const { bytesRead } = await handle.read(data, filled, size - filled, filled);
+			if (bytesRead === 0) return undefined;
+			filled += bytesRead;
+		}
+		return data;
+	} finally {
+		await handle.close();
+	}
+}
+
+function damaged(path: string, consequence: string): UserError {
+	return new UserError(`${path} does not match the checksum in manifest.json (the backup folder is damaged); ${consequence}: run deis-backup verify on the folder.`);
+}
+
+function checkEtag(options: PushOptions, object: ObjectEntry, etag: string | undefined, md5: string): PushedObject {
+	if (etag && etag !== md5) {
+		throw new UserError(`The gateway stored ${options.bucket}/${object.key} with a different checksum than was sent; the connection corrupted it: run the restore again.`);
+	}
+	return { bucket: options.bucket, key: object.key, size: object.size, etag, md5 };
 }

@@ -1,0 +1,171 @@
+/**
+ * GET and single-part PUT of one object, straight on Node's http with the
+ * store client's keep-alive agent and SigV4 from the SDK's own signer.
+ *
+ * These two requests are the whole per-object cost of a mirror or a push:
+ * the S3 client's middleware stack costs about a millisecond of CPU per
+ * request, which on thousands of small objects is most of the run. Listing,
+ * buckets and multipart uploads stay with the S3 client. Errors look like the
+ * S3 client's (name = the gateway's error code, $metadata.httpStatusCode), so
+ * retries and explanations treat both alike.
+ */
+import type { Agent, IncomingMessage } from 'node:http';
+import http from 'node:http';
+import type { Readable } from 'node:stream';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { AdaptiveGate } from './adaptive-gate.js';
+import { NodeSha256 } from './node-sha256.js';
+
+export interface ObjectHttpOptions {
+	endpoint: string;
+	accessKey: string;
+	secretKey: string;
+	agent: Agent;
+	/** Requests in flight at most; fewer while the gateway answers 503 SlowDown. */
+	concurrency: number;
+	idleTimeoutMs: number;
+}
+
+export interface ObjectGet {
+	body: IncomingMessage;
+	etag?: string;
+	size?: number;
+}
+
+/** What the gateway said when it refused a request, shaped like the S3 client's errors. */
+export class GatewayError extends Error {
+	readonly $metadata: { httpStatusCode: number };
+	constructor(status: number, code: string | undefined, message: string | undefined) {
+		super(message ?? `HTTP ${status}`);
+		this.name = code ?? `Http${status}`;
+		this.$metadata = { httpStatusCode: status };
+	}
+}
+
+export class ObjectHttp {
+	private readonly url: URL;
+	private readonly signer: SignatureV4;
+	private readonly gate: AdaptiveGate;
+
+	constructor(private readonly options: ObjectHttpOptions) {
+		this.url = new URL(options.endpoint);
+		this.signer = new SignatureV4({
+			credentials: { accessKeyId: options.accessKey, secretAccessKey: options.secretKey },
+			region: 'us-east-1',
+			service: 's3',
+			sha256: NodeSha256,
+			// The path is escaped once here, as S3 wants; the signer must not do it again.
+			uriEscapePath: false,
+			applyChecksum: false,
+		});
+		this.gate = new AdaptiveGate(options.concurrency);
+	}
+
+	/** The response body streams to the caller, who must consume or destroy it. */
+	async get(bucket: string, key: string, signal?: AbortSignal): Promise<ObjectGet> {
+		const release = await this.gate.acquire();
+		try {
+			const response = await this.request('GET', bucket, key, undefined, undefined, signal);
+			// The slot is held until the body is read: a transfer in flight is load on the gateway.
+			response.once('close', () => release(response.complete ? 'ok' : 'other'));
+			const length = Number(response.headers['content-length']);
+			return { body: response, etag: etagOf(response), size: Number.isFinite(length) ? length : undefined };
+		} catch (error) {
+			release(outcomeOf(error));
+			throw error;
+		}
+	}
+
+	/** A whole object in one request; the body is a Buffer or a stream of exactly `length` bytes. */
+	async put(bucket: string, key: string, body: Buffer | Readable, length: number, signal?: AbortSignal, query: Record<string, string> = {}): Promise<{ etag?: string }> {
+		const release = await this.gate.acquire();
+		try {
+			const response = await this.request('PUT', bucket, key, body, length, signal, query);
+			response.resume();
+			await new Promise<void>((resolve, reject) => {
+				response.on('end', resolve);
+				response.on('error', reject);
+			});
+			release('ok');
+			return { etag: etagOf(response) };
+		} catch (error) {
+			release(outcomeOf(error));
+			throw error;
+		}
+	}
+
+	private async request(method: 'GET' | 'PUT', bucket: string, key: string, body: Buffer | Readable | undefined, length: number | undefined, signal?: AbortSignal, query: Record<string, string> = {}): Promise<IncomingMessage> {
+		const path = `/${escapePath(bucket)}/${escapePath(key)}`;
+		// Encoded as the signer encodes its canonical query, sorted the same way.
+		const search = Object.keys(query)
+			.sort()
+			.map((name) => `${escapeComponent(name)}=${escapeComponent(query[name] as string)}`)
+			.join('&');
+		const headers: Record<string, string> = { host: this.url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+		if (length !== undefined) headers['content-length'] = String(length);
+		const signed = await this.signer.sign({ method, protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port ? Number(this.url.port) : undefined, path, query, headers });
+		const response = await new Promise<IncomingMessage>((resolve, reject) => {
+			const req = http.request({
+				host: this.url.hostname,
+				port: this.url.port || 80,
+				method,
+				path: search ? `${path}?${search}` : path,
+				headers: signed.headers,
+				agent: this.options.agent,
+				signal,
+			});
+			req.setTimeout(this.options.idleTimeoutMs, () => {
+				req.destroy(Object.assign(new Error(`no answer from the gateway for ${this.options.idleTimeoutMs} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' }));
+			});
+			req.on('response', (res) => {
+				// The body may stall too: the same idle limit applies while it streams.
+				res.setTimeout?.(this.options.idleTimeoutMs, () => res.destroy(Object.assign(new Error('the gateway stopped sending'), { code: 'ETIMEDOUT' })));
+				resolve(res);
+			});
+			req.on('error', reject);
+			if (body === undefined || Buffer.isBuffer(body)) {
+				req.end(body);
+			} else {
+				body.on('error', (error) => req.destroy(error));
+				body.pipe(req);
+			}
+		});
+		const status = response.statusCode ?? 0;
+		if (status >= 200 && status < 300) return response;
+		throw await refusal(response, status);
+	}
+}
+
+async function refusal(response: IncomingMessage, status: number): Promise<GatewayError> {
+	let text = '';
+	try {
+		for await (const chunk of response) {
+			// Error documents are small; never hold a large body.
+			if (text.length < 16_384) text += (chunk as Buffer).toString('utf8');
+		}
+	} catch {
+		// A broken error body still has its status.
+	}
+	const code = /<Code>([^<]{1,100})<\/Code>/.exec(text)?.[1];
+	const message = /<Message>([^<]{0,500})<\/Message>/.exec(text)?.[1];
+	return new GatewayError(status, code, message);
+}
+
+function outcomeOf(error: unknown): 'pushback' | 'other' {
+	const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+	return e.name === 'SlowDown' || e.$metadata?.httpStatusCode === 503 || e.$metadata?.httpStatusCode === 429 ? 'pushback' : 'other';
+}
+
+function etagOf(response: IncomingMessage): string | undefined {
+	const etag = response.headers.etag;
+	return typeof etag === 'string' ? etag.replaceAll('"', '') : undefined;
+}
+
+/** S3's URI encoding: every byte but A-Z a-z 0-9 - . _ ~ escaped, slashes kept (as the S3 client does). */
+export function escapePath(key: string): string {
+	return key.split('/').map(escapeComponent).join('/');
+}
+
+function escapeComponent(text: string): string {
+	return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
