@@ -7,9 +7,9 @@
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { S3Client } from '@aws-sdk/client-s3';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ObjectHttp } from './object-http.js';
+import { loadHttpHandler, loadS3Sdk } from './s3-sdk.js';
 import { idleTimeoutMs } from './timeouts.js';
 
 export interface GatewayKeys {
@@ -34,7 +34,8 @@ export interface StoreClient {
 	destroy(): void;
 }
 
-export function createStoreClient(options: StoreClientOptions): StoreClient {
+export async function createStoreClient(options: StoreClientOptions): Promise<StoreClient> {
+	const [{ S3Client }, { NodeHttpHandler }] = await Promise.all([loadS3Sdk(), loadHttpHandler()]);
 	const agent = options.tunnel ? new TunnelAgent(options.tunnel, options.concurrency) : new http.Agent({ keepAlive: true, maxSockets: options.concurrency, keepAliveMsecs: 10_000 });
 	const s3 = new S3Client({
 		endpoint: options.endpoint,

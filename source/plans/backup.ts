@@ -141,7 +141,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 					]);
 					ctx.buckets = buckets;
 					ctx.etcdKeys = etcdKeys;
-					ctx.store = openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
+					ctx.store = await openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
 				}),
 		},
 		{

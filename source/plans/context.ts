@@ -5,6 +5,7 @@
 import type { ListrBaseClassOptions, ListrTaskWrapper } from 'listr2';
 import { Deisctl } from '../cluster/deisctl.js';
 import { connectHost, type RemoteHost } from '../cluster/ssh.js';
+import { loadS3Sdk } from '../cluster/s3-sdk.js';
 import { createStoreClient, type GatewayKeys, type StoreClient } from '../cluster/store.js';
 import { storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
 import type { Progress, Report } from '../steps/progress.js';
@@ -27,11 +28,13 @@ export interface Connected {
 }
 
 export async function connect(connection: ConnectionSettings, hooks: PlanHooks): Promise<Connected> {
+	// Loads while SSH and the keys are waited for; the plans need it right after. A failure shows where it is used.
+	loadS3Sdk().catch(() => undefined);
 	const host = await connectHost(connection, { confirmHostKey: hooks.confirmHostKey });
 	return { host, deisctl: new Deisctl(host) };
 }
 
-export function openStore(connection: ConnectionSettings, host: RemoteHost, keys: GatewayKeys, concurrency: number): StoreClient {
+export function openStore(connection: ConnectionSettings, host: RemoteHost, keys: GatewayKeys, concurrency: number): Promise<StoreClient> {
 	const endpoint = storeEndpointFor(connection);
 	// Through SSH the router is reached on the host itself; the Host header still names deis-store.<domain>.
 	const tunnel = connection.tunnel ? () => host.openTunnel('127.0.0.1', new URL(endpoint).port ? Number(new URL(endpoint).port) : 80) : undefined;

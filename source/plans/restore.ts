@@ -185,7 +185,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 						async () => {
 							ctx.store?.destroy();
 							const keys = await fetchGatewayKeys(deisctl(ctx));
-							ctx.store = openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
+							ctx.store = await openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
 							return ctx.store.s3;
 						},
 						options.gatewayTimeoutMs,

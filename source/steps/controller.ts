@@ -32,8 +32,14 @@ export async function republishModels(host: RemoteHost, deisctl: Deisctl): Promi
 
 /** Every key below the controller's directories, as etcdctl lists them. */
 export async function listControllerKeys(host: RemoteHost): Promise<string[]> {
-	const results = await Promise.all(CONTROLLER_KEY_DIRS.map((dir) => host.run(commands.etcdList(dir))));
-	// A directory the cluster never wrote is simply absent (etcdctl exits non-zero).
-	const listed = results.filter((result) => result.code === 0).flatMap((result) => result.stdout.split('\n'));
-	return listed.map((line) => line.trim()).filter(Boolean).sort();
+	// One listing of /deis, filtered here: one etcdctl on the host instead of one per directory.
+	const result = await host.run(commands.etcdList('/deis'));
+	// A cluster that never wrote anything under /deis has nothing to list (etcdctl exits non-zero).
+	if (result.code !== 0) return [];
+	const below = CONTROLLER_KEY_DIRS.map((dir) => `${dir}/`);
+	return result.stdout
+		.split('\n')
+		.map((line) => line.trim())
+		.filter((line) => below.some((prefix) => line.startsWith(prefix)))
+		.sort();
 }

@@ -3,7 +3,8 @@
  * platform, start only the store units and a router, raise the router's body
  * size, and (once the data is back) start the whole platform.
  */
-import { ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadS3Sdk } from '../cluster/s3-sdk.js';
 import { ROUTER_UNIT, STORE_UNITS } from '../cluster/commands.js';
 import type { Deisctl } from '../cluster/deisctl.js';
 import { findRunning } from '../cluster/fleet-table.js';
@@ -49,6 +50,7 @@ export async function raiseBodySize(deisctl: Deisctl, previous: string, wanted: 
 /** The new gateway generates its keys when it first starts: wait for them, then for it to answer. */
 export async function waitForGateway(probe: () => Promise<S3Client>, timeoutMs: number, signal?: AbortSignal): Promise<S3Client> {
 	let lastError: unknown;
+	const { ListBucketsCommand } = await loadS3Sdk();
 	const client = await waitUntil(
 		async () => {
 			try {

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
 import { runPool } from '../../util/pool.js';
 import type { Report } from '../progress.js';
@@ -31,7 +32,8 @@ export async function checkBucket(options: {
 	signal?: AbortSignal;
 }): Promise<ObjectMismatch[]> {
 	const { s3, bucket } = options;
-	const listing = new Map((await listBucket(s3, bucket, options.signal).catch((error: unknown) => Promise.reject(explainS3Error(error, options.endpoint, bucket)))).map((o) => [o.key, o]));
+	const { GetObjectCommand } = await loadS3Sdk();
+	const listing = new Map((await listBucket(s3, bucket, options.signal).catch((error: unknown) => Promise.reject(explainS3Error(error, options.endpoint, bucket, options.signal)))).map((o) => [o.key, o]));
 	const problems: ObjectMismatch[] = [];
 	const toDownload: ObjectEntry[] = [];
 	for (const object of options.objects) {
@@ -72,7 +74,7 @@ export async function checkBucket(options: {
 					{ signal: options.signal },
 				);
 			} catch (error) {
-				throw explainS3Error(error, options.endpoint, bucket);
+				throw explainS3Error(error, options.endpoint, bucket, options.signal);
 			}
 			if (digest !== object.sha256) problems.push({ bucket, key: object.key, problem: 'checksum' });
 		},

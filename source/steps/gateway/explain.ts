@@ -11,13 +11,15 @@ interface SdkError {
 	cause?: unknown;
 }
 
-export function explainS3Error(error: unknown, endpoint: string, bucket?: string): Error {
+/** `signal`: the run's; once it is aborted, whatever broke the transfer was the stop itself. */
+export function explainS3Error(error: unknown, endpoint: string, bucket?: string, signal?: AbortSignal): Error {
 	if (error instanceof UserError) return error;
+	if (signal?.aborted) return stopped();
 	const e = (error ?? {}) as SdkError;
 	const code = e.code ?? (e.cause as SdkError | undefined)?.code;
 	const status = e.$metadata?.httpStatusCode;
 	const where = bucket ? `bucket ${bucket} at ${endpoint}` : endpoint;
-	if (e.name === 'AbortError') return new UserError('Stopped before the transfer finished; run the same command again to resume.', 130);
+	if (e.name === 'AbortError') return stopped();
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
 		return new UserError(`The store gateway name in ${endpoint} does not resolve; check --domain, or pass --store-endpoint (or --tunnel to go through SSH).`);
 	}
@@ -37,4 +39,8 @@ export function explainS3Error(error: unknown, endpoint: string, bucket?: string
 	if (status === 404 && !e.name) return new UserError(`Nothing at ${endpoint} answers as a store gateway (HTTP 404); check --domain or --store-endpoint.`);
 	if (status !== undefined && status >= 500) return new UserError(`The store gateway at ${endpoint} failed (HTTP ${status}) even after retries; it may be overloaded: try again with --concurrency 4, or scale gateways with --scale-gateways.`);
 	return new UserError(`The store gateway at ${endpoint} answered unexpectedly for ${where}: ${e.name ?? 'error'} ${e.message ?? ''}`.trim());
+}
+
+function stopped(): UserError {
+	return new UserError('Stopped before the transfer finished; run the same command again to resume.', 130);
 }

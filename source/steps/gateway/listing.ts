@@ -1,4 +1,5 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import { withRetries } from './retry.js';
 
 export interface RemoteObject {
@@ -9,6 +10,7 @@ export interface RemoteObject {
 
 /** One pass over the bucket, 1,000 keys a page: no per-object HEADs. */
 export async function listBucket(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<RemoteObject[]> {
+	const { ListObjectsV2Command } = await loadS3Sdk();
 	const objects: RemoteObject[] = [];
 	let token: string | undefined;
 	do {

@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import type { ObjectHttp } from '../../cluster/object-http.js';
 import { runPool } from '../../util/pool.js';
 import { tap } from '../../util/tap.js';
@@ -37,6 +38,7 @@ export class SourceMismatch extends Error {
 
 export async function uploadInParts(upload: PartsUpload, expectedSha256: string): Promise<{ etag?: string }> {
 	const { s3, bucket, key } = upload;
+	const { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand } = await loadS3Sdk();
 	const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }), { abortSignal: upload.signal });
 	const uploadId = created.UploadId;
 	if (!uploadId) throw new Error(`the gateway gave no upload id for ${bucket}/${key}`);

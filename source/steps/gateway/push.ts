@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import type { ObjectHttp } from '../../cluster/object-http.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
 import { UserError } from '../../errors.js';
@@ -40,6 +41,7 @@ export interface PushedObject {
 }
 
 export async function ensureBucket(s3: S3Client, endpoint: string, bucket: string): Promise<'created' | 'existed'> {
+	const { CreateBucketCommand, HeadBucketCommand } = await loadS3Sdk();
 	try {
 		await s3.send(new HeadBucketCommand({ Bucket: bucket }));
 		return 'existed';
@@ -90,7 +92,7 @@ export async function pushBucket(options: PushOptions): Promise<PushResult> {
 	try {
 		existing = await listBucket(s3, bucket, signal);
 	} catch (error) {
-		throw explainS3Error(error, options.endpoint, bucket);
+		throw explainS3Error(error, options.endpoint, bucket, signal);
 	}
 	const remote = new Map(existing.map((object) => [object.key, object]));
 	const wanted = new Set(options.objects.map((object) => object.key));
@@ -169,7 +171,7 @@ async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (d
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 			throw new UserError(`The backup is missing ${path}; run deis-backup verify on the folder.`);
 		}
-		throw explainS3Error(error, options.endpoint, options.bucket);
+		throw explainS3Error(error, options.endpoint, options.bucket, options.signal);
 	}
 }
 
@@ -181,12 +183,14 @@ async function sendOnce(options: PushOptions, object: ObjectEntry, path: string,
 
 /** One PUT streamed from the file, hashed on the way: memory stays at a read buffer. */
 async function sendStreamed(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
-	const md5 = createHash('md5');
+	// The source's single-part ETag is its content's MD5: once the sha256 proves the file is that
+	// content, the gateway's ETag must equal it, and hashing MD5 here too would only cost CPU.
+	const md5 = isSinglePartEtag(object.etag) ? undefined : createHash('md5');
 	const sha256 = createHash('sha256');
 	const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
 	const body = file.pipe(
 		tap((chunk) => {
-			md5.update(chunk);
+			md5?.update(chunk);
 			sha256.update(chunk);
 			onBytes(chunk.length);
 		}),
@@ -195,7 +199,7 @@ async function sendStreamed(options: PushOptions, object: ObjectEntry, path: str
 	try {
 		const response = await options.http.put(options.bucket, object.key, body, object.size, options.signal);
 		if (sha256.digest('hex') !== object.sha256) throw damaged(path, 'its object was sent but the restore stops here');
-		return checkEtag(options, object, response.etag, md5.digest('hex'));
+		return checkEtag(options, object, response.etag, md5 ? md5.digest('hex') : (object.etag as string).toLowerCase());
 	} finally {
 		file.destroy();
 		body.destroy();
@@ -214,7 +218,7 @@ async function sendInParts(options: PushOptions, object: ObjectEntry, path: stri
 		if (error instanceof SourceMismatch) throw damaged(path, 'its upload was abandoned, so no object was made');
 		if (error instanceof UserError || (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as Error).name === 'AbortError') throw error;
 		// Each part already had its retries: a whole new upload would only multiply them.
-		throw explainS3Error(error, options.endpoint, options.bucket);
+		throw explainS3Error(error, options.endpoint, options.bucket, options.signal);
 	}
 }
 
@@ -256,7 +260,7 @@ function damaged(path: string, consequence: string): UserError {
 }
 
 function checkEtag(options: PushOptions, object: ObjectEntry, etag: string | undefined, md5: string): PushedObject {
-	if (etag && etag !== md5) {
+	if (etag && etag.toLowerCase() !== md5) {
 		throw new UserError(`The gateway stored ${options.bucket}/${object.key} with a different checksum than was sent; the connection corrupted it: run the restore again.`);
 	}
 	return { bucket: options.bucket, key: object.key, size: object.size, etag, md5 };
