@@ -83,6 +83,8 @@ export interface PushResult {
 	extra: number;
 }
 
+/** Whole files streamed in one PUT each, at once. */
+const STREAMED_IN_FLIGHT = 8;
 /** Objects sent in parts at once (each with PARTS_IN_FLIGHT parts streaming from its file). */
 const MULTIPART_IN_FLIGHT = 2;
 
@@ -135,10 +137,17 @@ export async function pushBucket(options: PushOptions): Promise<PushResult> {
 	};
 	// Objects in parts each keep several connections busy: only a couple run at once, beside
 	// the others, so the gateway is not flooded however many large objects there are.
+	// Files read whole go many at once (round trips dominate); streamed ones a few at a time
+	// (bandwidth and CPU dominate: more at once only adds seeking and contention).
+	const small = toSend.filter((object) => object.size <= IN_MEMORY_BYTES);
+	const streamed = toSend.filter((object) => object.size > IN_MEMORY_BYTES && object.size <= options.partSize);
 	const large = toSend.filter((object) => object.size > options.partSize);
-	const small = toSend.filter((object) => object.size <= options.partSize);
 	// Both pools settle before we return, so no upload is left running behind an error.
-	const settled = await Promise.allSettled([runPool(small, options.concurrency, send, signal), runPool(large, MULTIPART_IN_FLIGHT, send, signal)]);
+	const settled = await Promise.allSettled([
+		runPool(small, options.concurrency, send, signal),
+		runPool(streamed, Math.min(options.concurrency, STREAMED_IN_FLIGHT), send, signal),
+		runPool(large, MULTIPART_IN_FLIGHT, send, signal),
+	]);
 	for (const result of settled) if (result.status === 'rejected') throw result.reason;
 	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
 	return { uploaded: toSend.length, unchanged, overwritten: conflicts.length, extra: existing.filter((object) => !wanted.has(object.key)).length };
