@@ -9,29 +9,12 @@
  *
  * Prints one JSON line: the time from the first request to the last answer.
  */
-import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { NodeSha256 } from '../source/cluster/node-sha256.js';
 import { dataSets, objectBody, type BenchObject } from './lib/data.js';
 import { readClusterEnv, ROUTER_HOST, ROUTER_PORT } from './lib/env.js';
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (data: SourceData) => (typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data));
-
-/** The hash constructor the signer wants, on node:crypto. */
-class Sha256 {
-	private readonly hash;
-	constructor(secret?: SourceData) {
-		this.hash = secret ? createHmac('sha256', bytes(secret)) : createHash('sha256');
-	}
-	update(data: SourceData): void {
-		this.hash.update(bytes(data));
-	}
-	digest(): Promise<Uint8Array> {
-		return Promise.resolve(this.hash.digest());
-	}
-}
 
 const [op, setId, bucket, inflightArg] = process.argv.slice(2);
 if (!op || !setId || !bucket || !['get', 'put', 'list'].includes(op)) {
@@ -46,7 +29,7 @@ const signer = new SignatureV4({
 	credentials: { accessKeyId: env.keys.accessKey, secretAccessKey: env.keys.secretKey },
 	region: 'us-east-1',
 	service: 's3',
-	sha256: Sha256,
+	sha256: NodeSha256,
 	uriEscapePath: false,
 	applyChecksum: false,
 });
