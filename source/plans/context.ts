@@ -28,9 +28,10 @@ export interface Connected {
 }
 
 export async function connect(connection: ConnectionSettings, hooks: PlanHooks): Promise<Connected> {
-	// Loads while SSH and the keys are waited for; the plans need it right after. A failure shows where it is used.
-	loadS3Sdk().catch(() => undefined);
 	const host = await connectHost(connection, { confirmHostKey: hooks.confirmHostKey });
+	// Loads while the gateway keys are read (remote commands, ~0.5 s of waiting); loading it during
+	// the SSH handshake instead delayed the handshake. A failure shows where it is used.
+	setImmediate(() => loadS3Sdk().catch(() => undefined));
 	return { host, deisctl: new Deisctl(host) };
 }
 
