@@ -168,12 +168,11 @@ async function sameContent(options: PushOptions, object: ObjectEntry, there: Rem
 	return (await md5File(join(options.folder, object.path))) === there.etag;
 }
 
-
 async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (delta: number) => void): Promise<PushedObject> {
 	const path = join(options.folder, object.path);
 	try {
-		// The SDK does not retry a request whose body streams from a file: a reset, a stall
-		// or a 503 SlowDown sends the object again from a freshly opened file, with backoff.
+		// A request whose body streams from a file cannot be replayed by the HTTP layer: a reset,
+		// a stall or a 503 SlowDown sends the object again from a freshly opened file, with backoff.
 		return await withRetriedProgress((counted) => sendOnce(options, object, path, counted), onBytes, { signal: options.signal });
 	} catch (error) {
 		if (error instanceof UserError) throw error;
