@@ -8,15 +8,14 @@
  * leaving nothing incomplete under a final name.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readManifest, type Manifest } from '../../source/archive/manifest.js';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
 import { connectionFlags } from '../support/cli.js';
 import { runToEnd, type Exit } from './harness/cli.js';
-import { knownHostsForPort, objectsPresentAndExact, s3For } from './harness/demo.js';
+import { knownHostsForPort, objectsPresentAndExact, s3For, sourceWithBackup } from './harness/demo.js';
 import { startFaultProxy, startHttpFaultProxy, type Fault, type FaultKind, type FaultProxy } from './harness/fault-proxy.js';
 import { assertBackupFolderSound, hasTemporary, referenceOf } from './harness/folder.js';
 
@@ -30,11 +29,7 @@ const fired: Record<FaultKind, number> = { pass: 0, reset: 0, truncate: 0, stall
 const scenarios: string[] = [];
 
 before(async () => {
-	root = await mkdtemp(join(tmpdir(), 'rel-faults-'));
-	source = await startDemoCluster({ root, mode: 'source' });
-	backupForRestore = join(root, 'clean');
-	const clean = await runToEnd(['backup', ...connectionFlags(source.connection), '--out', backupForRestore]);
-	assert.equal(clean.code, 0, clean.stderr);
+	({ root, source, backup: backupForRestore } = await sourceWithBackup('rel-faults-', 'clean'));
 	reference = referenceOf(await readManifest(backupForRestore));
 });
 

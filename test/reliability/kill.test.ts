@@ -12,15 +12,14 @@
  * objects), or every object of the backup is back in the new cluster.
  */
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readManifest, type Manifest } from '../../source/archive/manifest.js';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
 import { connectionFlags } from '../support/cli.js';
 import { runToEnd, spawnCli, type Exit, type Running } from './harness/cli.js';
-import { objectsPresentAndExact, s3For } from './harness/demo.js';
+import { objectsPresentAndExact, s3For, sourceWithBackup } from './harness/demo.js';
 import { assertBackupFolderSound, countFinalObjects, hasTemporary, journalLines, referenceOf } from './harness/folder.js';
 
 let root: string;
@@ -30,11 +29,7 @@ let cleanBackup: string;
 const tally = { backup: 0, restore: 0, sigint: 0, sigkill: 0, missed: 0 };
 
 before(async () => {
-	root = await mkdtemp(join(tmpdir(), 'rel-kill-'));
-	source = await startDemoCluster({ root, mode: 'source' });
-	cleanBackup = join(root, 'clean');
-	const clean = await runToEnd(['backup', ...connectionFlags(source.connection), '--out', cleanBackup]);
-	assert.equal(clean.code, 0, clean.stderr);
+	({ root, source, backup: cleanBackup } = await sourceWithBackup('rel-kill-', 'clean'));
 	reference = referenceOf(await readManifest(cleanBackup));
 });
 

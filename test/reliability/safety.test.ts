@@ -5,8 +5,7 @@
  * --reset-body-size, also when the restore was interrupted after raising it.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -14,18 +13,14 @@ import { readManifest } from '../../source/archive/manifest.js';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
 import { connectionFlags } from '../support/cli.js';
 import { runToEnd, spawnCli } from './harness/cli.js';
-import { listKeys, objectSha256, s3For } from './harness/demo.js';
+import { listKeys, objectSha256, s3For, sourceWithBackup } from './harness/demo.js';
 
 let root: string;
 let source: DemoCluster;
 let folder: string;
 
 before(async () => {
-	root = await mkdtemp(join(tmpdir(), 'rel-safety-'));
-	source = await startDemoCluster({ root, mode: 'source' });
-	folder = join(root, 'backup');
-	const result = await runToEnd(['backup', ...connectionFlags(source.connection), '--out', folder]);
-	assert.equal(result.code, 0, result.stderr);
+	({ root, source, backup: folder } = await sourceWithBackup('rel-safety-', 'backup'));
 });
 
 after(async () => {

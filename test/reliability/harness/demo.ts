@@ -1,12 +1,36 @@
 /**
- * Demo-cluster helpers for the reliability tests: an S3 client with a
- * cluster's keys, object checks, and known_hosts for a proxy port.
+ * Demo-cluster helpers for the reliability tests: a source cluster with a
+ * clean backup, an S3 client with a cluster's keys, object checks, and
+ * known_hosts for a proxy port.
  */
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Manifest } from '../../../source/archive/manifest.js';
-import type { DemoCluster } from '../../../source/demo/cluster.js';
+import { startDemoCluster, type DemoCluster } from '../../../source/demo/cluster.js';
+import { connectionFlags } from '../../support/cli.js';
+import { runToEnd } from './cli.js';
+
+export interface SourceWithBackup {
+	/** A new temporary folder holding the cluster and the backup; the caller removes it. */
+	root: string;
+	source: DemoCluster;
+	/** A complete backup of the source, made by the compiled CLI (`<root>/<name>`). */
+	backup: string;
+}
+
+/** Where most reliability tests start: a source demo cluster and a clean backup of it. */
+export async function sourceWithBackup(prefix: string, name: string): Promise<SourceWithBackup> {
+	const root = await mkdtemp(join(tmpdir(), prefix));
+	const source = await startDemoCluster({ root, mode: 'source' });
+	const backup = join(root, name);
+	const clean = await runToEnd(['backup', ...connectionFlags(source.connection), '--out', backup]);
+	assert.equal(clean.code, 0, clean.stderr);
+	return { root, source, backup };
+}
 
 export function s3For(cluster: Pick<DemoCluster, 'gatewayKeys'>, endpoint: string): S3Client {
 	return new S3Client({
