@@ -13,6 +13,7 @@ import http from 'node:http';
 import { Readable } from 'node:stream';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { NodeSha256 } from '../source/cluster/node-sha256.js';
+import { escapePath } from '../source/cluster/object-http.js';
 import { dataSets, objectBody, type BenchObject } from './lib/data.js';
 import { readClusterEnv, ROUTER_HOST, ROUTER_PORT } from './lib/env.js';
 
@@ -34,13 +35,6 @@ const signer = new SignatureV4({
 	applyChecksum: false,
 });
 const agent = new http.Agent({ keepAlive: true, maxSockets: inflight });
-
-function encodeKey(key: string): string {
-	return key
-		.split('/')
-		.map((part) => encodeURIComponent(part))
-		.join('/');
-}
 
 /** GET bodies are only counted (drained), except listings (keepBody) and errors. */
 async function request(method: string, path: string, query: Record<string, string>, body?: Buffer | Readable, length = 0, keepBody = false): Promise<{ status: number; text: string; bytes: number }> {
@@ -91,7 +85,7 @@ if (op === 'list') {
 	} while (token);
 } else {
 	await pool(set.objects, async (object) => {
-		const path = `/${bucket}/${encodeKey(object.key)}`;
+		const path = `/${bucket}/${escapePath(object.key)}`;
 		const answer = op === 'get' ? await request('GET', path, {}) : await request('PUT', path, {}, objectBody(object), object.size);
 		requests++;
 		if (answer.status !== 200) throw new Error(`${op.toUpperCase()} ${path}: HTTP ${answer.status} ${answer.text.slice(0, 200)}`);
