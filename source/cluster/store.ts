@@ -29,7 +29,7 @@ export interface StoreClientOptions {
 export interface StoreClient {
 	s3: S3Client;
 	/** GET and single-part PUT of objects, without the S3 client's per-request cost. */
-	objects: ObjectHttp;
+	http: ObjectHttp;
 	endpoint: string;
 	destroy(): void;
 }
@@ -50,10 +50,10 @@ export async function createStoreClient(options: StoreClientOptions): Promise<St
 		retryMode: 'adaptive',
 		requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: Math.min(10_000, idleTimeoutMs()), socketTimeout: idleTimeoutMs() }),
 	});
-	const objects = new ObjectHttp({ endpoint: options.endpoint, accessKey: options.keys.accessKey, secretKey: options.keys.secretKey, agent, concurrency: options.concurrency, idleTimeoutMs: idleTimeoutMs() });
+	const objectHttp = new ObjectHttp({ endpoint: options.endpoint, accessKey: options.keys.accessKey, secretKey: options.keys.secretKey, agent, concurrency: options.concurrency, idleTimeoutMs: idleTimeoutMs() });
 	return {
 		s3,
-		objects,
+		http: objectHttp,
 		endpoint: options.endpoint,
 		destroy: () => {
 			s3.destroy();

@@ -158,7 +158,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 							task.title = `Mirror s3://${name}`;
 							const result = await mirrorBucket({
 								s3: (ctx.store as StoreClient).s3,
-								http: (ctx.store as StoreClient).objects,
+								http: (ctx.store as StoreClient).http,
 								endpoint: (ctx.store as StoreClient).endpoint,
 								bucket: name,
 								folder: join(folder, bucketFolder(name)),

@@ -216,7 +216,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 						ctx.pushed.set(bucket.name, pushed);
 						const result = await pushBucket({
 							s3: store.s3,
-							http: store.objects,
+							http: store.http,
 							endpoint: store.endpoint,
 							bucket: bucket.name,
 							folder: join(folder, bucket.folder),
