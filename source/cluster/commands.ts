@@ -13,6 +13,9 @@ export const STORE_PATH = '/var/lib/deis/store';
 export const STORE_UNITS = ['store-monitor', 'store-daemon', 'store-metadata', 'store-gateway@1', 'store-volume'] as const;
 export const ROUTER_UNIT = 'router@1';
 
+/** Where CoreOS installs deisctl: on a login shell's PATH, not always on a non-interactive one's. */
+export const DEISCTL_INSTALLED = '/opt/bin/deisctl';
+
 export const commands = {
 	/** Prints the value and exits 0; exits non-zero when the key is unset. */
 	configGet: (component: string, key: string) => ['deisctl', 'config', component, 'get', key],
@@ -33,11 +36,16 @@ export const commands = {
 	listStore: () => ['sudo', 'find', STORE_PATH, '-type', 'f', '-printf', '%s %P\\n'],
 	/** The whole database as SQL on stdout. */
 	pgDumpAll: () => ['docker', 'exec', 'deis-database', 'sudo', '-u', 'postgres', 'pg_dumpall'],
-	/** Exit 0 when the controller has the later-v1 command that re-publishes its models. */
-	hasLoadDbState: () => ['docker', 'exec', 'deis-controller', '/app/manage.py', 'help', 'load_db_state_to_etcd'],
-	loadDbState: (etcd: string) => ['docker', 'exec', '-e', `ETCD=${etcd}`, 'deis-controller', '/app/manage.py', 'load_db_state_to_etcd'],
+	/**
+	 * Exit 0 when the controller has the later-v1 command that re-publishes its models.
+	 * The controller commands carry ETCD inside the container's command (`env ETCD=…`):
+	 * an exec'd process does not inherit the one the controller's boot script exports,
+	 * and Docker before 1.13 (every Deis v1 host) has no `docker exec -e`.
+	 */
+	hasLoadDbState: (etcd: string) => ['docker', 'exec', 'deis-controller', 'env', `ETCD=${etcd}`, '/app/manage.py', 'help', 'load_db_state_to_etcd'],
+	loadDbState: (etcd: string) => ['docker', 'exec', 'deis-controller', 'env', `ETCD=${etcd}`, '/app/manage.py', 'load_db_state_to_etcd'],
 	/** The procedure's `manage.py shell` re-save; the script (RESAVE_SCRIPT) goes on stdin. */
-	resaveModels: (etcd: string) => ['docker', 'exec', '-i', '-e', `ETCD=${etcd}`, 'deis-controller', '/app/manage.py', 'shell'],
+	resaveModels: (etcd: string) => ['docker', 'exec', '-i', 'deis-controller', 'env', `ETCD=${etcd}`, '/app/manage.py', 'shell'],
 	/** Lists etcd keys below a directory (recursive), one per line, to verify the controller's re-save. */
 	etcdList: (dir: string) => ['etcdctl', 'ls', '--recursive', dir],
 } as const;

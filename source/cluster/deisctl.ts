@@ -1,22 +1,29 @@
 /**
  * deisctl on a cluster host: the procedure's commands as typed methods.
+ *
+ * CoreOS installs deisctl to /opt/bin, which a login shell has on its PATH
+ * but a non-interactive SSH command may not: a bare `deisctl` that is not
+ * found is tried again at that path before it is called missing.
  */
 import { UserError } from '../errors.js';
-import { commands } from './commands.js';
+import { commands, DEISCTL_INSTALLED } from './commands.js';
 import { parseFleetTable, type UnitRow } from './fleet-table.js';
-import type { RemoteHost } from './ssh.js';
+import type { ExecResult, RemoteHost } from './ssh.js';
 import { quoteCommand } from './shell-quote.js';
 
+/** The shell's answer for a command it cannot find (bash: "command not found"; exec of a missing path). */
+const NOT_FOUND = 127;
+
 export class Deisctl {
+	/** The program that answered last: `deisctl`, or the installed path once the bare name was not found. */
+	private program = 'deisctl';
+
 	constructor(private readonly host: RemoteHost) {}
 
 	/** undefined when the key is unset (deisctl exits non-zero). */
 	async configGet(component: string, key: string): Promise<string | undefined> {
-		const result = await this.host.run(commands.configGet(component, key));
-		if (result.code !== 0) {
-			if (/command not found/i.test(result.stderr)) throw noDeisctl(this.host);
-			return undefined;
-		}
+		const result = await this.run(commands.configGet(component, key));
+		if (result.code !== 0) return undefined;
 		const value = result.stdout.trim();
 		return value === '' ? undefined : value;
 	}
@@ -26,9 +33,8 @@ export class Deisctl {
 	}
 
 	async list(): Promise<UnitRow[]> {
-		const result = await this.host.run(commands.list());
+		const result = await this.run(commands.list());
 		if (result.code !== 0) {
-			if (/command not found/i.test(result.stderr)) throw noDeisctl(this.host);
 			throw new UserError(`deisctl list failed on ${this.host.label}: ${lastLine(result.stderr)}; check that fleet is running on the cluster.`);
 		}
 		return parseFleetTable(result.stdout);
@@ -51,15 +57,29 @@ export class Deisctl {
 	}
 
 	private async check(argv: readonly string[]): Promise<void> {
-		const result = await this.host.run(argv);
+		const result = await this.run(argv);
 		if (result.code === 0) return;
-		if (/command not found/i.test(result.stderr)) throw noDeisctl(this.host);
 		throw new UserError(`\`${quoteCommand(argv)}\` failed on ${this.host.label}: ${lastLine(result.stderr || result.stdout)}.`);
+	}
+
+	/** `argv` is a deisctl command (commands.*); runs it with the program that is found. */
+	private async run(argv: readonly string[]): Promise<ExecResult> {
+		const tried = this.program;
+		const result = await this.host.run([tried, ...argv.slice(1)]);
+		if (!notFound(result)) return result;
+		if (tried !== DEISCTL_INSTALLED) {
+			const again = await this.host.run([DEISCTL_INSTALLED, ...argv.slice(1)]);
+			if (!notFound(again)) {
+				this.program = DEISCTL_INSTALLED;
+				return again;
+			}
+		}
+		throw new UserError(`deisctl is not installed on ${this.host.label} (neither on the PATH nor at ${DEISCTL_INSTALLED}); connect to a CoreOS machine of the Deis cluster.`);
 	}
 }
 
-function noDeisctl(host: RemoteHost): UserError {
-	return new UserError(`deisctl is not installed on ${host.label}; connect to a CoreOS machine of the Deis cluster.`);
+function notFound(result: ExecResult): boolean {
+	return result.code === NOT_FOUND && /not found|no such file/i.test(result.stderr);
 }
 
 export function lastLine(text: string): string {

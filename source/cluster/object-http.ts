@@ -1,6 +1,7 @@
 /**
  * GET and single-part PUT of one object, straight on Node's http with the
- * store client's keep-alive agent and SigV4 from the SDK's own signer.
+ * store client's keep-alive agent, signed with AWS signature v2 (what a Deis
+ * v1 gateway knows) or, for a newer gateway that asks for it, the SDK's SigV4.
  *
  * These two requests are the whole per-object cost of a mirror or a push:
  * the S3 client's middleware stack costs about a millisecond of CPU per
@@ -15,11 +16,15 @@ import type { Readable } from 'node:stream';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AdaptiveGate } from './adaptive-gate.js';
 import { NodeSha256 } from './node-sha256.js';
+import type { SignatureVersion } from '../config/settings.js';
+import { signingHeaders } from './signature-v2.js';
 
 export interface ObjectHttpOptions {
 	endpoint: string;
 	accessKey: string;
 	secretKey: string;
+	/** 2 for a Deis v1 gateway (Ceph before Jewel), 4 for one that demands SigV4. */
+	signatureVersion: SignatureVersion;
 	agent: Agent;
 	/** Requests in flight at most; fewer while the gateway answers 503 SlowDown. */
 	concurrency: number;
@@ -44,20 +49,12 @@ export class GatewayError extends Error {
 
 export class ObjectHttp {
 	private readonly url: URL;
-	private readonly signer: SignatureV4;
+	private readonly sign: HeaderSigner;
 	private readonly gate: AdaptiveGate;
 
 	constructor(private readonly options: ObjectHttpOptions) {
 		this.url = new URL(options.endpoint);
-		this.signer = new SignatureV4({
-			credentials: { accessKeyId: options.accessKey, secretAccessKey: options.secretKey },
-			region: 'us-east-1',
-			service: 's3',
-			sha256: NodeSha256,
-			// The path is escaped once here, as S3 wants; the signer must not do it again.
-			uriEscapePath: false,
-			applyChecksum: false,
-		});
+		this.sign = options.signatureVersion === 4 ? signerV4(options) : signerV2(options);
 		this.gate = new AdaptiveGate(options.concurrency);
 	}
 
@@ -101,16 +98,16 @@ export class ObjectHttp {
 			.sort()
 			.map((name) => `${escapeComponent(name)}=${escapeComponent(query[name] as string)}`)
 			.join('&');
-		const headers: Record<string, string> = { host: this.url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+		const headers: Record<string, string> = { host: this.url.host };
 		if (length !== undefined) headers['content-length'] = String(length);
-		const signed = await this.signer.sign({ method, protocol: this.url.protocol, hostname: this.url.hostname, port: this.url.port ? Number(this.url.port) : undefined, path, query, headers });
+		const signedHeaders = await this.sign(method, this.url, path, query, headers);
 		const response = await new Promise<IncomingMessage>((resolve, reject) => {
 			const req = http.request({
 				host: this.url.hostname,
 				port: this.url.port || 80,
 				method,
 				path: search ? `${path}?${search}` : path,
-				headers: signed.headers,
+				headers: signedHeaders,
 				agent: this.options.agent,
 				signal,
 			});
@@ -134,6 +131,31 @@ export class ObjectHttp {
 		if (status >= 200 && status < 300) return response;
 		throw await refusal(response, status);
 	}
+}
+
+/** The request's headers with its authorization added. */
+type HeaderSigner = (method: string, url: URL, path: string, query: Record<string, string>, headers: Record<string, string>) => Promise<Record<string, string>>;
+
+function signerV2(options: ObjectHttpOptions): HeaderSigner {
+	const keys = { accessKey: options.accessKey, secretKey: options.secretKey };
+	// v2 signs no payload hash: nothing to compute or send beyond one HMAC-SHA1 per request.
+	return async (method, _url, path, query, headers) => ({ ...headers, ...signingHeaders(keys, { method, path, query, headers }) });
+}
+
+function signerV4(options: ObjectHttpOptions): HeaderSigner {
+	const signer = new SignatureV4({
+		credentials: { accessKeyId: options.accessKey, secretAccessKey: options.secretKey },
+		region: 'us-east-1',
+		service: 's3',
+		sha256: NodeSha256,
+		// The path is escaped once here, as S3 wants; the signer must not do it again.
+		uriEscapePath: false,
+		applyChecksum: false,
+	});
+	return async (method, url, path, query, headers) => {
+		const signed = await signer.sign({ method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path, query, headers: { ...headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
+		return signed.headers;
+	};
 }
 
 async function refusal(response: IncomingMessage, status: number): Promise<GatewayError> {

@@ -4,11 +4,16 @@
  * Ceph wants path-style URLs and plain HTTP, and its streamed PutObject breaks
  * with the SDK's default CRC32 checksums, so checksums are only sent when an
  * operation requires them; we keep our own sha256 of every object instead.
+ * A Deis v1 gateway (Ceph firefly to infernalis) refuses SigV4 with 400
+ * InvalidArgument, so the SDK is given a signature v2 signer unless the
+ * operator says the gateway wants v4.
  */
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { SignatureVersion } from '../config/settings.js';
 import { ObjectHttp } from './object-http.js';
+import { signingHeaders, type SigningKeys } from './signature-v2.js';
 import { loadHttpHandler, loadS3Sdk } from './s3-sdk.js';
 import { idleTimeoutMs } from './timeouts.js';
 
@@ -20,6 +25,7 @@ export interface GatewayKeys {
 export interface StoreClientOptions {
 	endpoint: string;
 	keys: GatewayKeys;
+	signatureVersion: SignatureVersion;
 	/** Requests in flight at once; the agent keeps as many connections alive. */
 	concurrency: number;
 	/** Opens each TCP connection through SSH to the router on the host, when set. */
@@ -42,6 +48,7 @@ export async function createStoreClient(options: StoreClientOptions): Promise<St
 		region: 'us-east-1',
 		forcePathStyle: true,
 		credentials: { accessKeyId: options.keys.accessKey, secretAccessKey: options.keys.secretKey },
+		...(options.signatureVersion === 2 ? { signer: new SdkSignerV2(options.keys) } : {}),
 		requestChecksumCalculation: 'WHEN_REQUIRED',
 		responseChecksumValidation: 'WHEN_REQUIRED',
 		// The SDK would print its own notes on stderr (e.g. on a failed streaming upload, which we retry ourselves).
@@ -50,7 +57,7 @@ export async function createStoreClient(options: StoreClientOptions): Promise<St
 		retryMode: 'adaptive',
 		requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: Math.min(10_000, idleTimeoutMs()), socketTimeout: idleTimeoutMs() }),
 	});
-	const objectHttp = new ObjectHttp({ endpoint: options.endpoint, accessKey: options.keys.accessKey, secretKey: options.keys.secretKey, agent, concurrency: options.concurrency, idleTimeoutMs: idleTimeoutMs() });
+	const objectHttp = new ObjectHttp({ endpoint: options.endpoint, accessKey: options.keys.accessKey, secretKey: options.keys.secretKey, signatureVersion: options.signatureVersion, agent, concurrency: options.concurrency, idleTimeoutMs: idleTimeoutMs() });
 	return {
 		s3,
 		http: objectHttp,
@@ -60,6 +67,26 @@ export async function createStoreClient(options: StoreClientOptions): Promise<St
 			agent.destroy();
 		},
 	};
+}
+
+/** What the S3 client's signer is handed: its request, just before it is sent. */
+interface SdkRequest {
+	method: string;
+	path: string;
+	query?: Record<string, string | string[] | null>;
+	headers: Record<string, string>;
+}
+
+/** The S3 client's signer for v2. */
+class SdkSignerV2 {
+	constructor(private readonly keys: SigningKeys) {}
+
+	async sign<R extends SdkRequest>(request: R, options?: { signingDate?: Date }): Promise<R> {
+		// A retried request comes back with the previous attempt's signature and date.
+		const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !/^(authorization|date)$/i.test(name)));
+		request.headers = { ...headers, ...signingHeaders(this.keys, { method: request.method, path: request.path, query: request.query, headers }, options?.signingDate) };
+		return request;
+	}
 }
 
 /**

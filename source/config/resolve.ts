@@ -25,6 +25,7 @@ export function partialSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		domain: flags.domain ?? env.DEIS_BACKUP_DOMAIN,
 		storeEndpoint: flags['store-endpoint'] ?? env.DEIS_BACKUP_STORE_ENDPOINT,
 		tunnel: flags.tunnel,
+		signatureVersion: signatureVersionOf(flags['signature-version'] ?? env.DEIS_BACKUP_SIGNATURE_VERSION),
 	};
 	const merged: Partial<ConnectionSettings> = { ...vagrant, ...profile };
 	for (const [key, value] of Object.entries(fromFlags)) if (value !== undefined) (merged as Record<string, unknown>)[key] = value;
@@ -33,6 +34,12 @@ export function partialSettings(flags: Flags, env: NodeJS.ProcessEnv = process.e
 		if (problem) throw new UserError(`--port: ${problem}`, 2);
 	}
 	return merged;
+}
+
+function signatureVersionOf(text: string | undefined): 2 | 4 | undefined {
+	if (text === undefined) return undefined;
+	if (text.trim() === '2' || text.trim() === '4') return Number(text.trim()) as 2 | 4;
+	throw new UserError(`--signature-version: ${JSON.stringify(text)} is not 2 or 4; a Deis v1 gateway needs 2 (the default), a gateway on Ceph Jewel or later also takes 4.`, 2);
 }
 
 /** Flags over environment over the saved profile named by --profile. */

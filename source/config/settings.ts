@@ -22,7 +22,16 @@ export interface ConnectionSettings {
 	storeEndpoint?: string;
 	/** Carry the S3 traffic through the SSH connection to the router on the host. */
 	tunnel?: boolean;
+	/**
+	 * How S3 requests are signed. A Deis v1 gateway (Ceph radosgw firefly to
+	 * infernalis) knows only v2, the default; 4 is for a gateway upgraded to
+	 * Jewel or later that demands it.
+	 */
+	signatureVersion?: SignatureVersion;
 }
+
+export type SignatureVersion = 2 | 4;
+export const DEFAULT_SIGNATURE_VERSION: SignatureVersion = 2;
 
 export const VAGRANT_DEFAULTS = {
 	host: '127.0.0.1',

@@ -7,7 +7,7 @@ import { Deisctl } from '../cluster/deisctl.js';
 import { connectHost, type RemoteHost } from '../cluster/ssh.js';
 import { loadS3Sdk } from '../cluster/s3-sdk.js';
 import { createStoreClient, type GatewayKeys, type StoreClient } from '../cluster/store.js';
-import { storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
+import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
 import type { Progress, Report } from '../steps/progress.js';
 
 export interface PlanHooks {
@@ -39,7 +39,7 @@ export function openStore(connection: ConnectionSettings, host: RemoteHost, keys
 	const endpoint = storeEndpointFor(connection);
 	// Through SSH the router is reached on the host itself; the Host header still names deis-store.<domain>.
 	const tunnel = connection.tunnel ? () => host.openTunnel('127.0.0.1', new URL(endpoint).port ? Number(new URL(endpoint).port) : 80) : undefined;
-	return createStoreClient({ endpoint, keys, concurrency, tunnel });
+	return createStoreClient({ endpoint, keys, concurrency, tunnel, signatureVersion: connection.signatureVersion ?? DEFAULT_SIGNATURE_VERSION });
 }
 
 // The plans' tasks run under any renderer; only output/title/id are used.

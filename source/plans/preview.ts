@@ -4,7 +4,7 @@
  */
 import { commands, ROUTER_UNIT, STORE_UNITS } from '../cluster/commands.js';
 import { quoteCommand } from '../cluster/shell-quote.js';
-import { storeEndpointFor } from '../config/settings.js';
+import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor } from '../config/settings.js';
 import type { PlanAnswers, StagePreview } from './types.js';
 
 function sshPrefix(answers: PlanAnswers): string {
@@ -15,6 +15,11 @@ function sshPrefix(answers: PlanAnswers): string {
 
 function onHost(answers: PlanAnswers, argv: readonly string[]): string {
 	return `${sshPrefix(answers)} ${quoteCommand([quoteCommand(argv)])}`;
+}
+
+/** s3cmd as it must be told to reach a Deis v1 gateway, which refuses its default SigV4. */
+function s3cmd(answers: PlanAnswers): string {
+	return (answers.connection.signatureVersion ?? DEFAULT_SIGNATURE_VERSION) === 2 ? 's3cmd --signature-v2' : 's3cmd';
 }
 
 export function previewBackup(answers: PlanAnswers, buckets = ['db_wal', 'registry']): StagePreview[] {
@@ -30,7 +35,7 @@ export function previewBackup(answers: PlanAnswers, buckets = ['db_wal', 'regist
 		{
 			stage: 'buckets',
 			title: `Mirror the buckets from ${endpoint}`,
-			commands: buckets.map((bucket) => `s3cmd sync s3://${bucket} ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])}`),
+			commands: buckets.map((bucket) => `${s3cmd(answers)} sync s3://${bucket} ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])}`),
 			optional: false,
 		},
 	];
@@ -67,7 +72,7 @@ export function previewRestore(answers: PlanAnswers, buckets = ['db_wal', 'regis
 		{
 			stage: 'buckets',
 			title: 'Create the buckets and push the objects back',
-			commands: [...buckets.map((bucket) => `s3cmd mb s3://${bucket}`), ...buckets.map((bucket) => `s3cmd sync ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])} s3://${bucket}`)],
+			commands: [...buckets.map((bucket) => `${s3cmd(answers)} mb s3://${bucket}`), ...buckets.map((bucket) => `${s3cmd(answers)} sync ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])} s3://${bucket}`)],
 			optional: false,
 		},
 	];

@@ -19,7 +19,7 @@ export async function republishModels(host: RemoteHost, deisctl: Deisctl): Promi
 	const located = await locateComponent(host, deisctl, 'deis-controller');
 	try {
 		const etcd = `${located.ip}:4001`;
-		const modern = (await located.host.run(commands.hasLoadDbState())).code === 0;
+		const modern = (await located.host.run(commands.hasLoadDbState(etcd))).code === 0;
 		const result = modern ? await located.host.run(commands.loadDbState(etcd)) : await located.host.run(commands.resaveModels(etcd), RESAVE_SCRIPT);
 		if (result.code !== 0) {
 			throw new UserError(`The controller on ${located.ip} could not re-write its data to etcd (exit ${result.code ?? 'none'}): ${lastLine(result.stderr || result.stdout)}.`);

@@ -275,7 +275,7 @@ describe('demo host over SSH', () => {
 		});
 		it('re-publishes models with load_db_state_to_etcd on a later controller', async () => {
 			assert.equal((await run(dst, commands.start('platform'))).code, 0);
-			assert.equal((await run(dst, commands.hasLoadDbState())).code, 0);
+			assert.equal((await run(dst, commands.hasLoadDbState('127.0.0.1:4001'))).code, 0);
 			assert.deepEqual(published(fresh), {});
 			const wrong = await run(dst, commands.loadDbState('10.0.0.1:4001'));
 			assert.equal(wrong.code, 1);
@@ -300,7 +300,7 @@ describe('demo host over SSH', () => {
 			try {
 				assert.equal((await run(c, commands.install('platform'))).code, 0);
 				assert.equal((await run(c, commands.start('platform'))).code, 0);
-				assert.equal((await run(c, commands.hasLoadDbState())).code, 1);
+				assert.equal((await run(c, commands.hasLoadDbState('127.0.0.1:4001'))).code, 1);
 				assert.equal((await run(c, commands.loadDbState('127.0.0.1:4001'))).code, 1);
 
 				// a script that is not the re-save leaves etcd alone (and, like Django's shell, exits 0)

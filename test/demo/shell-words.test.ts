@@ -18,7 +18,7 @@ describe('demo shell-words parser', () => {
 			commands.untarStore(),
 			commands.listStore(),
 			commands.pgDumpAll(),
-			commands.hasLoadDbState(),
+			commands.hasLoadDbState('127.0.0.1:4001'),
 			commands.loadDbState('127.0.0.1:4001'),
 			commands.resaveModels('127.0.0.1:4001'),
 			commands.etcdList('/deis/domains'),

@@ -43,7 +43,7 @@ test('--dry-run prints the procedure commands in order and creates nothing', asy
 	const result = await runCli(['backup', ...connectionFlags(source.connection), '--out', out, '--dry-run']);
 	assert.equal(result.code, 0, result.stderr);
 	const lines = result.stdout;
-	const order = ['deisctl config store get gateway/accessKey', 's3cmd sync s3://db_wal', 's3cmd sync s3://registry', 'sudo tar -C /var/lib/deis/store -cpzf - .', 'pg_dumpall'];
+	const order = ['deisctl config store get gateway/accessKey', 's3cmd --signature-v2 sync s3://db_wal', 's3cmd --signature-v2 sync s3://registry', 'sudo tar -C /var/lib/deis/store -cpzf - .', 'pg_dumpall'];
 	let last = -1;
 	for (const expected of order) {
 		const at = lines.indexOf(expected);

@@ -79,14 +79,14 @@ test('the shell fails without ETCD, with an unreachable ETCD, or with a script i
 
 test('load_db_state_to_etcd exists only on a new controller, and publishes everything there', async () => {
 	setControllerVersion('old');
-	const oldHelp = await runOnHost(env, commands.hasLoadDbState());
+	const oldHelp = await runOnHost(env, commands.hasLoadDbState(env.etcdHostPort));
 	assert.equal(oldHelp.code, 1);
 	assert.match(oldHelp.stderr, /Unknown command: 'load_db_state_to_etcd'/);
 	assert.notEqual((await runOnHost(env, commands.loadDbState(env.etcdHostPort))).code, 0);
 	assert.deepEqual(await publishedKeys(), []);
 
 	setControllerVersion('new');
-	assert.equal((await runOnHost(env, commands.hasLoadDbState())).code, 0);
+	assert.equal((await runOnHost(env, commands.hasLoadDbState(env.etcdHostPort))).code, 0);
 	const res = await runOnHost(env, commands.loadDbState(env.etcdHostPort));
 	assert.equal(res.code, 0, res.stderr);
 	assert.deepEqual(await publishedKeys(), EXPECTED);

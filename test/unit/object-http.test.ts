@@ -4,6 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { escapePath, GatewayError, ObjectHttp } from '../../source/cluster/object-http.js';
+import type { SignatureVersion } from '../../source/config/settings.js';
+import { authorizationV2 } from '../../source/cluster/signature-v2.js';
 
 interface Seen {
 	method?: string;
@@ -33,9 +35,9 @@ before(async () => {
 
 after(() => server.close());
 
-function client(concurrency = 4): ObjectHttp {
+function client(concurrency = 4, signatureVersion: SignatureVersion = 2): ObjectHttp {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-	return new ObjectHttp({ endpoint, accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI', agent, concurrency, idleTimeoutMs: 5_000 });
+	return new ObjectHttp({ endpoint, accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI', signatureVersion, agent, concurrency, idleTimeoutMs: 5_000 });
 }
 
 test('keys are escaped as S3 wants: every byte but unreserved ones, slashes kept', () => {
@@ -43,21 +45,37 @@ test('keys are escaped as S3 wants: every byte but unreserved ones, slashes kept
 	assert.equal(escapePath('ünï/%2F'), '%C3%BCn%C3%AF/%252F');
 });
 
-test('a PUT sends the exact bytes, signed, with its query sorted and escaped, and returns the ETag', async () => {
+async function putPart(signatureVersion: SignatureVersion): Promise<Seen> {
 	seen.length = 0;
 	answer = (_req, res) => {
 		res.setHeader('ETag', '"0123456789abcdef0123456789abcdef"');
 		res.end();
 	};
 	const body = Buffer.from('segment bytes');
-	const { etag } = await client().put('db_wal', 'wal_005/a b', body, body.length, undefined, { uploadId: 'x/y=z', partNumber: '2' });
+	const { etag } = await client(4, signatureVersion).put('db_wal', 'wal_005/a b', body, body.length, undefined, { uploadId: 'x/y=z', partNumber: '2' });
 	assert.equal(etag, '0123456789abcdef0123456789abcdef');
 	const [request] = seen;
-	assert.equal(request?.method, 'PUT');
-	assert.equal(request?.url, '/db_wal/wal_005/a%20b?partNumber=2&uploadId=x%2Fy%3Dz');
-	assert.deepEqual(request?.body, body);
-	assert.match(String(request?.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/);
-	assert.equal(request?.headers['x-amz-content-sha256'], 'UNSIGNED-PAYLOAD');
+	assert.ok(request);
+	assert.equal(request.method, 'PUT');
+	assert.equal(request.url, '/db_wal/wal_005/a%20b?partNumber=2&uploadId=x%2Fy%3Dz');
+	assert.deepEqual(request.body, body);
+	return request;
+}
+
+test('a PUT sends the exact bytes with its query sorted and escaped, signed v2 over its Date and sub-resources, and returns the ETag', async () => {
+	const request = await putPart(2);
+	const date = String(request.headers.date);
+	assert.ok(!Number.isNaN(Date.parse(date)), 'a Date header is sent, since v2 signs it');
+	// The signature a Deis v1 gateway recomputes: sub-resources unescaped and sorted, no payload hash.
+	const expected = authorizationV2({ accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI' }, { method: 'PUT', path: '/db_wal/wal_005/a%20b', query: { partNumber: '2', uploadId: 'x/y=z' }, headers: { date } });
+	assert.equal(request.headers.authorization, expected);
+	assert.equal(request.headers['x-amz-content-sha256'], undefined);
+});
+
+test('with --signature-version 4 the same PUT is signed SigV4 with an unsigned payload', async () => {
+	const request = await putPart(4);
+	assert.match(String(request.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/s3\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/);
+	assert.equal(request.headers['x-amz-content-sha256'], 'UNSIGNED-PAYLOAD');
 });
 
 test("a refusal becomes an error shaped like the S3 client's: the gateway's code as name, the HTTP status", async () => {

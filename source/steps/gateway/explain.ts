@@ -32,6 +32,16 @@ export function explainS3Error(error: unknown, endpoint: string, bucket?: string
 	if (status === 413 || e.name === 'EntityTooLarge') {
 		return new UserError(`The router refused an upload as too large (HTTP 413); raise it with \`deisctl config router set bodySize=100m\`, and check any proxy in front of the router has no smaller limit.`);
 	}
+	if (e.name === 'TruncatedListing') {
+		return new UserError(`The store gateway at ${endpoint} ${e.message?.replace(/^the gateway /, '') ?? 'cut a listing short'}; nothing was taken as complete: run the same command again, and if it repeats, the gateway's listing is broken.`);
+	}
+	if (status === 400 && e.name === 'InvalidArgument') {
+		// How radosgw before Jewel (every Deis v1 gateway) answers a SigV4 Authorization header.
+		return new UserError(`The store gateway at ${endpoint} refused the request as invalid (HTTP 400 InvalidArgument${e.message ? `: ${e.message}` : ''}); a Deis v1 gateway answers this to AWS signature v4: run without --signature-version 4.`);
+	}
+	if (status === 400 && /AWS4-HMAC-SHA256|signature version 4|authorization mechanism/i.test(`${e.name} ${e.message ?? ''}`)) {
+		return new UserError(`The store gateway at ${endpoint} wants AWS signature v4 (HTTP 400 ${e.name ?? ''}); run with --signature-version 4.`);
+	}
 	if (e.name === 'NoSuchBucket') return new UserError(`The ${where} does not exist; check the bucket name (deisctl config database get bucketName) or that the store is the right cluster's.`);
 	if (e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch' || status === 403) {
 		return new UserError(`The store gateway at ${endpoint} rejected the gateway keys (HTTP ${status ?? 403}); the keys in etcd do not belong to this gateway: check --domain points at the same cluster as --host.`);
