@@ -75,8 +75,8 @@ Connection
   -d, --domain DOMAIN      cluster domain; the gateway is deis-store.DOMAIN (DEIS_BACKUP_DOMAIN)
   --store-endpoint URL     gateway URL when deis-store.DOMAIN does not resolve from here
   --tunnel                 carry gateway traffic through the SSH connection
-  --signature-version 2|4  how S3 requests are signed (default 2: a Deis v1 gateway, Ceph
-                           before Jewel, refuses v4; give 4 only for a gateway that demands it)
+  --signature-version 2|4  how S3 requests are signed (DEIS_BACKUP_SIGNATURE_VERSION; default 2:
+                           a Deis v1 gateway, Ceph before Jewel, refuses v4; 4 only for one that demands it)
   --vagrant                Deis' Vagrant defaults: 127.0.0.1:2222, core, insecure key, local3.deisapp.com
   --profile NAME           connection settings saved by the wizard
 
