@@ -1,0 +1,89 @@
+/**
+ * Bucket listings as a Deis v1 gateway gives them: ListObjects v1 pages of at
+ * most 1,000 keys, `IsTruncated` with a `NextMarker` or without one, and
+ * never a continuation token. A local HTTP server plays the gateway and
+ * records what the client asked for.
+ */
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, test } from 'node:test';
+import { createStoreClient, type StoreClient } from '../../source/cluster/store.js';
+import { listBucket, nextMarker } from '../../source/steps/gateway/listing.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+let server: http.Server;
+let store: StoreClient;
+const asked: URLSearchParams[] = [];
+const authorizations: string[] = [];
+/** Answers one listing request from its query. */
+let page: (query: URLSearchParams) => string = () => listingXml([], false);
+
+function listingXml(keys: string[], truncated: boolean, next?: string): string {
+	const contents = keys.map((key) => `<Contents><Key>${key}</Key><Size>${key.length}</Size><ETag>"0123456789abcdef0123456789abcdef"</ETag></Contents>`).join('');
+	return `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix></Prefix><Marker></Marker>${next ? `<NextMarker>${next}</NextMarker>` : ''}<MaxKeys>1000</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}</ListBucketResult>`;
+}
+
+const keysFrom = (start: number, count: number) => Array.from({ length: count }, (_, i) => `k${String(start + i).padStart(5, '0')}`);
+
+before(async () => {
+	server = http.createServer((req, res) => {
+		const query = new URL(req.url ?? '/', 'http://x').searchParams;
+		asked.push(query);
+		authorizations.push(String(req.headers.authorization));
+		res.setHeader('Content-Type', 'application/xml');
+		res.end(page(query));
+	});
+	server.listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	store = await createStoreClient({ endpoint, keys: { accessKey: 'AK', secretKey: 'SK' }, concurrency: 2, signatureVersion: 2 });
+});
+
+after(() => {
+	store.destroy();
+	server.close();
+});
+
+test('pages by marker: the last key of a page when no NextMarker is given, NextMarker when it is', async () => {
+	asked.length = 0;
+	authorizations.length = 0;
+	page = (query) => {
+		const marker = query.get('marker');
+		if (!marker) return listingXml(keysFrom(0, 1000), true);
+		if (marker === 'k00999') return listingXml(keysFrom(1000, 1000), true, 'k01999');
+		if (marker === 'k01999') return listingXml(keysFrom(2000, 345), false);
+		throw new Error(`unexpected marker ${marker}`);
+	};
+	const objects = await listBucket(store.s3, 'registry');
+	assert.equal(objects.length, 2345);
+	assert.equal(new Set(objects.map((o) => o.key)).size, 2345);
+	assert.deepEqual(
+		asked.map((q) => q.get('marker')),
+		[null, 'k00999', 'k01999'],
+	);
+	// A v1 listing: nothing a v1-only gateway would ignore or refuse.
+	for (const query of asked) {
+		assert.equal(query.get('list-type'), null);
+		assert.equal(query.get('continuation-token'), null);
+	}
+	for (const authorization of authorizations) assert.match(authorization, /^AWS AK:[A-Za-z0-9+/]{27}=$/);
+});
+
+test('a page that says truncated but gives no way on is an error, never a short list', async () => {
+	page = () => listingXml([], true);
+	await assert.rejects(listBucket(store.s3, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /db_wal.*after 0 objects/.test(error.message));
+	page = (query) => (query.get('marker') ? listingXml(['k00001'], true) : listingXml(['k00000', 'k00001'], true));
+	// The second page ends on the key it started after: the same page would come back forever.
+	await assert.rejects(listBucket(store.s3, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /after 3 objects/.test(error.message));
+});
+
+test('the next marker: given beats last key; nothing, or the same marker again, stops', () => {
+	assert.equal(nextMarker('n', 'last', undefined), 'n');
+	assert.equal(nextMarker(undefined, 'last', 'before'), 'last');
+	assert.equal(nextMarker('', 'last', undefined), 'last');
+	assert.equal(nextMarker(undefined, undefined, 'before'), undefined);
+	assert.equal(nextMarker(undefined, 'same', 'same'), undefined);
+});
