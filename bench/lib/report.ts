@@ -125,12 +125,15 @@ export function resyncTargets(table: Table, rcloneIds: readonly string[]): Targe
 	const rclones = table.rows.filter((r) => rcloneIds.includes(r.tool) && r.samples.length > 0);
 	const rclone = rclones.length > 0 ? rclones.reduce((a, b) => (wallOf(a) <= wallOf(b) ? a : b)) : undefined;
 	const ceiling = wallOf(ceilingOf(table)) / ours;
-	const target = (name: string, ratio: number, factor: number, detail: string): Target => ({
-		name: `${table.key}: ≥${factor}× ${name}`,
-		met: Number.isFinite(ratio) ? ratio >= factor : undefined,
-		detail: `${detail} ÷ ours ${fmt(ratio)} (ours ${fmt(ours / 1000)} s; ceiling ÷ ours ${fmt(ceiling)})`,
-	});
-	return [target('s3cmd', s3cmd / ours, 3, `s3cmd ${fmt(s3cmd / 1000)} s`), target('rclone (the faster variant)', wallOf(rclone) / ours, 2, rclone ? `${rclone.tool} ${fmt(wallOf(rclone) / 1000)} s` : 'rclone -')];
+	const target = (name: string, peer: string, peerMs: number, factor: number): Target => {
+		const ratio = peerMs / ours;
+		return {
+			name: `${table.key}: ≥${factor}× ${name}`,
+			met: Number.isFinite(ratio) ? ratio >= factor : undefined,
+			detail: `${peer} ${fmt(peerMs / 1000)} s vs ours ${fmt(ours / 1000)} s (${peer} ÷ ours ${fmt(ratio)}; ceiling ÷ ours ${fmt(ceiling)})`,
+		};
+	};
+	return [target('s3cmd', 's3cmd', s3cmd, 3), target('rclone (the faster variant)', rclone?.tool ?? 'rclone', wallOf(rclone), 2)];
 }
 
 export function rssTarget(table: Table, limitMB: number): Target {
