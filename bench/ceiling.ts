@@ -1,9 +1,11 @@
 /**
  * The gateway's ceiling: the least a client can do to move a data set through
- * the router. Node's http with a keep-alive agent, SigV4 from @smithy/signature-v4
- * (the SDK's own signer, UNSIGNED-PAYLOAD), 32 requests in flight, bodies
- * drained (GET) or sent from memory (PUT): no disk, no listing, no checksums.
- * For the no-change re-sync (d) the floor is one listing of the bucket.
+ * the router. Node's http with a keep-alive agent, AWS signature v2 (the
+ * tool's own signer: what a Deis v1 gateway accepts, one HMAC-SHA1 a request
+ * and no payload hash), 32 requests in flight, bodies drained (GET) or sent
+ * from memory (PUT): no disk, no listing, no checksums. For the no-change
+ * re-sync (d) the floor is one ListObjects v1 pass over the bucket, paged by
+ * marker (the gateway has no ListObjectsV2).
  *
  *   npx tsx bench/ceiling.ts get|put|list SET BUCKET [INFLIGHT]
  *
@@ -11,9 +13,8 @@
  */
 import http from 'node:http';
 import { Readable } from 'node:stream';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from '../source/cluster/node-sha256.js';
 import { escapePath } from '../source/cluster/object-http.js';
+import { signingHeaders } from '../source/cluster/signature-v2.js';
 import { dataSets, objectBody, type BenchObject } from './lib/data.js';
 import { readClusterEnv, ROUTER_HOST, ROUTER_PORT } from './lib/env.js';
 
@@ -26,24 +27,20 @@ const set = dataSets().find((s) => s.id === setId);
 if (!set) throw new Error(`no data set ${setId}`);
 const inflight = Number(inflightArg ?? 32);
 const env = readClusterEnv();
-const signer = new SignatureV4({
-	credentials: { accessKeyId: env.keys.accessKey, secretAccessKey: env.keys.secretKey },
-	region: 'us-east-1',
-	service: 's3',
-	sha256: NodeSha256,
-	uriEscapePath: false,
-	applyChecksum: false,
-});
+const keys = { accessKey: env.keys.accessKey, secretKey: env.keys.secretKey };
 const agent = new http.Agent({ keepAlive: true, maxSockets: inflight });
 
 /** GET bodies are only counted (drained), except listings (keepBody) and errors. */
 async function request(method: string, path: string, query: Record<string, string>, body?: Buffer | Readable, length = 0, keepBody = false): Promise<{ status: number; text: string; bytes: number }> {
-	const headers: Record<string, string> = { host: ROUTER_HOST, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
+	const headers: Record<string, string> = { host: ROUTER_HOST };
 	if (method === 'PUT') headers['content-length'] = String(length);
-	const signed = await signer.sign({ method, protocol: 'http:', hostname: ROUTER_HOST, path, query, headers });
-	const search = new URLSearchParams(query).toString();
+	Object.assign(headers, signingHeaders(keys, { method, path, query, headers }));
+	// encodeURIComponent, not URLSearchParams: a marker with a space must go as %20, never '+'.
+	const search = Object.entries(query)
+		.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+		.join('&');
 	return new Promise((resolvePromise, reject) => {
-		const req = http.request({ host: '127.0.0.1', port: ROUTER_PORT, method, path: search ? `${path}?${search}` : path, headers: signed.headers, agent }, (res) => {
+		const req = http.request({ host: '127.0.0.1', port: ROUTER_PORT, method, path: search ? `${path}?${search}` : path, headers, agent }, (res) => {
 			let bytes = 0;
 			const keep = keepBody || method !== 'GET' || res.statusCode !== 200;
 			const chunks: Buffer[] = [];
@@ -73,16 +70,24 @@ const started = process.hrtime.bigint();
 let requests = 0;
 let moved = 0;
 if (op === 'list') {
-	let token: string | undefined;
-	do {
-		const query: Record<string, string> = { 'list-type': '2', 'max-keys': '1000' };
-		if (token) query['continuation-token'] = token;
+	let marker: string | undefined;
+	let listed = 0;
+	for (;;) {
+		const query: Record<string, string> = { 'max-keys': '1000' };
+		if (marker !== undefined) query.marker = marker;
 		const page = await request('GET', `/${bucket}`, query, undefined, 0, true);
 		requests++;
 		if (page.status !== 200) throw new Error(`LIST ${bucket}: HTTP ${page.status} ${page.text.slice(0, 200)}`);
-		token = /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(page.text)?.[1];
-		if (!/<IsTruncated>true<\/IsTruncated>/.test(page.text)) token = undefined;
-	} while (token);
+		const keys = [...page.text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescapeXml(m[1] as string));
+		listed += keys.length;
+		if (!/<IsTruncated>true<\/IsTruncated>/.test(page.text)) break;
+		// NextMarker only comes with a delimiter; otherwise the page's last key is where the next one starts.
+		const next = unescapeXml(/<NextMarker>([^<]+)<\/NextMarker>/.exec(page.text)?.[1] ?? '') || keys.at(-1);
+		if (next === undefined || next === marker) throw new Error(`LIST ${bucket}: truncated after ${listed} keys with no marker to go on from`);
+		marker = next;
+	}
+	// A short count would make the floor look faster than it is.
+	if (listed !== set.objects.length) throw new Error(`LIST ${bucket}: ${listed} keys, expected ${set.objects.length}`);
 } else {
 	await pool(set.objects, async (object) => {
 		const path = `/${bucket}/${escapePath(object.key)}`;
@@ -93,5 +98,9 @@ if (op === 'list') {
 	});
 }
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
+
+function unescapeXml(text: string): string {
+	return text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[name] as string);
+}
 agent.destroy();
 console.log(JSON.stringify({ ceiling: { op, set: set.id, ms, requests, bytes: moved } }));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# npm run bench: deis-backup side by side with s3cmd, rclone and the AWS CLI v2
-# on the simulated cluster (issue 8). See bench/README.md.
+# npm run bench: deis-backup side by side with s3cmd and rclone, both configured
+# for a Deis v1 gateway (signature v2), on the simulated cluster (issue 17); the
+# AWS CLI v2 is only probed (it cannot sign v2). See bench/README.md.
 #   BENCH_RUNS=3      runs per measurement (medians)
 #   BENCH_QUICK=1     every data set ~10x smaller: a smoke run
 #   BENCH_ONLY=a,b,c,d,tarball,startup   a subset
@@ -15,7 +16,7 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 export DEBIAN_FRONTEND=noninteractive
 
 # The peers, GNU time and script(1). Debian's awscli is the v2 CLI in /usr/bin/aws
-# (a pyenv shim earlier on PATH may be v1: the bench always calls /usr/bin/aws).
+# (a pyenv shim earlier on PATH may be v1, which can sign v2: the probe must be v2's).
 missing=()
 command -v s3cmd >/dev/null || missing+=(s3cmd)
 command -v rclone >/dev/null || missing+=(rclone)
