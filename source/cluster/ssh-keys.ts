@@ -91,12 +91,12 @@ async function readKeyFile(request: KeyFileRequest, options: KeyOptions, plan: P
 	try {
 		info = await stat(path);
 	} catch {
-		if (source === 'flag') throw new UserError(`Cannot read the SSH key ${path}; check the path given with --identity.`);
+		if (source === 'flag') throw unreadableFlagKey(path);
 		if (source === 'config') plan.notices.push(`IdentityFile ${path} from the ssh config does not exist; it was skipped.`);
 		return undefined;
 	}
 	if (!info.isFile()) {
-		if (source === 'flag') throw new UserError(`Cannot read the SSH key ${path}; check the path given with --identity.`);
+		if (source === 'flag') throw unreadableFlagKey(path);
 		plan.notices.push(`${path} is not a file; it was skipped.`);
 		return undefined;
 	}
@@ -119,7 +119,7 @@ async function readKeyFile(request: KeyFileRequest, options: KeyOptions, plan: P
 	try {
 		text = await readFile(path, 'utf8');
 	} catch (error) {
-		if (source === 'flag') throw new UserError(`Cannot read the SSH key ${path}; check the path given with --identity.`);
+		if (source === 'flag') throw unreadableFlagKey(path);
 		plan.notices.push(`Cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); it was skipped.`);
 		return undefined;
 	}
@@ -133,6 +133,10 @@ async function readKeyFile(request: KeyFileRequest, options: KeyOptions, plan: P
 		return undefined;
 	}
 	return { path, text, key, publicKey: key.getPublicSSH() };
+}
+
+function unreadableFlagKey(path: string): UserError {
+	return new UserError(`Cannot read the SSH key ${path}; check the path given with --identity.`);
 }
 
 async function addAgent(socket: string, identitiesOnly: boolean, plan: PlanInProgress): Promise<void> {

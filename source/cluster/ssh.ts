@@ -122,6 +122,8 @@ async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOptions): 
 /** What a connection needs before any packet is sent: names, known_hosts, keys. */
 interface Prepared {
 	endpoint: SshEndpoint;
+	/** ssh_config's settings, when they were resolved for this very host. */
+	ssh?: SshConfigured;
 	options: ConnectOptions;
 	/** The address connected to (ssh_config's HostName, else the host). */
 	address: string;
@@ -169,6 +171,7 @@ async function prepare(endpoint: SshEndpoint, options: ConnectOptions): Promise<
 	}
 	return {
 		endpoint,
+		ssh,
 		options,
 		address,
 		where,
@@ -267,8 +270,7 @@ function pausableTimer(ms: number, fire: () => void) {
 type AuthAttempt = { type: 'agent'; username: string; agent: NonNullable<KeyPlan['agent']> } | { type: 'publickey'; username: string; key: NonNullable<FileKey['key']> };
 
 async function handshake(prepared: Prepared, sock: Duplex, via?: { hop: SshHost; owned: boolean }): Promise<SshHost> {
-	const { endpoint, options, keys, where, label } = prepared;
-	const ssh = endpoint.ssh?.alias === endpoint.host ? endpoint.ssh : undefined;
+	const { endpoint, ssh, options, keys, where, label } = prepared;
 	let hostKeyProblem: SshConnectError | undefined;
 	let phase = 'handshake' as 'handshake' | 'auth';
 	let timedOut = false;
