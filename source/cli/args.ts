@@ -12,6 +12,8 @@ export const OPTIONS = {
 	identity: { type: 'string', short: 'i' },
 	'known-hosts': { type: 'string' },
 	'accept-new-host-key': { type: 'boolean' },
+	'insecure-key-permissions': { type: 'boolean' },
+	'ssh-config': { type: 'string', short: 'F' },
 	domain: { type: 'string', short: 'd' },
 	'store-endpoint': { type: 'string' },
 	tunnel: { type: 'boolean' },
@@ -66,12 +68,19 @@ Usage
   deis-backup demo                 a walkthrough on a built-in demo cluster
 
 Connection
-  --host HOST              a CoreOS machine of the cluster (DEIS_BACKUP_HOST)
-  -p, --port N             SSH port (default 22; Vagrant 2222)
-  -u, --user NAME          SSH user (default core)
-  -i, --identity FILE      SSH private key (default: the SSH agent)
-  --known-hosts FILE       host keys to trust (default ~/.ssh/known_hosts)
+  --host HOST[:PORT]       a CoreOS machine of the cluster, or an ssh_config alias (DEIS_BACKUP_HOST;
+                           default: DEISCTL_TUNNEL, host or host:port, as deisctl uses it)
+  -p, --port N             SSH port (default: the ssh config's Port, else 22; Vagrant 2222)
+  -u, --user NAME          SSH user (default: the ssh config's User, else core)
+  -i, --identity FILE      SSH private key, tried after the agent's keys and before the ssh config's
+                           IdentityFile lines (when none is named: ~/.ssh/id_ed25519, id_ecdsa, id_rsa)
+  -F, --ssh-config FILE    ssh client config to read (default ~/.ssh/config, then /etc/ssh/ssh_config):
+                           HostName, Port, User, IdentityFile, IdentitiesOnly, ProxyJump,
+                           UserKnownHostsFile, StrictHostKeyChecking, ConnectTimeout
+  --known-hosts FILE       host keys to trust (default: the ssh config's UserKnownHostsFile, else ~/.ssh/known_hosts)
   --accept-new-host-key    trust and record an unknown host key (a changed one always stops)
+  --insecure-key-permissions
+                           use a private key that others can read (refused otherwise, as ssh does)
   -d, --domain DOMAIN      cluster domain; the gateway is deis-store.DOMAIN (DEIS_BACKUP_DOMAIN)
   --store-endpoint URL     gateway URL when deis-store.DOMAIN does not resolve from here
   --tunnel                 carry gateway traffic through the SSH connection

@@ -1,19 +1,23 @@
 /**
- * One SSH connection to a cluster host, through node-ssh (ssh2 underneath).
+ * One SSH connection to a cluster host, through node-ssh (ssh2 underneath),
+ * made as OpenSSH's client makes it: ProxyJump hops, keys from ssh-keys.ts,
+ * the host key checked by known-hosts.ts, and a TCP socket of our own so each
+ * failure before the handshake is told apart (SshConnectError.kind).
  *
  * Commands go over as argument arrays, quoted here; output either comes back
  * buffered (small answers from deisctl) or streams with backpressure (tar,
  * pg_dumpall) so memory stays flat whatever the size.
  */
-import { readFile } from 'node:fs/promises';
+import { connect as netConnect, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { NodeSSH, type Config as NodeSshConfig } from 'node-ssh';
 import type { Client } from 'ssh2';
-import type { ConnectionSettings } from '../config/settings.js';
+import type { SshConfigured, SshEndpoint } from '../config/settings.js';
 import { UserError } from '../errors.js';
-import { checkHostKey, fingerprint, knownKeyTypes, readKnownHosts, rememberHostKey } from './known-hosts.js';
+import { checkHostKey, fingerprint, knownKeyTypes, readKnownHosts, rememberHostKey, removeCommand, type KnownHostsFile } from './known-hosts.js';
+import { DEFAULT_KEY_NAMES, defaultKeyFiles, planKeys, unlockKey, type FileKey, type KeyPlan } from './ssh-keys.js';
 import { quoteCommand } from './shell-quote.js';
 import { idleTimeoutMs } from './timeouts.js';
 import { limiter } from '../util/limit.js';
@@ -52,60 +56,320 @@ export interface RemoteHost {
 export interface ConnectOptions {
 	/** Asked when the host key is not in known_hosts; false stops the run. */
 	confirmHostKey?: (hostLabel: string, fingerprint: string) => Promise<boolean>;
-	/** An already-open stream to the host (a jump through another host). */
-	sock?: Duplex;
-	readyTimeoutMs?: number;
+	/**
+	 * Asks for a key file's passphrase (attempt counts from 1); an empty or
+	 * undefined answer skips the key. Absent without a terminal: locked keys are then skipped.
+	 */
+	askPassphrase?: (keyFile: string, attempt: number) => Promise<string | undefined>;
+	/** Warnings about keys (one used despite loose permissions, one skipped), as they happen. */
+	onNotice?: (message: string) => void;
+}
+
+/** Why a connection could not be made, for callers that act on the kind rather than the sentence. */
+export type ConnectFailure =
+	| 'refused'
+	| 'name'
+	| 'unreachable'
+	| 'connect-timeout'
+	| 'handshake-timeout'
+	| 'closed-before-handshake'
+	| 'host-key'
+	| 'no-key'
+	| 'auth'
+	| 'other';
+
+export class SshConnectError extends UserError {
+	constructor(
+		readonly kind: ConnectFailure,
+		message: string,
+	) {
+		super(message);
+		this.name = 'SshConnectError';
+	}
 }
 
 export function defaultKnownHosts(): string {
 	return join(homedir(), '.ssh', 'known_hosts');
 }
 
-export async function connectHost(settings: ConnectionSettings, options: ConnectOptions = {}): Promise<RemoteHost> {
-	const label = `${settings.user}@${settings.host}:${settings.port}`;
-	const knownHostsFile = settings.knownHosts ?? defaultKnownHosts();
-	let knownText: string;
-	try {
-		knownText = await readKnownHosts(knownHostsFile);
-	} catch (error) {
-		throw new UserError(`Cannot read the known hosts file ${knownHostsFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check --known-hosts.`);
-	}
-	let hostKeyProblem: UserError | undefined;
+/** The TCP connect and the handshake each get this long when ssh_config sets no ConnectTimeout. */
+function defaultTimeoutMs(): number {
+	return Math.min(15_000, idleTimeoutMs());
+}
 
+/**
+ * Connects as `ssh` would with the same settings: through ProxyJump's hops
+ * when ssh_config names them (the same jump code that reaches the database
+ * host), keys in OpenSSH's order, the host key checked against known_hosts.
+ */
+export async function connectHost(endpoint: SshEndpoint, options: ConnectOptions = {}): Promise<RemoteHost> {
+	return connectEndpoint(endpoint, options);
+}
+
+async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOptions): Promise<SshHost> {
+	const jump = endpoint.ssh?.jump;
+	if (jump) {
+		const hop = await connectEndpoint(jump, options);
+		try {
+			return await hop.reach({ ...endpoint, ssh: { ...(endpoint.ssh as SshConfigured), jump: undefined } }, true);
+		} catch (error) {
+			await hop.close();
+			throw error;
+		}
+	}
+	const prepared = await prepare(endpoint, options);
+	const sock = await openTcp(prepared);
+	return handshake(prepared, sock);
+}
+
+/** What a connection needs before any packet is sent: names, known_hosts, keys. */
+interface Prepared {
+	endpoint: SshEndpoint;
+	/** ssh_config's settings, when they were resolved for this very host. */
+	ssh?: SshConfigured;
+	options: ConnectOptions;
+	/** The address connected to (ssh_config's HostName, else the host). */
+	address: string;
+	/** address:port, for messages. */
+	where: string;
+	label: string;
+	knownHosts: KnownHostsFile[];
+	/** The file a new key is recorded in. */
+	recordIn: string;
+	keys: KeyPlan;
+	timeoutMs: number;
+}
+
+async function prepare(endpoint: SshEndpoint, options: ConnectOptions): Promise<Prepared> {
+	const ssh = endpoint.ssh?.alias === endpoint.host ? endpoint.ssh : undefined;
+	const address = ssh?.hostName ?? endpoint.host;
+	const knownHostsPaths = endpoint.knownHosts ? [endpoint.knownHosts] : ssh?.knownHostsFiles.length ? ssh.knownHostsFiles : [defaultKnownHosts()];
+	const knownHosts: KnownHostsFile[] = [];
+	for (const path of knownHostsPaths) {
+		try {
+			knownHosts.push({ path, text: await readKnownHosts(path) });
+		} catch (error) {
+			throw new SshConnectError('host-key', `Cannot read the known hosts file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check --known-hosts.`);
+		}
+	}
+	const named = [...(endpoint.identity ? [{ path: endpoint.identity, source: 'flag' as const }] : []), ...(ssh?.identityFiles ?? []).map((path) => ({ path, source: 'config' as const }))];
+	const keys = await planKeys({
+		// OpenSSH tries its default key files only when no IdentityFile is named.
+		files: named.length > 0 ? named : defaultKeyFiles(),
+		identitiesOnly: ssh?.identitiesOnly ?? false,
+		insecurePermissions: Boolean(endpoint.insecureKeyPermissions),
+		agentSocket: process.env.SSH_AUTH_SOCK || undefined,
+	});
+	const where = `${address}:${endpoint.port}`;
+	const usable = keys.agent !== undefined || keys.files.some((file) => file.key !== undefined || options.askPassphrase !== undefined);
+	if (usable) for (const notice of [...keys.notices, ...keys.skipped]) options.onNotice?.(notice);
+	else {
+		const locked = keys.files.map((file) => lockedSentence(file.path));
+		const reasons = [...keys.skipped, ...locked];
+		if (reasons.length > 0) throw new SshConnectError('no-key', `No SSH key can be offered to ${where}. ${reasons.join(' ')}`);
+		throw new SshConnectError(
+			'no-key',
+			`No SSH key to offer to ${where}: no SSH agent is running (SSH_AUTH_SOCK), no IdentityFile is set for it in the ssh config, and none of ~/.ssh/${DEFAULT_KEY_NAMES.join(', ~/.ssh/')} exists; pass --identity with the key for the cluster (Vagrant: ~/.vagrant.d/insecure_private_key).`,
+		);
+	}
+	return {
+		endpoint,
+		ssh,
+		options,
+		address,
+		where,
+		label: `${endpoint.user}@${endpoint.host}:${endpoint.port}`,
+		knownHosts,
+		recordIn: knownHostsPaths[0] as string,
+		keys,
+		timeoutMs: ssh?.connectTimeoutMs ?? defaultTimeoutMs(),
+	};
+}
+
+function lockedSentence(path: string): string {
+	return `The SSH key ${path} is protected by a passphrase and there is no terminal prompt to type it in, so it was skipped; add it to ssh-agent (ssh-add ${path}), or run in a terminal (with --plain) to be asked for it.`;
+}
+
+/** The TCP connection of our own, so an address that never answers, refuses or resets is told apart from SSH's own failures. */
+function openTcp(prepared: Prepared): Promise<Socket> {
+	const { address, endpoint, timeoutMs } = prepared;
+	return new Promise((resolve, reject) => {
+		const socket = netConnect({ host: address, port: endpoint.port });
+		const timer = setTimeout(() => {
+			socket.destroy();
+			reject(
+				new SshConnectError(
+					'connect-timeout',
+					`Nothing answered at ${prepared.where} within ${Math.round(timeoutMs / 1000)} s; check the address and port, that the machine is up, and any firewall or VPN in between (a private address is only reachable from its own network).`,
+				),
+			);
+		}, timeoutMs);
+		socket.once('connect', () => {
+			clearTimeout(timer);
+			socket.off('error', failed);
+			resolve(socket);
+		});
+		const failed = (error: NodeJS.ErrnoException) => {
+			clearTimeout(timer);
+			reject(explainNetworkError(error, prepared));
+		};
+		socket.once('error', failed);
+	});
+}
+
+function explainNetworkError(error: NodeJS.ErrnoException, prepared: Prepared): SshConnectError {
+	const { where, address } = prepared;
+	switch (error.code) {
+		case 'ECONNREFUSED':
+			return new SshConnectError('refused', `Nothing accepts SSH connections at ${where}; check the host and the SSH port (Vagrant: 127.0.0.1, port 2222).`);
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return new SshConnectError('name', `The host name ${address} does not resolve; check --host (or HostName in the ssh config).`);
+		case 'EHOSTUNREACH':
+		case 'ENETUNREACH':
+		case 'EADDRNOTAVAIL':
+			return new SshConnectError('unreachable', `${where} cannot be reached from this machine (no route to it); check the address, your network and any VPN it needs.`);
+		case 'ETIMEDOUT':
+			return new SshConnectError('connect-timeout', `Nothing answered at ${where}; check the address and port, that the machine is up, and any firewall or VPN in between.`);
+		case 'ECONNRESET':
+		case 'EPIPE':
+			return closedBeforeHandshake(prepared);
+		default:
+			return new SshConnectError('other', `SSH to ${where} failed: ${error.message}.`);
+	}
+}
+
+function closedBeforeHandshake(prepared: Prepared): SshConnectError {
+	return new SshConnectError(
+		'closed-before-handshake',
+		`${prepared.where} closed the connection before the SSH handshake; check that ${prepared.endpoint.port} is the SSH port and that the host's sshd accepts connections from here (firewall, MaxStartups, tcp wrappers).`,
+	);
+}
+
+/** A timer that stops while the operator types a passphrase. */
+function pausableTimer(ms: number, fire: () => void) {
+	let left = ms;
+	let started = Date.now();
+	let handle: NodeJS.Timeout | undefined = setTimeout(fire, left);
+	return {
+		pause() {
+			if (!handle) return;
+			clearTimeout(handle);
+			handle = undefined;
+			left -= Date.now() - started;
+		},
+		resume() {
+			if (handle) return;
+			started = Date.now();
+			handle = setTimeout(fire, Math.max(left, 1000));
+		},
+		stop() {
+			if (handle) clearTimeout(handle);
+			handle = undefined;
+		},
+	};
+}
+
+type AuthAttempt = { type: 'agent'; username: string; agent: NonNullable<KeyPlan['agent']> } | { type: 'publickey'; username: string; key: NonNullable<FileKey['key']> };
+
+async function handshake(prepared: Prepared, sock: Duplex, via?: { hop: SshHost; owned: boolean }): Promise<SshHost> {
+	const { endpoint, ssh, options, keys, where, label } = prepared;
+	let hostKeyProblem: SshConnectError | undefined;
+	let phase = 'handshake' as 'handshake' | 'auth';
+	let timedOut = false;
+	const timer = pausableTimer(prepared.timeoutMs, () => {
+		timedOut = true;
+		sock.destroy();
+	});
+	const tried: string[] = [];
+	// Said as they happen when someone listens, else as part of a refusal.
+	const skipped = options.onNotice ? [] : [...keys.notices, ...keys.skipped];
+	const skip = (message: string) => {
+		if (options.onNotice) options.onNotice(message);
+		else skipped.push(message);
+	};
+
+	const unlock = async (file: FileKey): Promise<boolean> => {
+		if (!options.askPassphrase) {
+			skip(lockedSentence(file.path));
+			return false;
+		}
+		timer.pause();
+		try {
+			for (let attempt = 1; attempt <= 3; attempt += 1) {
+				const passphrase = await options.askPassphrase(file.path, attempt);
+				if (!passphrase) {
+					skip(`No passphrase was given for ${file.path}; it was skipped.`);
+					return false;
+				}
+				if (unlockKey(file, passphrase)) return true;
+			}
+			skip(`The passphrase for ${file.path} was wrong three times; it was skipped.`);
+			return false;
+		} finally {
+			timer.resume();
+		}
+	};
+
+	const attempts: Array<() => Promise<AuthAttempt | undefined>> = [];
+	if (keys.agent) {
+		const agent = keys.agent;
+		attempts.push(async () => {
+			tried.push(`${keys.agentKeys} from the SSH agent`);
+			return { type: 'agent', username: endpoint.user, agent };
+		});
+	}
+	for (const file of keys.files) {
+		attempts.push(async () => {
+			if (!file.key && !(await unlock(file))) return undefined;
+			tried.push(file.path);
+			return { type: 'publickey', username: endpoint.user, key: file.key as NonNullable<FileKey['key']> };
+		});
+	}
+
+	const strict = ssh?.strictHostKeyChecking;
+	const acceptNew = Boolean(endpoint.acceptNewHostKey) || strict === 'accept-new' || strict === 'no';
 	const config: NodeSshConfig = {
-		host: settings.host,
-		port: settings.port,
-		username: settings.user,
-		// A silent host (a stalled link, a dead NAT entry) is given up on after about the idle timeout.
-		readyTimeout: options.readyTimeoutMs ?? Math.min(15_000, idleTimeoutMs()),
+		sock: sock as NodeSshConfig['sock'],
+		username: endpoint.user,
+		// Our own timer covers the handshake, so a passphrase being typed does not count against it.
+		readyTimeout: 0,
 		keepaliveInterval: Math.min(10_000, Math.ceil(idleTimeoutMs() / 3)),
 		keepaliveCountMax: 3,
 		hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
-			const verdict = checkHostKey(knownText, settings.host, settings.port, key);
+			const check = checkHostKey(prepared.knownHosts, prepared.address, endpoint.port, key);
 			const print = fingerprint(key);
-			if (verdict === 'known') return verify(true);
-			if (verdict === 'changed') {
-				hostKeyProblem = new UserError(
-					`The host key of ${settings.host}:${settings.port} has changed (now ${print}); if the host was rebuilt, remove its old line from ${knownHostsFile} and run again.`,
+			if (check.verdict === 'known') return verify(true);
+			if (check.verdict === 'changed' || check.verdict === 'revoked') {
+				const what = check.verdict === 'revoked' ? `that key is marked @revoked at ${check.path}:${check.line}` : `the key on record is at ${check.path}:${check.line}`;
+				hostKeyProblem = new SshConnectError(
+					'host-key',
+					`The host key of ${where} has changed (now ${print}); ${what}. If the host was rebuilt and you have checked the new key, remove the old one with \`${removeCommand(check.path, prepared.address, endpoint.port)}\` and run again.`,
 				);
 				return verify(false);
 			}
-			const accept = settings.acceptNewHostKey
+			const accept = acceptNew
 				? Promise.resolve(true)
-				: (options.confirmHostKey?.(label, print) ?? Promise.resolve(false));
+				: strict === 'yes'
+					? Promise.resolve(false)
+					: (options.confirmHostKey?.(label, print) ?? Promise.resolve(false));
+			timer.pause();
 			accept.then(
 				async (yes) => {
+					timer.resume();
 					if (!yes) {
-						hostKeyProblem = new UserError(
-							`The host key of ${settings.host}:${settings.port} is not in ${knownHostsFile} (it is ${print}); check it and run again with --accept-new-host-key.`,
+						const hint = strict === 'yes' ? 'StrictHostKeyChecking yes in the ssh config refuses unknown hosts; ' : '';
+						hostKeyProblem = new SshConnectError(
+							'host-key',
+							`The host key of ${where} is not in ${prepared.knownHosts.map((file) => file.path).join(' or ')} (it is ${print}); ${hint}check it and run again with --accept-new-host-key.`,
 						);
 						return verify(false);
 					}
 					try {
-						await rememberHostKey(knownHostsFile, settings.host, settings.port, key);
+						await rememberHostKey(prepared.recordIn, prepared.address, endpoint.port, key);
 					} catch (error) {
 						// Unrecorded, the key would be trusted this once and asked about again next time: refuse instead.
-						hostKeyProblem = new UserError(`Cannot record the host key of ${settings.host}:${settings.port} in ${knownHostsFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check --known-hosts.`);
+						hostKeyProblem = new SshConnectError('host-key', `Cannot record the host key of ${where} in ${prepared.recordIn} (${(error as NodeJS.ErrnoException).code ?? 'error'}); check --known-hosts.`);
 						return verify(false);
 					}
 					verify(true);
@@ -113,32 +377,45 @@ export async function connectHost(settings: ConnectionSettings, options: Connect
 				() => verify(false),
 			);
 		},
-	};
-	if (options.sock) config.sock = options.sock as NodeSshConfig['sock'];
+		authHandler: (methodsLeft: string[] | null, _partial: boolean | null, next: (attempt: AuthAttempt | false) => void) => {
+			phase = 'auth';
+			if (methodsLeft && !methodsLeft.includes('publickey')) return next(false);
+			void (async () => {
+				for (let attempt = attempts.shift(); attempt; attempt = attempts.shift()) {
+					const chosen = await attempt();
+					if (chosen) return next(chosen);
+				}
+				next(false);
+			})().catch(() => next(false));
+		},
+	} as NodeSshConfig;
 	// Ask for a key type known_hosts already holds for this host, as OpenSSH does, so a
 	// host that also has other key types is not mistaken for a changed one.
-	config.algorithms = { serverHostKey: hostKeyAlgorithms(knownKeyTypes(knownText, settings.host, settings.port)) as NonNullable<NonNullable<NodeSshConfig['algorithms']>['serverHostKey']> };
+	config.algorithms = { serverHostKey: hostKeyAlgorithms(knownKeyTypes(prepared.knownHosts, prepared.address, endpoint.port)) as NonNullable<NonNullable<NodeSshConfig['algorithms']>['serverHostKey']> };
 
-	if (settings.identity) {
-		try {
-			config.privateKey = await readFile(settings.identity, 'utf8');
-		} catch {
-			throw new UserError(`Cannot read the SSH key ${settings.identity}; check the path given with --identity.`);
-		}
-	} else if (process.env.SSH_AUTH_SOCK) {
-		config.agent = process.env.SSH_AUTH_SOCK;
-	} else {
-		throw new UserError('No SSH key given and no SSH agent running; pass --identity with the key for the cluster (Vagrant: ~/.vagrant.d/insecure_private_key).');
-	}
-
-	const ssh = new NodeSSH();
+	const node = new NodeSSH();
 	try {
-		await ssh.connect(config);
+		await node.connect(config);
 	} catch (error) {
-		throw hostKeyProblem ?? explainConnectError(error, settings);
+		if (hostKeyProblem) throw hostKeyProblem;
+		if (timedOut) {
+			throw new SshConnectError(
+				'handshake-timeout',
+				`${where} accepted the connection but did not complete the SSH handshake within ${Math.round(prepared.timeoutMs / 1000)} s; check that ${endpoint.port} is the SSH port and that the host is not overloaded.`,
+			);
+		}
+		if (phase === 'auth') {
+			const offered = tried.length > 0 ? `the key(s) offered (${tried.join(', ')})` : 'no key: none could be used';
+			throw new SshConnectError('auth', [`${where} refused ${offered} for user ${endpoint.user}; check --user and the key (CoreOS hosts use the user core).`, ...skipped].join(' '));
+		}
+		const code = (error as NodeJS.ErrnoException | undefined)?.code;
+		if (code && code !== 'ETIMEDOUT') throw explainNetworkError(error as NodeJS.ErrnoException, prepared);
+		throw closedBeforeHandshake(prepared);
+	} finally {
+		timer.stop();
 	}
-	if (!ssh.connection) throw new UserError(`Could not connect to ${label}.`);
-	return new SshHost(ssh, ssh.connection, label, settings);
+	if (!node.connection) throw new SshConnectError('other', `Could not connect to ${label}.`);
+	return new SshHost(node, node.connection, prepared, via);
 }
 
 /** ssh2's host key algorithms, those for the already-known key types first. */
@@ -149,21 +426,6 @@ export function hostKeyAlgorithms(knownTypes: readonly string[]): string[] {
 	return [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])];
 }
 
-export function explainConnectError(error: unknown, settings: ConnectionSettings): UserError {
-	const where = `${settings.host}:${settings.port}`;
-	const code = (error as NodeJS.ErrnoException | undefined)?.code;
-	const text = error instanceof Error ? error.message : String(error);
-	if (code === 'ECONNREFUSED') return new UserError(`Nothing accepts SSH connections at ${where}; check the host and the SSH port (Vagrant: 127.0.0.1, port 2222).`);
-	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new UserError(`The host name ${settings.host} does not resolve; check --host.`);
-	if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new UserError(`${where} cannot be reached from this machine; check the host and your network.`);
-	if (/authentication methods failed/i.test(text)) {
-		return new UserError(`${where} refused the SSH key for user ${settings.user}; check --user and --identity (CoreOS hosts use the user core).`);
-	}
-	if (/timed out/i.test(text) || code === 'ETIMEDOUT') return new UserError(`SSH to ${where} timed out; check the host, the port and any firewall in between.`);
-	if (/privateKey|parse/i.test(text)) return new UserError(`The SSH key ${settings.identity ?? ''} could not be read as a private key; check --identity.`);
-	return new UserError(`SSH to ${where} failed: ${text}.`);
-}
-
 class SshHost implements RemoteHost {
 	/** Why the connection ended, when it ended under us (a reset, a keepalive timeout). */
 	private lost?: Error;
@@ -171,12 +433,16 @@ class SshHost implements RemoteHost {
 	/** OpenSSH allows 10 sessions per connection (MaxSessions); short commands share a few, leaving room for streams. */
 	private readonly sessions = limiter(4);
 
+	readonly label: string;
+
 	constructor(
 		private readonly ssh: NodeSSH,
 		private readonly client: Client,
-		readonly label: string,
-		private readonly settings: ConnectionSettings,
+		private readonly prepared: Prepared,
+		/** The machine this connection goes through; owned when it was opened for this one (ProxyJump). */
+		private readonly via?: { hop: SshHost; owned: boolean },
 	) {
+		this.label = prepared.label;
 		// Once connected, errors on the connection are ours to handle: without a listener a reset or
 		// a keepalive timeout is an unhandled 'error' event that kills the process with a stack trace.
 		// Commands in flight see their channel close; later ones get lostConnection()'s sentence.
@@ -269,13 +535,23 @@ class SshHost implements RemoteHost {
 		});
 	}
 
-	async jumpTo(host: string, port = 22): Promise<RemoteHost> {
-		const sock = await this.openTunnel(host, port);
-		return connectHost({ ...this.settings, host, port }, { sock });
+	/** Another cluster machine, reached with this one's user, keys and known_hosts. */
+	jumpTo(host: string, port = 22): Promise<RemoteHost> {
+		const own = this.prepared.endpoint;
+		const ssh = own.ssh && { ...own.ssh, alias: host, hostName: host, jump: undefined };
+		return this.reach({ ...own, host, port, ssh }, false);
+	}
+
+	/** The jump itself (`ssh -J`), for the database's machine and for ProxyJump alike. */
+	async reach(target: SshEndpoint, owned: boolean): Promise<SshHost> {
+		const prepared = await prepare(target, this.prepared.options);
+		const sock = await this.openTunnel(prepared.address, target.port);
+		return handshake(prepared, sock, { hop: this, owned });
 	}
 
 	async close(): Promise<void> {
 		this.closing = true;
 		this.ssh.dispose();
+		if (this.via?.owned) await this.via.hop.close();
 	}
 }

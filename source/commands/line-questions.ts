@@ -11,16 +11,18 @@ import type { Flags } from '../cli/args.js';
 import { defaultBackupName } from '../archive/layout.js';
 import { completeSettings, settingsFromFlags } from '../config/resolve.js';
 import { VAGRANT_DEFAULTS, type ConnectionSettings } from '../config/settings.js';
+import { applySshConfig } from '../config/ssh-config.js';
 import { validateDomainName, validateHost, validatePort, validateUser } from '../config/validate.js';
 import { UserError } from '../errors.js';
 import type { PlanAnswers, PlanKind, StagePreview } from '../plans/types.js';
 import { checkReadableFile, expandHome } from '../ui/validate.js';
+import { terminalPassphrase } from './passphrase.js';
 import { createWizardServices } from './wizard-services.js';
 
 const asValidate = (check: (value: string) => string | undefined) => (value: string) => check(value) ?? true;
 
 export async function askAnswers(kind: PlanKind, flags: Flags, positionals: string[]): Promise<PlanAnswers> {
-	const services = createWizardServices({ concurrency: 8 });
+	const services = createWizardServices({ concurrency: 8, askPassphrase: terminalPassphrase() });
 	const given = await settingsFromFlags(flags);
 	const home = homedir();
 	let preset: Partial<ConnectionSettings> = {};
@@ -43,12 +45,13 @@ export async function askAnswers(kind: PlanKind, flags: Flags, positionals: stri
 		const identityAnswer =
 			given.identity ??
 			(await input({
-				message: 'SSH private key (empty: use the SSH agent)',
+				message: 'SSH private key (empty: the SSH agent, then the ssh config\'s or the default keys)',
 				default: defaultKey,
 				validate: async (value) => (value.trim() === '' ? true : ((await checkReadableFile(expandHome(value.trim(), home))) ?? true)),
 			}));
 		const identity = identityAnswer.trim() === '' ? undefined : expandHome(identityAnswer.trim(), home);
-		const connection: ConnectionSettings = completeSettings({ ...given, host, port, user, identity, domain: given.domain ?? start.domain ?? 'pending.invalid' });
+		// A typed host may be an ssh_config alias; settings resolved for another host no longer apply.
+		const connection: ConnectionSettings = completeSettings(await applySshConfig({ ...given, host, port, user, identity, domain: given.domain ?? start.domain ?? 'pending.invalid' }));
 		const problem = await services.validateConnection(connection);
 		if (problem) {
 			process.stderr.write(`✖ ${problem}\n`);

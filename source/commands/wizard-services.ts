@@ -10,6 +10,7 @@ import { defaultBackupName } from '../archive/layout.js';
 import { readManifest, readManifestIfPresent } from '../archive/manifest.js';
 import { loadProfiles, saveProfile } from '../config/profiles.js';
 import { storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
+import { applySshConfig } from '../config/ssh-config.js';
 import { messageOf } from '../errors.js';
 import type { PlanHooks } from '../plans/context.js';
 import { previewBackup, previewRestore } from '../plans/preview.js';
@@ -19,6 +20,8 @@ import type { WizardServices } from '../ui/services.js';
 
 export interface WizardRunDefaults {
 	concurrency: number;
+	/** Left out under the full-screen wizard, which owns the terminal's keys. */
+	askPassphrase?: PlanHooks['askPassphrase'];
 	scaleGateways?: number;
 	resetBodySize?: boolean;
 	bodySize?: string;
@@ -34,11 +37,13 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 			try {
 				// SSH, the S3 client and the plans load on first use: the first screen must not wait for them.
 				const { connectHost } = await import('../cluster/ssh.js');
-				const host = await connectHost(connection, {
+				// A host typed into the form may be an ssh_config alias.
+				const host = await connectHost({ ...connection, ...(await applySshConfig(connection)) }, {
 					confirmHostKey: async (_label, print) => {
 						offered = print;
 						return shownKeys.get(where) === print;
 					},
+					askPassphrase: defaults.askPassphrase,
 				});
 				await host.close();
 				return undefined;
@@ -89,12 +94,14 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 	};
 }
 
-async function runPlan(answers: PlanAnswers, handle: RunHandle, defaults: WizardRunDefaults) {
+async function runPlan(given: PlanAnswers, handle: RunHandle, defaults: WizardRunDefaults) {
+	const answers = { ...given, connection: { ...given.connection, ...(await applySshConfig(given.connection)) } };
 	const { bridgeListrOptions } = await import('../ui/listr-bridge.js');
 	const bus = createProgressBus();
 	const hooks: PlanHooks = {
 		onProgress: (taskId, progress) => bus.emit(taskId, progress),
 		onWarning: (taskId, message) => bus.warn(taskId, message),
+		askPassphrase: defaults.askPassphrase,
 	};
 	const renderer = bridgeListrOptions(handle.onViews, bus);
 	if (answers.kind === 'backup') {

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../archive/atomic.js';
 import type { ConnectionSettings } from './settings.js';
 
-const SAVED_FIELDS = ['host', 'port', 'user', 'identity', 'knownHosts', 'domain', 'storeEndpoint', 'tunnel', 'signatureVersion'] as const;
+const SAVED_FIELDS = ['host', 'port', 'user', 'identity', 'knownHosts', 'sshConfig', 'domain', 'storeEndpoint', 'tunnel', 'signatureVersion'] as const;
 
 export function profilesFile(env: NodeJS.ProcessEnv = process.env): string {
 	const base = env.XDG_CONFIG_HOME || join(homedir(), '.config');

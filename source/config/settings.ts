@@ -1,21 +1,49 @@
 /**
  * Everything needed to reach a cluster. Filled from flags, environment,
- * a saved profile or the wizard; never holds the gateway keys (those are
- * fetched from the cluster each run and live only in memory).
+ * a saved profile, ssh_config or the wizard; never holds the gateway keys
+ * (those are fetched from the cluster each run and live only in memory).
  */
-export interface ConnectionSettings {
-	/** SSH host of one CoreOS machine (Vagrant: 127.0.0.1). */
+
+/** How to reach one machine over SSH. */
+export interface SshEndpoint {
+	/** SSH host of one CoreOS machine as the operator named it: an address, a name or an ssh_config alias. */
 	host: string;
 	/** SSH port (Vagrant: 2222). */
 	port: number;
 	/** SSH user (CoreOS: core). */
 	user: string;
-	/** Private key file; when absent the SSH agent is used. */
+	/** Private key file (--identity); tried after the agent's keys, before ssh_config's IdentityFile lines. */
 	identity?: string;
-	/** known_hosts file used to verify the host key; defaults to ~/.ssh/known_hosts. */
+	/** known_hosts file used to verify the host key; defaults to ssh_config's UserKnownHostsFile, then ~/.ssh/known_hosts. */
 	knownHosts?: string;
 	/** Accept and record an unknown host key (a changed key always stops the run). */
 	acceptNewHostKey?: boolean;
+	/** Use key files that others can read (OpenSSH refuses them). */
+	insecureKeyPermissions?: boolean;
+	/** The ssh_config file given with -F; default ~/.ssh/config. */
+	sshConfig?: string;
+	/** What ssh_config says about this host, filled by config/ssh-config.ts. */
+	ssh?: SshConfigured;
+}
+
+/** The settings ssh_config gave for one host name, already expanded (~, %h, …). */
+export interface SshConfigured {
+	/** The name looked up; when the host is renamed these settings no longer apply. */
+	alias: string;
+	/** HostName, or the alias itself. */
+	hostName: string;
+	identityFiles: string[];
+	identitiesOnly: boolean;
+	/** UserKnownHostsFile; empty for the default. */
+	knownHostsFiles: string[];
+	strictHostKeyChecking?: 'yes' | 'no' | 'accept-new' | 'ask';
+	/** ConnectTimeout, in milliseconds. */
+	connectTimeoutMs?: number;
+	/** ProxyJump's last hop (each hop holds the one before it). */
+	jump?: SshEndpoint;
+}
+
+export interface ConnectionSettings extends SshEndpoint {
 	/** Cluster domain: the gateway answers at deis-store.<domain>. */
 	domain: string;
 	/** Override for the gateway URL when deis-store.<domain> does not resolve from here. */

@@ -15,12 +15,19 @@ export function validateHost(value: string): string | undefined {
 	if (host.includes('@')) return `Enter the user separately; the host here is just "${host.slice(host.lastIndexOf('@') + 1)}".`;
 	if (/^\[.*\]$/.test(host) && isIP(host.slice(1, -1)) === 6) return undefined;
 	if (isIP(host) !== 0) return undefined;
-	if (host.includes(':')) return `"${host}" is not a valid IPv6 address; give the SSH port in the next question.`;
+	if (host.includes(':')) return `"${host}" is not a valid IPv6 address; give the SSH port on its own (--port, or the SSH port question).`;
 	if (SHELL_META.test(host)) return 'A host name cannot contain spaces or shell characters such as ; & | $ ` \' " < > ( ).';
 	if (/^[\d.]+$/.test(host)) return `"${host}" is not a valid IPv4 address (four numbers 0–255 separated by dots).`;
 	if (host.length > 253 || !host.replace(/\.$/, '').split('.').every((label) => LABEL.test(label))) {
 		return `"${host}" is not a valid host name: use letters, digits, hyphens and dots.`;
 	}
+	return undefined;
+}
+
+/** An ssh_config alias: a name for ssh only, but it still shows in command lines. */
+export function validateAlias(value: string): string | undefined {
+	if (value.startsWith('-')) return `"${value}" cannot start with "-".`;
+	if (SHELL_META.test(value)) return 'A host name cannot contain spaces or shell characters such as ; & | $ ` \' " < > ( ).';
 	return undefined;
 }
 

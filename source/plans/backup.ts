@@ -23,7 +23,7 @@ import { listControllerKeys } from '../steps/controller.js';
 import { locateComponent } from '../steps/locate.js';
 import { backupVolume, type VolumeBackup } from '../steps/volume.js';
 import { TOOL } from '../version.js';
-import { connect, openStore, reporterFor, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
+import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
 import { previewBackup } from './preview.js';
 import type { PlanAnswers, RunSummary } from './types.js';
 
@@ -121,9 +121,9 @@ function backupTasks(options: BackupOptions, folder: string) {
 		{
 			title: `Connect to ${answers.connection.user}@${answers.connection.host}:${answers.connection.port}`,
 			skip: () => dry('connect'),
-			task: (ctx: BackupContext) =>
+			task: (ctx: BackupContext, task: AnyTask) =>
 				stage(ctx, 'connect', async () => {
-					Object.assign(ctx, await connect(answers.connection, hooks));
+					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks)));
 				}),
 		},
 		{
@@ -189,9 +189,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 					if (ctx.finished?.volume) ctx.replaced = true;
 					if (volume.warnings.length > 0) {
 						const message = `tar: ${volume.warnings.length} file(s) changed as we read them (live logs); the archive holds a moment in time`;
-						ctx.warnings.push(message);
-						hooks.onWarning?.(task.task.id, message);
-						task.output = `warning: ${message}`;
+						warnInto(ctx.warnings, task, hooks)(message);
 					}
 				}),
 		},

@@ -4,7 +4,7 @@
  */
 import type { ListrBaseClassOptions, ListrTaskWrapper } from 'listr2';
 import { Deisctl } from '../cluster/deisctl.js';
-import { connectHost, type RemoteHost } from '../cluster/ssh.js';
+import { connectHost, type ConnectOptions, type RemoteHost } from '../cluster/ssh.js';
 import { loadS3Sdk } from '../cluster/s3-sdk.js';
 import { createStoreClient, type GatewayKeys, type StoreClient } from '../cluster/store.js';
 import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
@@ -20,6 +20,8 @@ export interface PlanHooks {
 	/** Minimum time between output lines (line renderers print every one). */
 	outputIntervalMs?: number;
 	confirmHostKey?: (hostLabel: string, fingerprint: string) => Promise<boolean>;
+	/** Asks for a key's passphrase; left out without a terminal. */
+	askPassphrase?: ConnectOptions['askPassphrase'];
 }
 
 export interface Connected {
@@ -27,12 +29,22 @@ export interface Connected {
 	deisctl: Deisctl;
 }
 
-export async function connect(connection: ConnectionSettings, hooks: PlanHooks): Promise<Connected> {
-	const host = await connectHost(connection, { confirmHostKey: hooks.confirmHostKey });
+/** Connects; `warn` hears about keys used despite loose permissions or skipped. */
+export async function connect(connection: ConnectionSettings, hooks: PlanHooks, warn?: (message: string) => void): Promise<Connected> {
+	const host = await connectHost(connection, { confirmHostKey: hooks.confirmHostKey, askPassphrase: hooks.askPassphrase, onNotice: warn });
 	// Loads while the gateway keys are read (remote commands, ~0.5 s of waiting); loading it during
 	// the SSH handshake instead delayed the handshake. A failure shows where it is used.
 	setImmediate(() => loadS3Sdk().catch(() => undefined));
 	return { host, deisctl: new Deisctl(host) };
+}
+
+/** A warning kept for the summary and shown on its task as it happens. */
+export function warnInto(warnings: string[], task: AnyTask, hooks: PlanHooks): (message: string) => void {
+	return (message) => {
+		warnings.push(message);
+		hooks.onWarning?.(task.task.id, message);
+		task.output = `warning: ${message}`;
+	};
 }
 
 export function openStore(connection: ConnectionSettings, host: RemoteHost, keys: GatewayKeys, concurrency: number): Promise<StoreClient> {

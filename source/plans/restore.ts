@@ -22,7 +22,7 @@ import { ensureBucket, pushBucket, type PushedObject } from '../steps/gateway/pu
 import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
 import type { StageId } from '../steps/progress.js';
 import { checkExtracted, restoreVolume } from '../steps/volume.js';
-import { connect, openStore, reporterFor, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
+import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
 import { previewRestore } from './preview.js';
 import type { PlanAnswers, RunSummary } from './types.js';
 
@@ -148,9 +148,9 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		{
 			title: `Connect to ${answers.connection.user}@${answers.connection.host}:${answers.connection.port}`,
 			skip: () => dry('connect'),
-			task: async (ctx: RestoreContext) => {
+			task: async (ctx: RestoreContext, task: AnyTask) => {
 				try {
-					Object.assign(ctx, await connect(answers.connection, hooks));
+					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks)));
 				} catch (error) {
 					ctx.failed = 'connect';
 					throw error;

@@ -59,7 +59,7 @@ test('bad input: each a one-line error naming what to do, and a non-zero exit', 
 	const emptyKnownHosts = join(root, 'empty_known_hosts');
 	await writeFile(emptyKnownHosts, '');
 	const otherKey = join(root, 'other_key');
-	await writeFile(otherKey, '-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key\n-----END OPENSSH PRIVATE KEY-----\n');
+	await writeFile(otherKey, '-----BEGIN OPENSSH PRIVATE KEY-----\nnot a key\n-----END OPENSSH PRIVATE KEY-----\n', { mode: 0o600 });
 	const cases: Array<{ name: string; args: string[]; message: RegExp; code: number }> = [
 		{ name: 'no host', args: ['backup', '--domain', 'x.example.com'], message: /pass --host/, code: 2 },
 		{ name: 'bad port', args: ['backup', ...connectionFlags({ ...c, port: 70000 })], message: /--port/, code: 2 },

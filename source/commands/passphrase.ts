@@ -1,0 +1,20 @@
+/**
+ * A key's passphrase typed in the terminal, as ssh asks for it: nothing is
+ * echoed, an empty answer skips the key. Without a terminal there is no one
+ * to ask, and the SSH layer skips locked keys with a sentence saying so.
+ */
+import type { ConnectOptions } from '../cluster/ssh.js';
+
+export function terminalPassphrase(): ConnectOptions['askPassphrase'] {
+	if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+	return async (keyFile, attempt) => {
+		const { password } = await import('@inquirer/prompts');
+		const again = attempt > 1 ? 'Wrong passphrase, try again. ' : '';
+		try {
+			return await password({ message: `${again}Passphrase for ${keyFile} (empty: skip this key)` }, { output: process.stderr });
+		} catch {
+			// Ctrl-C or a closed terminal: the key is skipped like an empty answer.
+			return undefined;
+		}
+	};
+}

@@ -1,0 +1,66 @@
+/**
+ * A passphrase-protected key in a terminal, as ssh treats it: the compiled
+ * binary asks for the passphrase (nothing echoed), asks again after a wrong
+ * one, and the run that follows the connection check does not ask a second
+ * time. On the demo cluster, in tmux.
+ *
+ *   npm run build && node --import tsx --test test/e2e-pty/passphrase.test.ts
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmod, copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { readManifest } from '../../source/archive/manifest.js';
+import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
+import { CLI, REPO, Pane, cliEnv, flat, tmuxMissing } from './tmux.js';
+
+const noTmux = await tmuxMissing();
+const PASSPHRASE = 'correct horse battery';
+
+let root: string;
+let cluster: DemoCluster | undefined;
+let pane: Pane | undefined;
+
+before(async () => {
+	root = await mkdtemp(join(tmpdir(), 'pty-passphrase-'));
+});
+
+after(async () => {
+	await pane?.close();
+	await cluster?.stop();
+	await rm(root, { recursive: true, force: true });
+});
+
+test('a passphrase key in a terminal: asked for, masked, asked again when wrong, asked once per run', { skip: noTmux, timeout: 90_000 }, async () => {
+	cluster = await startDemoCluster({ root: join(root, 'cluster'), mode: 'source' });
+	const c = cluster.connection;
+	const home = join(root, 'home');
+	await mkdir(join(home, '.ssh'), { recursive: true, mode: 0o700 });
+	const key = join(home, '.ssh', 'id_ed25519');
+	await copyFile(c.identity as string, key);
+	await chmod(key, 0o600);
+	execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', PASSPHRASE, '-f', key]);
+	await copyFile(c.knownHosts as string, join(home, '.ssh', 'known_hosts'));
+	const folder = join(root, 'backup');
+
+	// --plain in a terminal: the connection is checked first, then the run connects again.
+	const args = ['backup', '--plain', '--yes', '--host', c.host, '--port', String(c.port), '--user', c.user, '--identity', key, '--domain', c.domain, '--store-endpoint', c.storeEndpoint as string, '--skip-database', '--out', folder];
+	pane = await Pane.start({ argv: [process.execPath, CLI, ...args], cwd: REPO, env: cliEnv(home, { SSH_AUTH_SOCK: '' }), width: 160, height: 45 });
+
+	await pane.waitFor(`Passphrase for ${key} (empty: skip this key)`, 20_000);
+	// Nothing shows while typing, so there is no echo to wait for; readline takes text and Enter in one chunk.
+	await pane.type('not the passphrase');
+	await pane.press('Enter');
+	await pane.waitFor('Wrong passphrase, try again.');
+	await pane.type(PASSPHRASE);
+	await pane.press('Enter');
+	const code = await pane.waitForExit(60_000);
+	const screen = flat(await pane.screen());
+	assert.equal(code, 0, screen);
+	assert.ok(!screen.includes(PASSPHRASE) && !screen.includes('not the passphrase'), `nothing typed is echoed: ${screen}`);
+	assert.equal(screen.split(`Passphrase for ${key}`).length - 1, 2, `asked twice (wrong, then right), not again for the run: ${screen}`);
+	const manifest = await readManifest(folder);
+	assert.ok(manifest.buckets.length > 0, 'the backup finished');
+});
