@@ -2,13 +2,11 @@
 // AWS v2 signatures only, v1 listings only; the modern-gateway switch lifts both.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { URL } from 'node:url';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
-import { gatewayGeneration, loadCluster, s3For, setGatewayGeneration, v2Authorization } from '../cluster/env.js';
+import { gatewayGeneration, loadCluster, s3For, setGatewayGeneration, v2Authorization, v4PresignedGet, v4SignedHeaders } from '../cluster/env.js';
 
 const env = loadCluster();
 const host = new URL(env.storeEndpoint).host;
@@ -45,43 +43,6 @@ function sendV2(method: string, path: string, query: Array<[string, string]> = [
 	return send(method, qs ? `${path}?${qs}` : path, headers, body);
 }
 
-const bytes = (d: SourceData): string | Buffer =>
-	typeof d === 'string' ? d : d instanceof ArrayBuffer ? Buffer.from(d) : Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-
-class Sha256 {
-	private readonly hash;
-	constructor(secret?: SourceData) {
-		this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-	}
-	update(data: SourceData): void {
-		this.hash.update(bytes(data));
-	}
-	async digest(): Promise<Uint8Array> {
-		return new Uint8Array(this.hash.digest());
-	}
-}
-
-const v4 = new SignatureV4({
-	service: 's3',
-	region: 'us-east-1',
-	credentials: { accessKeyId: env.keys.accessKey, secretAccessKey: env.keys.secretKey },
-	sha256: Sha256,
-	uriEscapePath: false,
-	applyChecksum: false,
-});
-
-/** A GET presigned with AWS signature v4, as `aws s3 presign` makes it. */
-async function presignedV4Get(path: string): Promise<string> {
-	// As the SDK's presigner: the payload is UNSIGNED-PAYLOAD, and that header is neither signed, hoisted nor sent.
-	const unsigned = new Set(['x-amz-content-sha256']);
-	const signed = await v4.presign(
-		{ method: 'GET', protocol: 'http:', hostname: host, path, query: {}, headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
-		{ expiresIn: 300, unsignableHeaders: unsigned, unhoistableHeaders: unsigned },
-	);
-	const qs = Object.entries(signed.query ?? {}).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`).join('&');
-	return `${path}?${qs}`;
-}
-
 const registry = env.objects.filter((o) => o.bucket === 'registry');
 const odd = registry.filter((o) => /[ +\u0080-\uffff]/.test(o.key));
 /** Path-style, each key segment percent-encoded as clients send it. */
@@ -93,9 +54,9 @@ describe('a Deis v1 gateway (the default)', () => {
 	});
 
 	test('an AWS4-HMAC-SHA256 Authorization header gets 400 InvalidArgument, as RGW_Auth_S3::authorize answers', async () => {
-		const signed = await v4.sign({ method: 'GET', protocol: 'http:', hostname: host, path: '/registry', query: {}, headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
-		const answer = await send('GET', '/registry', signed.headers);
-		assert.match(String(signed.headers['authorization']), /^AWS4-HMAC-SHA256 Credential=/);
+		const headers = await v4SignedHeaders(env.keys, host, '/registry');
+		const answer = await send('GET', '/registry', headers);
+		assert.match(String(headers['authorization']), /^AWS4-HMAC-SHA256 Credential=/);
 		assert.equal(answer.status, 400);
 		assert.equal(answer.contentType, 'application/xml');
 		assert.match(answer.body, /^<\?xml [^>]*\?><Error><Code>InvalidArgument<\/Code><\/Error>$/);
@@ -114,7 +75,7 @@ describe('a Deis v1 gateway (the default)', () => {
 	});
 
 	test('a v4 presigned URL is anonymous there: 403 AccessDenied', async () => {
-		const answer = await send('GET', await presignedV4Get(pathOf('registry', registry[0]!.key)), {});
+		const answer = await send('GET', await v4PresignedGet(env.keys, host, pathOf('registry', registry[0]!.key)), {});
 		assert.equal(answer.status, 403);
 		assert.match(answer.body, /<Error><Code>AccessDenied<\/Code><\/Error>/);
 	});
@@ -225,7 +186,7 @@ describe('a modern gateway (setGatewayGeneration("modern"))', () => {
 	test('serves a v4 presigned URL, and still takes v2', async () => {
 		await setGatewayGeneration('modern');
 		const o = odd[0]!;
-		const answer = await send('GET', await presignedV4Get(pathOf('registry', o.key)), {});
+		const answer = await send('GET', await v4PresignedGet(env.keys, host, pathOf('registry', o.key)), {});
 		assert.equal(answer.status, 200, answer.body);
 		assert.equal(createHash('sha256').update(answer.raw).digest('hex'), o.sha256);
 		assert.equal((await sendV2('GET', pathOf('registry', o.key))).status, 200);

@@ -16,6 +16,7 @@ import type { GatewayKeys, SignatureVersion } from './lib/s3.js';
 export type { ClusterEnv } from './lib/env-file.js';
 export type { GatewayKeys, SignatureVersion } from './lib/s3.js';
 export { v2Authorization } from './lib/sigv2.js';
+export { v4PresignedGet, v4SignedHeaders } from './lib/sigv4.js';
 export type { SeedObject } from './lib/seed-data.js';
 export type { UnitState } from './lib/units.js';
 export type { FreshCluster } from './lib/modes.js';

@@ -319,10 +319,10 @@ describe('demo host over SSH', () => {
 				c.dispose();
 			}
 		});
-		it('answers nse with a note that it is interactive', async () => {
+		it('has no nse for a non-interactive command: it is a login-shell function', async () => {
 			const r = await run(src, ['nse', 'deis-controller']);
-			assert.equal(r.code, 0);
-			assert.match(r.stdout.toString(), /interactive/);
+			assert.equal(r.code, 127);
+			assert.equal(r.stderr, 'bash: nse: command not found\n');
 		});
 	});
 });
