@@ -16,7 +16,7 @@ import { generateEd25519 } from './keys.js';
 import { startGatewayProcess } from './gateway/process.js';
 import type { GatewayProcess } from './gateway/process.js';
 import { startRouter } from './gateway/router.js';
-import type { Router } from './gateway/router.js';
+import type { GatewayGeneration, Router } from './gateway/router.js';
 import type { HostState } from './host/types.js';
 import { demoModel } from './model.js';
 import type { DemoModel } from './model.js';
@@ -28,6 +28,7 @@ import { DemoUnits } from './units.js';
 import type { UnitState } from './units.js';
 
 export type { DemoLogEntry } from './ssh-server.js';
+export type { GatewayGeneration } from './gateway/router.js';
 export type { UnitState } from './units.js';
 
 export interface DemoClusterOptions {
@@ -39,6 +40,12 @@ export interface DemoClusterOptions {
 	name?: string;
 	/** 'older' controllers lack load_db_state_to_etcd and need the shell re-save. Default 'later'. */
 	controllerRelease?: 'later' | 'older';
+	/**
+	 * 'firefly' (default): the store gateway of every Deis v1 release, AWS v2
+	 * signatures and v1 listings only. 'modern': a Jewel-or-later radosgw that
+	 * also takes v4 and ListObjectsV2, for `--signature-version 4`.
+	 */
+	gateway?: GatewayGeneration;
 }
 
 export interface DemoCluster {
@@ -162,6 +169,8 @@ export async function startDemoCluster(opts: DemoClusterOptions): Promise<DemoCl
 						gatewayUp: () => units.isRunning('store-gateway'),
 						bodySize: () => etcd.get('/deis/router/bodySize') ?? '1m',
 						accessKey: gatewayKeys.accessKey,
+						secretKey: gatewayKeys.secretKey,
+						gateway: opts.gateway ?? 'firefly',
 					}),
 				),
 			),

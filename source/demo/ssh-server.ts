@@ -110,7 +110,7 @@ async function execute(channel: ServerChannel, command: string, opts: SshHostOpt
 		} else {
 			entry.argv = parsed.argv;
 			code = await runCommand(
-				{ argv: parsed.argv, stdin: channel, stdout: channel, stderr: channel.stderr, root: false, env: {}, signal: abort.signal },
+				{ argv: parsed.argv, stdin: channel, stdout: channel, stderr: channel.stderr, root: false, login: false, env: {}, signal: abort.signal },
 				opts.host,
 			);
 		}
@@ -178,5 +178,5 @@ async function shellLine(channel: ServerChannel, line: string, opts: SshHostOpti
 	}
 	// the shell keeps its stdin for itself: commands typed here read nothing
 	const stdin = Readable.from([]);
-	entry.exit = await runCommand({ argv: parsed.argv, stdin, stdout: channel, stderr: channel.stderr, root: false, env: {}, signal }, opts.host);
+	entry.exit = await runCommand({ argv: parsed.argv, stdin, stdout: channel, stderr: channel.stderr, root: false, login: true, env: {}, signal }, opts.host);
 }

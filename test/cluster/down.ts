@@ -1,6 +1,7 @@
 /**
  * Stops the simulated cluster (gateway, OSD, monitor in that order; the rest
- * after) and removes its /etc/hosts line and sudoers drop-in. Idempotent.
+ * after) and removes its /etc/hosts line, /opt/bin/deisctl wrapper and sudoers
+ * drop-in. Idempotent.
  * .cluster/ stays for its logs; the next up.ts wipes it.
  *   npx tsx test/cluster/down.ts
  */

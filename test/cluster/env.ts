@@ -11,10 +11,12 @@ import { readEnv } from './lib/env-file.js';
 import type { ClusterEnv } from './lib/env-file.js';
 import { paths } from './lib/paths.js';
 import { s3Client } from './lib/s3.js';
-import type { GatewayKeys } from './lib/s3.js';
+import type { GatewayKeys, SignatureVersion } from './lib/s3.js';
 
 export type { ClusterEnv } from './lib/env-file.js';
-export type { GatewayKeys } from './lib/s3.js';
+export type { GatewayKeys, SignatureVersion } from './lib/s3.js';
+export { v2Authorization } from './lib/sigv2.js';
+export { v4PresignedGet, v4SignedHeaders } from './lib/sigv4.js';
 export type { SeedObject } from './lib/seed-data.js';
 export type { UnitState } from './lib/units.js';
 export type { FreshCluster } from './lib/modes.js';
@@ -25,7 +27,8 @@ export { makeFresh, makeSource, MODEL_DIRS } from './lib/modes.js';
 export { etcdGet, etcdList, etcdRemove, etcdSet } from './lib/etcd.js';
 export { currentMode, setControllerVersion, setFault } from './lib/cluster-state.js';
 export { readUnits, setUnitMachine, PLATFORM_UNITS } from './lib/units.js';
-export { routerBodySize } from './lib/router.js';
+export { gatewayGeneration, routerBodySize, setGatewayGeneration } from './lib/router.js';
+export type { GatewayGeneration } from './lib/router.js';
 export { appenderRunning, LIVE_LOG, storeLayout } from './lib/store-files.js';
 export { seedBodies } from './lib/seed-data.js';
 export { runOnHost, sshArgs } from './lib/host-ssh.js';
@@ -52,7 +55,12 @@ export function dockerLog(): string[] {
 	return logLines(paths.dockerLog);
 }
 
-/** An S3 client for the store: through the router by name unless another endpoint is given. */
-export function s3For(keys: GatewayKeys, endpoint = readEnv().storeEndpoint): S3Client {
-	return s3Client(keys, endpoint);
+/**
+ * An S3 client for the store: through the router by name unless another
+ * endpoint is given, signed v2 as a Deis v1 gateway requires. With a v1
+ * gateway, list with ListObjectsCommand (v1, Marker paging): ListObjectsV2
+ * gets a v1 answer there, without continuation tokens.
+ */
+export function s3For(keys: GatewayKeys, endpoint = readEnv().storeEndpoint, signature: SignatureVersion = 'v2'): S3Client {
+	return s3Client(keys, endpoint, signature);
 }

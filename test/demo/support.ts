@@ -9,6 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { NodeSSH } from 'node-ssh';
 import { quoteCommand } from '../../source/cluster/shell-quote.js';
 import type { ConnectionSettings } from '../../source/config/settings.js';
+import { v2Signer } from '../cluster/lib/sigv2.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
 
@@ -75,8 +76,10 @@ export function run(ssh: NodeSSH, command: readonly string[] | string, stdin?: B
 	});
 }
 
-export function s3For(settings: ConnectionSettings, keys: { accessKey: string; secretKey: string }): S3Client {
+/** Signed v2 unless told otherwise: the demo's gateway is a Deis v1 one, which answers v4 with 400. */
+export function s3For(settings: ConnectionSettings, keys: { accessKey: string; secretKey: string }, signature: 'v2' | 'v4' = 'v2'): S3Client {
 	return new S3Client({
+		...(signature === 'v2' ? { signer: v2Signer(keys) } : {}),
 		endpoint: settings.storeEndpoint!,
 		region: 'us-east-1',
 		forcePathStyle: true,

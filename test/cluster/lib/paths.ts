@@ -47,6 +47,8 @@ export const paths = {
 	dockerLog: join(clusterDir, 'docker.log'),
 	faults: join(clusterDir, 'faults'),
 	controllerVersion: join(clusterDir, 'controller-version'),
+	/** `firefly` (absent) or `modern`: which radosgw the router makes the gateway look like. */
+	gatewayGeneration: join(clusterDir, 'gateway-generation'),
 	controllerApp: join(clusterDir, 'controller-app'),
 	mode: join(clusterDir, 'mode'),
 	/** Survives up.ts' wipe: built once, reused (the database template). */
@@ -60,6 +62,8 @@ export const sshFiles = {
 	config: join(paths.ssh, 'sshd_config'),
 } as const;
 
+/** Where Deis installs deisctl on CoreOS; up.ts puts a wrapper around the shim there. */
+export const OPT_BIN_DEISCTL = '/opt/bin/deisctl';
 export const SUDOERS_FILE = '/etc/sudoers.d/deis-backup-test';
 export const HOSTS_FILE = '/etc/hosts';
 export const HOST_USER = 'core';

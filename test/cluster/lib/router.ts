@@ -2,7 +2,7 @@
  * The router: nginx in front of the gateway. Its config is rendered by the
  * same script the `deisctl config router set` shim uses (shims/lib/router.sh).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { shimsDir, paths, ports, LOOPBACK } from './paths.js';
@@ -35,6 +35,27 @@ export async function startRouter(): Promise<void> {
 /** Re-renders from etcd (/deis/router/bodySize) and reloads; returns when new connections see it. */
 export async function applyRouterConfig(): Promise<void> {
 	await run('bash', [routerScript, 'apply']);
+}
+
+/**
+ * Which store gateway the router presents. `firefly` (the default) is what every
+ * Deis v1 release ships (firefly, hammer, infernalis radosgw): AWS v2 signatures
+ * only, v1 listings only. `modern` is a Jewel-or-later gateway taking v4 and
+ * ListObjectsV2, for the tests of `--signature-version 4`.
+ */
+export type GatewayGeneration = 'firefly' | 'modern';
+
+/** Re-renders and reloads the router; returns once new connections see the other gateway. */
+export async function setGatewayGeneration(generation: GatewayGeneration): Promise<void> {
+	if (generation === 'firefly') rmSync(paths.gatewayGeneration, { force: true });
+	else writeFileSync(paths.gatewayGeneration, `${generation}\n`);
+	await applyRouterConfig();
+}
+
+/** The gateway generation new connections are served with, as the router reports it. */
+export async function gatewayGeneration(): Promise<GatewayGeneration | undefined> {
+	const served = /gateway=(\S+)/.exec(await servedStatus())?.[1];
+	return served === 'firefly' || served === 'modern' ? served : undefined;
 }
 
 /** The body size new connections are served with, as the router reports it. */

@@ -30,6 +30,7 @@ export function writeSimEnv(): void {
 		ROUTER_ERROR_LOG: router.errorLog,
 		ROUTER_ACCESS_LOG: router.accessLog,
 		ROUTER_PORT: String(ports.router),
+		GATEWAY_GENERATION_FILE: paths.gatewayGeneration,
 		GATEWAY_ADDR: `${LOOPBACK}:${ports.gateway}`,
 		UNITS_FILE: paths.units,
 		DEISCTL_LOG: paths.deisctlLog,

@@ -1,18 +1,23 @@
 /**
  * The cluster host as deis-backup sees it: OpenSSH on 127.0.0.1:2222, user
- * `core` with passwordless sudo, the shims first on PATH, and the store at
- * /var/lib/deis/store (store-path.ts) - like a CoreOS machine of Deis' Vagrant cluster.
+ * `core` with passwordless sudo, the docker shim first on PATH, deisctl in
+ * /opt/bin (opt-bin.ts) and the store at /var/lib/deis/store (store-path.ts) -
+ * like a CoreOS machine of Deis' Vagrant cluster.
  */
 import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
-import { clusterDir, HOST_USER, LOOPBACK, paths, ports, shimsDir, sshFiles, SUDOERS_FILE } from './paths.js';
+import { clusterDir, HOST_USER, LOOPBACK, OPT_BIN_DEISCTL, paths, ports, shimsDir, sshFiles, SUDOERS_FILE } from './paths.js';
 import { logFile, run, signalChildren, startDaemon, stopDaemon, waitFor } from './proc.js';
 import { findUser } from './users.js';
 
-const REMOTE_PATH = `${shimsDir}:/usr/local/bin:/usr/bin:/bin`;
-/** Variables every remote command gets (sshd SetEnv and core's login profile). */
+/** A non-interactive SSH command's PATH: no /opt/bin, so no bare `deisctl`, as on CoreOS. */
+const REMOTE_PATH = `${join(shimsDir, 'bin')}:/usr/local/bin:/usr/bin:/bin`;
+/** Variables every remote command gets (sshd SetEnv). */
 const remoteEnv = { PATH: REMOTE_PATH, DEIS_SIM_DIR: clusterDir, ETCDCTL_API: '2' };
+/** A login shell's: CoreOS puts /opt/bin (deisctl) on it, and /etc/profile.d gives it `nse`. */
+const loginEnv = { ...remoteEnv, PATH: `${REMOTE_PATH}:${dirname(OPT_BIN_DEISCTL)}` };
+const NSE_FUNCTION = join(shimsDir, 'profile.d/nse-function.sh');
 
 async function ensureHostUser(): Promise<void> {
 	const user = findUser(HOST_USER);
@@ -28,14 +33,17 @@ async function ensureHostUser(): Promise<void> {
 const PROFILE_BEGIN = '# >>> deis-backup test cluster >>>';
 const PROFILE_END = '# <<< deis-backup test cluster <<<';
 
-/** Login shells reset PATH in /etc/profile, so core's ~/.bash_profile sets it again. */
+/**
+ * Login shells reset PATH in /etc/profile, so core's ~/.bash_profile sets the
+ * login PATH, and sources the nse function as CoreOS' /etc/profile.d does.
+ */
 function writeProfile(): void {
 	const user = findUser(HOST_USER);
 	if (!user) throw new Error(`user ${HOST_USER} missing`);
 	const file = join(user.home, '.bash_profile');
 	const old = existsSync(file) ? readFileSync(file, 'utf8') : '[ -f ~/.bashrc ] && . ~/.bashrc\n';
 	const kept = old.replace(new RegExp(`\\n?${PROFILE_BEGIN}[\\s\\S]*?${PROFILE_END}\\n?`), '\n').trimEnd();
-	const block = Object.entries(remoteEnv).map(([k, v]) => `export ${k}='${v}'`);
+	const block = [...Object.entries(loginEnv).map(([k, v]) => `export ${k}='${v}'`), `. '${NSE_FUNCTION}'`];
 	writeFileSync(file, `${kept}\n${PROFILE_BEGIN}\n${block.join('\n')}\n${PROFILE_END}\n`);
 	chownSync(file, user.uid, user.gid);
 }
@@ -43,7 +51,7 @@ function writeProfile(): void {
 async function writeSudoers(): Promise<void> {
 	const content = [
 		'# deis-backup test cluster (test/cluster/lib/ssh-host.ts); removed by test/cluster/down.ts',
-		`Defaults:${HOST_USER} secure_path="${shimsDir}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"`,
+		`Defaults:${HOST_USER} secure_path="${join(shimsDir, 'bin')}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"`,
 		`Defaults:${HOST_USER} !requiretty, !use_pty, !lecture`,
 		`${HOST_USER} ALL=(ALL) NOPASSWD: ALL`,
 		'',

@@ -1,14 +1,87 @@
 #!/usr/bin/env bash
 # The router (nginx) config, rendered from etcd like Deis' confd template.
 #   router.sh render  writes $ROUTER_CONF from /deis/router/bodySize (default 1m)
+#                     and the gateway generation in $GATEWAY_GENERATION_FILE
+#                     (firefly when absent, or modern)
 #   router.sh apply   renders, reloads the running nginx and waits until new
 #                     connections are served by the new config
 . "${BASH_SOURCE[0]%/*}/common.sh"
 
+# What a Deis v1 store gateway (Ceph firefly/hammer/infernalis radosgw) refuses
+# or ignores, answered here because the Ceph behind us is a modern one:
+#  - an Authorization header other than AWS v2 ("AWS key:sig") is -EINVAL in
+#    RGW_Auth_S3::authorize: 400 InvalidArgument;
+#  - a v4 presigned query is taken as anonymous: 403 AccessDenied;
+#  - ListObjectsV2 does not exist: list-type, continuation-token, start-after and
+#    fetch-owner are unknown parameters, so a v1 listing (Marker/NextMarker) comes
+#    back. None of them is a v2-signed sub-resource, so dropping them keeps v2
+#    signatures valid. Keys pass byte-exact: the upstream URI is built from the
+#    raw $request_uri, never from the decoded $uri.
+firefly_gateway() {
+	cat <<'NGINX'
+			default_type application/xml;
+			if ($http_authorization ~ "^(?!AWS ).") {
+				return 400 '<?xml version="1.0" encoding="UTF-8"?><Error><Code>InvalidArgument</Code></Error>';
+			}
+			if ($args ~ "(^|&)X-Amz-(Algorithm|Credential|Signature)=") {
+				return 403 '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code></Error>';
+			}
+			proxy_pass http://deis-store-gateway$raw_path$v1_query;
+NGINX
+}
+
+# Only for the http block in firefly mode: the maps that strip the V2 listing parameters.
+firefly_maps() {
+	local param previous=query_0 next n=0
+	cat <<'NGINX'
+	# The path as the client sent it (still percent-encoded), without the query.
+	map $request_uri $raw_path {
+		"~^(?<path>[^?]*)" $path;
+	}
+	# Each parameter to drop in turn from "&<args>"; the leading & makes every one "&name...".
+	map $args $query_0 {
+		"" "";
+		default "&$args";
+	}
+NGINX
+	for param in list-type continuation-token start-after fetch-owner; do
+		n=$((n + 1))
+		next=query_$n
+		# Twice per name: a client may repeat a parameter.
+		cat <<NGINX
+	map \$$previous \$${next}a {
+		"~^(?<before>.*)&$param(=[^&]*)?(?<after>&.*)?\$" "\$before\$after";
+		default \$$previous;
+	}
+	map \$${next}a \$$next {
+		"~^(?<before>.*)&$param(=[^&]*)?(?<after>&.*)?\$" "\$before\$after";
+		default \$${next}a;
+	}
+NGINX
+		previous=$next
+	done
+	cat <<NGINX
+	map \$$previous \$v1_query {
+		"~^&(?<rest>.+)\$" "?\$rest";
+		default "";
+	}
+NGINX
+}
+
 render() {
-	local body_size generation
+	local body_size generation gateway gateway_location gateway_maps=''
 	body_size=$(sim_etcdctl get /deis/router/bodySize 2>/dev/null) || body_size=1m
 	[[ $body_size =~ ^[0-9]+[kKmMgG]?$ ]] || die "router: invalid /deis/router/bodySize '$body_size'"
+	gateway=$(cat "$GATEWAY_GENERATION_FILE" 2>/dev/null) || gateway=firefly
+	case $gateway in
+	firefly)
+		gateway_location=$(firefly_gateway)
+		gateway_maps=$(firefly_maps)
+		;;
+	# A Jewel-or-later radosgw: v4 signatures and ListObjectsV2 reach the gateway as sent.
+	modern) gateway_location='			proxy_pass http://deis-store-gateway;' ;;
+	*) die "router: unknown gateway generation '$gateway' in $GATEWAY_GENERATION_FILE (firefly or modern)" ;;
+	esac
 	generation=$(($(cat "$ROUTER_DIR/generation" 2>/dev/null || echo 0) + 1))
 	mkdir -p "$ROUTER_DIR/tmp"
 	cat >"$ROUTER_CONF.tmp" <<CONF
@@ -37,6 +110,8 @@ http {
 	# /deis/router/bodySize (Deis' default: 1m).
 	client_max_body_size $body_size;
 
+$gateway_maps
+
 	upstream deis-store-gateway {
 		server $GATEWAY_ADDR;
 		keepalive 32;
@@ -52,7 +127,7 @@ http {
 		listen $LOOPBACK:$ROUTER_PORT;
 		server_name deis-store.*;
 		location / {
-			proxy_pass http://deis-store-gateway;
+$gateway_location
 			proxy_http_version 1.1;
 			proxy_set_header Connection "";
 			# S3 signatures cover the Host header: pass the client's unchanged.
@@ -72,7 +147,7 @@ http {
 		server_name deis-router-status;
 		location / {
 			default_type text/plain;
-			return 200 "generation=$generation bodySize=$body_size\n";
+			return 200 "generation=$generation bodySize=$body_size gateway=$gateway\n";
 		}
 	}
 }
