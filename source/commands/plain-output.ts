@@ -7,6 +7,7 @@ import { ListrLogger, ProcessOutput, PRESET_TIMER } from 'listr2';
 import type { PlanHooks, RendererChoice } from '../plans/context.js';
 import type { RunSummary } from '../plans/types.js';
 import { formatBytes, formatDuration, progressLine } from '../ui/format.js';
+import { settingsLines } from '../ui/settings-lines.js';
 
 export function plainListrOptions(): RendererChoice {
 	const logger = new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr), useIcons: true });
@@ -28,6 +29,9 @@ export function plainHooks(): PlanHooks {
 			return progressLine(progress, now - (started.get(progress.stage) as number));
 		},
 		outputIntervalMs: 2000,
+		onSettingsPlan: (plan) => {
+			for (const line of settingsLines(plan)) process.stderr.write(`${line}\n`);
+		},
 	};
 }
 

@@ -9,6 +9,7 @@ import { loadS3Sdk } from '../cluster/s3-sdk.js';
 import { createStoreClient, type GatewayKeys, type StoreClient } from '../cluster/store.js';
 import { storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
 import type { Progress, Report } from '../steps/progress.js';
+import type { SettingsPlan } from '../steps/settings/plan.js';
 
 export interface PlanHooks {
 	/** Every Progress of a task, for screens that draw bars. */
@@ -20,6 +21,8 @@ export interface PlanHooks {
 	/** Minimum time between output lines (line renderers print every one). */
 	outputIntervalMs?: number;
 	confirmHostKey?: (hostLabel: string, fingerprint: string) => Promise<boolean>;
+	/** The restore's settings preview, before anything is written (line renderers print it). */
+	onSettingsPlan?: (plan: SettingsPlan) => void;
 }
 
 export interface Connected {
