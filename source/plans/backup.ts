@@ -174,7 +174,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 					ctx.settings = entry;
 					ctx.platform = platform;
 					const unknown = Object.keys(saved.unknown).length;
-					task.title = `Saved ${Object.keys(saved.operator).length} platform settings${unknown ? ` and ${unknown} unknown key(s), never applied` : ''}${platform.version ? ` of ${platform.version}` : ''}; ${saved.generated.length} generated keys left behind`;
+					task.title = `Saved ${Object.keys(saved.operator).length} platform settings${platform.version ? ` of ${platform.version}` : ''}${unknown ? ` (${unknown} unknown key(s) kept aside, never applied)` : ''}; ${saved.generated.length} generated keys left behind`;
 				});
 			},
 		},

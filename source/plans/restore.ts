@@ -20,7 +20,7 @@ import { checkBucket } from '../steps/gateway/check.js';
 import { fetchGatewayKeys } from '../steps/gateway/keys.js';
 import { ensureBucket, pushBucket, type PushedObject } from '../steps/gateway/push.js';
 import { writeSettings, planSettings } from '../steps/settings/apply.js';
-import { chosenKeys, writeOrder } from '../steps/settings/plan.js';
+import { chosenKeys } from '../steps/settings/plan.js';
 import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
 import type { StageId } from '../steps/progress.js';
 import { checkExtracted, restoreVolume } from '../steps/volume.js';
@@ -177,11 +177,11 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 						hooks.onWarning?.(task.task.id, upgrade.warning);
 					}
 					// Before the platform is installed: store tuning must be in etcd before the store units first start.
-					const keys = writeOrder(built.plan, chosenKeys(built.plan, answers.settingsChoice));
+					const keys = chosenKeys(built.plan, answers.settingsChoice);
 					await writeSettings(host, built, keys, reporterFor(task, hooks));
-					const same = rows.filter((row) => row.status === 'same').length;
-					const left = rows.filter((row) => row.status !== 'same').length - keys.length;
-					task.title = `Platform settings: ${keys.length} written, ${same} already set, ${left} left out (${upgrade.message})`;
+					const count = (status: string) => rows.filter((row) => row.status === status).reduce((sum, row) => sum + (row.count ?? 1), 0);
+					const unticked = rows.filter((row) => row.choosable).length - keys.length;
+					task.title = `Platform settings: ${keys.length} written, ${count('same')} already set, ${unticked} left out, ${count('never')} never copied (${upgrade.message})`;
 				}),
 		},
 		{

@@ -5,12 +5,12 @@ import { deisctl } from './deisctl.js';
 import { docker } from './docker.js';
 import { etcdctl } from './etcdctl.js';
 import { find } from './find.js';
-import { hostname, nse } from './misc.js';
+import { cat, hostname, nse } from './misc.js';
 import { tar } from './tar.js';
 import type { Exec, Handler, HostState } from './types.js';
 import { write } from './types.js';
 
-const COMMANDS: Record<string, Handler> = { deisctl, docker, etcdctl, find, hostname, nse, tar };
+const COMMANDS: Record<string, Handler> = { cat, deisctl, docker, etcdctl, find, hostname, nse, tar };
 
 export async function runCommand(exec: Exec, host: HostState): Promise<number> {
 	let argv = exec.argv;

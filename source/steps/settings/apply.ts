@@ -10,6 +10,7 @@ import { commands } from '../../cluster/commands.js';
 import { lastLine } from '../../cluster/deisctl.js';
 import type { RemoteHost } from '../../cluster/ssh.js';
 import { UserError } from '../../errors.js';
+import { runPool } from '../../util/pool.js';
 import type { Report } from '../progress.js';
 import { absoluteKey, DEIS_ROOT } from './catalog.js';
 import { buildSettingsPlan, type BuiltPlan } from './plan.js';
@@ -32,18 +33,27 @@ export async function planSettings(host: RemoteHost, folder: string, manifest: M
 	});
 }
 
+/**
+ * Early keys (store tuning) are all written before any other, then the rest a few at a time:
+ * each is a round trip to the host, and a cluster carries dozens.
+ */
 export async function writeSettings(host: RemoteHost, built: BuiltPlan, keys: readonly string[], report: Report): Promise<void> {
-	for (const [index, key] of keys.entries()) {
+	const early = new Set(built.plan.rows.filter((row) => row.early).map((row) => row.key));
+	let done = 0;
+	const one = async (key: string) => {
 		const value = built.values.get(key);
 		if (value === undefined) throw new Error(`no saved value for ${key}`);
-		report({ stage: 'settings', item: key, bytesDone: 0, itemsDone: index, itemsTotal: keys.length });
 		const path = absoluteKey(key);
 		const result = value === '' ? await host.run(commands.etcdSetEmpty(path)) : await host.run(commands.etcdSet(path), value);
 		if (result.code !== 0) {
 			// etcdctl may echo what it was given: the message names the key only.
-			const said = value === '' ? lastLine(result.stderr || 'no output') : lastLine(result.stderr || 'no output').split(value).join('…');
-			throw new UserError(`Writing ${path} on ${host.label} failed (etcdctl: ${said}); run the restore again.`);
+			const said = lastLine(result.stderr || 'no output');
+			throw new UserError(`Writing ${path} on ${host.label} failed (etcdctl: ${value === '' ? said : said.split(value).join('…')}); run the restore again.`);
 		}
-	}
-	report({ stage: 'settings', bytesDone: 0, itemsDone: keys.length, itemsTotal: keys.length });
+		report({ stage: 'settings', item: key, bytesDone: 0, itemsDone: ++done, itemsTotal: keys.length });
+	};
+	await runPool(keys.filter((key) => early.has(key)), WRITES_AT_ONCE, one);
+	await runPool(keys.filter((key) => !early.has(key)), WRITES_AT_ONCE, one);
 }
+
+const WRITES_AT_ONCE = 8;

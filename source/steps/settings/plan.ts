@@ -138,9 +138,3 @@ function generatedGroups(keys: readonly string[], mode: ReturnType<typeof storeM
 export function chosenKeys(plan: SettingsPlan, choice: Record<string, boolean> = {}): string[] {
 	return plan.rows.filter((row) => row.choosable && (Object.hasOwn(choice, row.key) ? choice[row.key] : row.chosen)).map((row) => row.key);
 }
-
-/** Every early key first: store tuning must be in etcd before the store units start. */
-export function writeOrder(plan: SettingsPlan, keys: readonly string[]): string[] {
-	const early = new Set(plan.rows.filter((row) => row.early).map((row) => row.key));
-	return [...keys.filter((key) => early.has(key)), ...keys.filter((key) => !early.has(key))];
-}
