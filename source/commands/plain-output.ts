@@ -29,8 +29,8 @@ export function plainHooks(): PlanHooks {
 			return progressLine(progress, now - (started.get(progress.stage) as number));
 		},
 		outputIntervalMs: 2000,
-		onSettingsPlan: (plan) => {
-			for (const line of settingsLines(plan)) process.stderr.write(`${line}\n`);
+		onSettingsPlan: (plan, chosen) => {
+			for (const line of settingsLines(plan, (row) => chosen.includes(row.key))) process.stderr.write(`${line}\n`);
 		},
 	};
 }

@@ -22,6 +22,8 @@ export interface WizardRunDefaults {
 	scaleGateways?: number;
 	resetBodySize?: boolean;
 	bodySize?: string;
+	/** Neither save nor apply the platform's etcd settings (--skip-settings). */
+	skipSettings?: boolean;
 }
 
 export function createWizardServices(defaults: WizardRunDefaults): WizardServices {
@@ -79,6 +81,14 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 		defaultFolder: (kind, connection) => (kind === 'backup' ? defaultBackupName(connection.domain) : ''),
 		preview: (answers) => (answers.kind === 'backup' ? previewBackup(answers) : previewRestore(answers)),
 		run: (answers, handle) => runPlan(answers, handle, defaults),
+		...(defaults.skipSettings
+			? {}
+			: {
+					async settingsPreview(answers: PlanAnswers) {
+						const { previewSettings } = await import('../plans/settings.js');
+						return previewSettings(answers);
+					},
+				}),
 		saveProfile: (name, connection) => saveProfile(name, connection),
 		async profiles() {
 			const saved = await loadProfiles();
@@ -99,7 +109,7 @@ async function runPlan(answers: PlanAnswers, handle: RunHandle, defaults: Wizard
 	const renderer = bridgeListrOptions(handle.onViews, bus);
 	if (answers.kind === 'backup') {
 		const { runBackup } = await import('../plans/backup.js');
-		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, signal: handle.signal, hooks }, renderer);
+		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, skipSettings: defaults.skipSettings, signal: handle.signal, hooks }, renderer);
 	}
 	const { runRestore } = await import('../plans/restore.js');
 	return runRestore(
@@ -113,6 +123,7 @@ async function runPlan(answers: PlanAnswers, handle: RunHandle, defaults: Wizard
 			resetBodySize: Boolean(defaults.resetBodySize),
 			bodySize: defaults.bodySize ?? '100m',
 			gatewayTimeoutMs: 120_000,
+			skipSettings: defaults.skipSettings,
 			signal: handle.signal,
 			hooks,
 		},

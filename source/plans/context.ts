@@ -21,8 +21,8 @@ export interface PlanHooks {
 	/** Minimum time between output lines (line renderers print every one). */
 	outputIntervalMs?: number;
 	confirmHostKey?: (hostLabel: string, fingerprint: string) => Promise<boolean>;
-	/** The restore's settings preview, before anything is written (line renderers print it). */
-	onSettingsPlan?: (plan: SettingsPlan) => void;
+	/** The restore's settings preview and the keys about to be written, before any is (line renderers print it). */
+	onSettingsPlan?: (plan: SettingsPlan, chosen: readonly string[]) => void;
 }
 
 export interface Connected {

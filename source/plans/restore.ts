@@ -170,14 +170,14 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 					const host = ctx.host as RemoteHost;
 					const built = await planSettings(host, folder, ctx.manifest as Manifest, answers.connection.domain);
 					if (!built) return;
-					hooks.onSettingsPlan?.(built.plan);
 					const { upgrade, rows } = built.plan;
+					// Before the platform is installed: store tuning must be in etcd before the store units first start.
+					const keys = chosenKeys(built.plan, answers.settingsChoice);
+					hooks.onSettingsPlan?.(built.plan, keys);
 					if (upgrade.warning) {
 						ctx.warnings.push(upgrade.warning);
 						hooks.onWarning?.(task.task.id, upgrade.warning);
 					}
-					// Before the platform is installed: store tuning must be in etcd before the store units first start.
-					const keys = chosenKeys(built.plan, answers.settingsChoice);
 					await writeSettings(host, built, keys, reporterFor(task, hooks));
 					const count = (status: string) => rows.filter((row) => row.status === status).reduce((sum, row) => sum + (row.count ?? 1), 0);
 					const unticked = rows.filter((row) => row.choosable).length - keys.length;
