@@ -10,6 +10,7 @@ import { writeEnv } from './lib/env-file.js';
 import { ETCD_URL, startEtcd } from './lib/etcd.js';
 import { newKeys } from './lib/gateway-users.js';
 import { addHostsEntry } from './lib/hosts-file.js';
+import { writeReleaseFile } from './lib/release-file.js';
 import { clusterDir, DOMAIN, HOST_USER, LOOPBACK, paths, ports, shimsDir, sshFiles, STORE_HOSTNAME, STORE_PATH } from './lib/paths.js';
 import { pgDataDir, startPostgres } from './lib/postgres.js';
 import { assertPortsFree } from './lib/proc.js';
@@ -40,6 +41,7 @@ async function up(): Promise<void> {
 	}
 	writeSimEnv();
 	addHostsEntry();
+	writeReleaseFile();
 	const storePath = await attachStorePath();
 	const starting = Promise.all([
 		timed('etcd', startEtcd).then(() => timed('router', startRouter)),

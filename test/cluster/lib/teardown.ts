@@ -2,6 +2,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { stopCeph } from './ceph.js';
 import { removeHostsEntry } from './hosts-file.js';
+import { removeReleaseFile } from './release-file.js';
 import { paths } from './paths.js';
 import { stopPostgres } from './postgres.js';
 import { stopDaemon } from './proc.js';
@@ -20,6 +21,7 @@ export async function stopCluster(): Promise<void> {
 		for (const file of readdirSync(paths.pids).filter((f) => f.endsWith('.pid'))) await stopDaemon(file.slice(0, -4));
 	}
 	removeHostsEntry();
+	removeReleaseFile();
 	removeSudoers();
 	await detachStorePath();
 }
