@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { readManifest } from '../archive/manifest.js';
 import { readSettingsFile } from '../archive/settings-file.js';
 import { EXIT, UserError } from '../errors.js';
-import { classify, relativeKey, storeModeOf } from '../steps/settings/catalog.js';
+import { classify, relativeKey } from '../steps/settings/catalog.js';
+import { savedMode } from '../steps/settings/plan.js';
 import { MASKED, shownValue } from '../steps/settings/display.js';
 
 export interface SettingsReport {
@@ -27,7 +28,7 @@ export async function settingsReport(dir: string): Promise<SettingsReport> {
 	const manifest = await readManifest(folder);
 	if (!manifest.settings) throw new UserError(`${folder} holds no platform settings (the backup was made without them, or etcd could not be read); a restore leaves the new cluster's settings as they are.`);
 	const saved = await readSettingsFile(folder, manifest.settings);
-	const mode = storeModeOf([...Object.keys(saved.operator), ...Object.keys(saved.unknown), ...saved.generated]);
+	const mode = savedMode(saved);
 	const { version, versionSource, domain } = manifest.platform ?? {};
 	const report: SettingsReport = {
 		folder,
