@@ -64,7 +64,7 @@ Usage
   deis-backup backup  [options]    mirror db_wal and registry, archive the store volume, dump the database
   deis-backup restore DIR [opts]   restore a backup onto a new cluster, in the documented order
   deis-backup verify  DIR          re-check a backup folder against its manifest
-  deis-backup settings DIR [--json] the platform settings a backup saved, secrets masked
+  deis-backup settings DIR         the platform settings a backup saved, secrets masked (--json)
   deis-backup demo                 a walkthrough on a built-in demo cluster
 
 Connection

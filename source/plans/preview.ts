@@ -55,7 +55,7 @@ export function previewRestore(answers: PlanAnswers, buckets = ['db_wal', 'regis
 		{
 			stage: 'settings',
 			title: 'Re-apply the platform settings saved in the backup, before the platform starts',
-			commands: [onHost(answers, commands.etcdTree('/deis')), `${onHost(answers, commands.etcdSet('/deis/<component>/<key>'))} < <saved value>  # each chosen key, exactly as stored`],
+			commands: [onHost(answers, commands.etcdTree('/deis')), `${onHost(answers, commands.etcdSet('/deis/COMPONENT/KEY'))} < saved-value  # each chosen key, exactly as stored`],
 			optional: true,
 		},
 		{
