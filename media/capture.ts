@@ -93,7 +93,7 @@ async function main(): Promise<void> {
 		await pane.waitFor(/Next: restore this backup[\s\S]*❯ Use these settings/, 30_000);
 		await pane.press('Enter');
 		for (;;) {
-			const screen = await pane.waitFor(/\? (Skip “.*”\? \(y\/N\)|Overwrite objects .*\(y\/N\)|This will write to the cluster .* Continue\? \(y\/N\))/, 30_000);
+			const screen = await pane.waitFor(/\? (Skip “.*”\? \(y\/N\)|Overwrite objects .*\(y\/N\)|Platform settings to apply .*Enter applies\)|This will write to the cluster .* Continue\? \(y\/N\))/, 30_000);
 			if (/Continue\? \(y\/N\)/.test(screen)) break;
 			await pane.press('Enter');
 			await pane.waitFor((next) => next !== screen, 10_000);

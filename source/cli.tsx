@@ -41,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
 		}
 		case 'verify':
 			return (await import('./commands/verify.js')).verifyCommand(positionals);
+		case 'settings':
+			return (await import('./commands/settings.js')).settingsCommand(positionals, Boolean(flags.json));
 		case 'demo':
 			return (await import('./commands/demo.js')).demoCommand(flags, interactive);
 		default:

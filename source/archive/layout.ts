@@ -5,6 +5,7 @@
  *   <folder>/buckets/<bucket>/...     each bucket's objects under its own directory
  *   <folder>/store_file_backup.tar.gz /var/lib/deis/store, as the procedure names it
  *   <folder>/dump_all.sql             pg_dumpall of the database
+ *   <folder>/platform-settings.json   the operator's etcd settings (settings-file.ts)
  *   <folder>/.deis-backup/            journals that make an interrupted run resumable
  */
 import { join } from 'node:path';

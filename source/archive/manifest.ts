@@ -9,6 +9,7 @@ import type { StageId } from '../steps/progress.js';
 import { explainDiskError } from '../steps/disk.js';
 import { isValidBucketName } from '../steps/gateway/keys.js';
 import { writeFileAtomic } from './atomic.js';
+import type { SettingsEntry } from './settings-file.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'deis-backup/1';
@@ -57,7 +58,19 @@ export interface Manifest {
 	database?: FileEntry & { host: string };
 	/** The controller's keys in etcd at backup time: what a restore must bring back. */
 	etcdKeys?: string[];
+	/** The operator's etcd settings (platform-settings.json), absent when etcd could not be read. */
+	settings?: SettingsEntry;
+	/** What the cluster said about itself: its release and the domain set in etcd. */
+	platform?: PlatformFacts;
 	steps: StepOutcome[];
+}
+
+export interface PlatformFacts {
+	version?: string;
+	/** `etcd`: /deis/platform/version; `deis-release`: the host's /etc/deis-release. */
+	versionSource?: 'etcd' | 'deis-release';
+	/** /deis/platform/domain. */
+	domain?: string;
 }
 
 export async function writeManifest(folder: string, manifest: Manifest): Promise<void> {
@@ -120,6 +133,13 @@ export function validateManifest(value: unknown, folder: string): Manifest {
 		if (entry === undefined) continue;
 		if (!isRecord(entry) || typeof entry.file !== 'string' || !isSafeRelative(entry.file) || typeof entry.size !== 'number' || typeof entry.sha256 !== 'string' || !SHA256.test(entry.sha256)) {
 			throw bad(`${name} entry`);
+		}
+	}
+	if (value.settings !== undefined) {
+		const entry = value.settings;
+		const checksums = (map: unknown) => isRecord(map) && Object.values(map).every((sum) => typeof sum === 'string' && SHA256.test(sum));
+		if (!isRecord(entry) || typeof entry.file !== 'string' || !isSafeRelative(entry.file) || typeof entry.sha256 !== 'string' || !SHA256.test(entry.sha256) || !checksums(entry.values) || !checksums(entry.unknown)) {
+			throw bad('settings entry');
 		}
 	}
 	return value as unknown as Manifest;

@@ -31,7 +31,7 @@ export function expectedFiles(manifest: Manifest): Expected[] {
 	for (const bucket of manifest.buckets) {
 		for (const object of bucket.objects) files.push({ file: `${bucket.folder}/${object.path}`, size: object.size, sha256: object.sha256 });
 	}
-	for (const entry of [manifest.volume, manifest.database]) {
+	for (const entry of [manifest.volume, manifest.database, manifest.settings]) {
 		if (entry) files.push({ file: entry.file, size: entry.size, sha256: entry.sha256 });
 	}
 	return files;

@@ -27,6 +27,8 @@ export const OPTIONS = {
 	'skip-platform': { type: 'boolean' },
 	'skip-controller': { type: 'boolean' },
 	'skip-verify': { type: 'boolean' },
+	'skip-settings': { type: 'boolean' },
+	json: { type: 'boolean' },
 	buckets: { type: 'string' },
 	'scale-gateways': { type: 'string' },
 	'body-size': { type: 'string' },
@@ -65,6 +67,7 @@ Usage
   deis-backup backup  [options]    mirror db_wal and registry, archive the store volume, dump the database
   deis-backup restore DIR [opts]   restore a backup onto a new cluster, in the documented order
   deis-backup verify  DIR          re-check a backup folder against its manifest
+  deis-backup settings DIR         the platform settings a backup saved, secrets masked (--json)
   deis-backup demo                 a walkthrough on a built-in demo cluster
 
 Connection
@@ -95,6 +98,7 @@ Backup and restore
   --skip-volume            leave out the store volume (/var/lib/deis/store)
   --skip-platform, --skip-buckets, --skip-controller, --skip-verify
                            restore: leave out a stage
+  --skip-settings          leave the platform's etcd settings out (backup: not saved; restore: not applied)
   --buckets A,B            backup: mirror these buckets instead of db_wal and registry
   --scale-gateways N       scale store-gateway to N during the transfer, then back
   --body-size SIZE         restore: raise the router's bodySize to SIZE (default 100m)

@@ -48,6 +48,17 @@ export const commands = {
 	resaveModels: (etcd: string) => ['docker', 'exec', '-i', 'deis-controller', 'env', `ETCD=${etcd}`, '/app/manage.py', 'shell'],
 	/** Lists etcd keys below a directory (recursive), one per line, to verify the controller's re-save. */
 	etcdList: (dir: string) => ['etcdctl', 'ls', '--recursive', dir],
+	/** Every key below a directory with its value, as etcd v2's JSON: one read of the platform's settings. */
+	etcdTree: (dir: string) => ['etcdctl', '-o', 'json', 'ls', '--recursive', dir],
+	/**
+	 * Writes one key with its value on stdin, byte for byte (etcdctl v2 reads stdin when the value
+	 * argument is absent): a PEM value starts with `-` and would be taken for a flag as an argument.
+	 */
+	etcdSet: (key: string) => ['etcdctl', 'set', key],
+	/** stdin cannot carry an empty value ("no value given"); an empty argument is no flag. */
+	etcdSetEmpty: (key: string) => ['etcdctl', 'set', key, ''],
+	/** `DEIS_RELEASE=v1.13.4`, written when the host was provisioned: the release when /deis/platform/version is unset. */
+	deisRelease: () => ['cat', '/etc/deis-release'],
 } as const;
 
 /** The procedure's re-save script, fed verbatim to `manage.py shell`. */

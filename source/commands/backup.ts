@@ -42,7 +42,7 @@ export async function backupCommand(flags: Flags, positionals: string[] = [], as
 	const { signal, dispose } = abortOnSignals();
 	try {
 		const summary = await runBackup(
-			{ answers, concurrency: concurrencyOf(flags), dryRun, scaleGateways: scale, buckets, signal, hooks: plainHooks() },
+			{ answers, concurrency: concurrencyOf(flags), dryRun, scaleGateways: scale, buckets, skipSettings: Boolean(flags['skip-settings']), signal, hooks: plainHooks() },
 			plainListrOptions(),
 		);
 		printSummary(summary);

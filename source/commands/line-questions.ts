@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { confirm, input, select } from '@inquirer/prompts';
+import { checkbox, confirm, input, select } from '@inquirer/prompts';
 import type { Flags } from '../cli/args.js';
 import { defaultBackupName } from '../archive/layout.js';
 import { completeSettings, settingsFromFlags } from '../config/resolve.js';
@@ -17,6 +17,8 @@ import { UserError } from '../errors.js';
 import type { PlanAnswers, PlanKind, StagePreview } from '../plans/types.js';
 import { checkReadableFile, expandHome } from '../ui/validate.js';
 import { terminalPassphrase } from './passphrase.js';
+import type { SettingsPlan } from '../steps/settings/plan.js';
+import { rowText, settingsLines, STATUS_WORD } from '../ui/settings-lines.js';
 import { createWizardServices } from './wizard-services.js';
 
 const asValidate = (check: (value: string) => string | undefined) => (value: string) => check(value) ?? true;
@@ -80,6 +82,7 @@ export async function askAnswers(kind: PlanKind, flags: Flags, positionals: stri
 		if (kind === 'backup' && !flags['skip-database'] && !flags.yes) {
 			answers.skipDatabase = !(await confirm({ message: 'Also save a pg_dumpall text dump of the database?', default: true }));
 		}
+		if (kind === 'restore' && services.settingsPreview && !flags['skip-settings']) answers.settingsChoice = await askSettings(await services.settingsPreview(answers), Boolean(flags.yes));
 		printPreview(services.preview(answers));
 		if (!flags.yes) {
 			const go = await confirm({ message: kind === 'restore' ? `This writes to the cluster at ${settings.host}. Continue?` : 'Start the backup?', default: kind === 'backup' });
@@ -87,6 +90,23 @@ export async function askAnswers(kind: PlanKind, flags: Flags, positionals: stri
 		}
 		return answers;
 	}
+}
+
+/** The wizard's settings picker, one line at a time: the table, then a checklist of what may be applied. */
+async function askSettings(plan: SettingsPlan | undefined, yes: boolean): Promise<Record<string, boolean> | undefined> {
+	if (!plan) return undefined;
+	for (const line of settingsLines(plan)) process.stderr.write(`${line}\n`);
+	if (plan.upgrade.warning) process.stderr.write(`warning: ${plan.upgrade.warning}\n`);
+	const rows = plan.rows.filter((row) => row.choosable);
+	if (yes || rows.length === 0) return undefined;
+	const ticked = new Set(
+		await checkbox({
+			message: 'Platform settings to apply to the new cluster (Space ticks, Enter applies)',
+			choices: rows.map((row) => ({ name: `${STATUS_WORD[row.status]}: ${rowText(row)}`, value: row.key, checked: row.chosen })),
+			pageSize: 15,
+		}),
+	);
+	return Object.fromEntries(rows.filter((row) => ticked.has(row.key) !== row.chosen).map((row) => [row.key, ticked.has(row.key)]));
 }
 
 function printPreview(stages: StagePreview[]): void {

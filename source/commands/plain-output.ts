@@ -8,6 +8,7 @@ import type { PlanHooks, RendererChoice } from '../plans/context.js';
 import type { RunSummary } from '../plans/types.js';
 import { formatBytes, formatDuration, progressLine } from '../ui/format.js';
 import { terminalPassphrase } from './passphrase.js';
+import { settingsLines } from '../ui/settings-lines.js';
 
 export function plainListrOptions(): RendererChoice {
 	const logger = new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr), useIcons: true });
@@ -30,6 +31,9 @@ export function plainHooks(): PlanHooks {
 		},
 		outputIntervalMs: 2000,
 		askPassphrase: terminalPassphrase(),
+		onSettingsPlan: (plan, chosen) => {
+			for (const line of settingsLines(plan, (row) => chosen.includes(row.key))) process.stderr.write(`${line}\n`);
+		},
 	};
 }
 

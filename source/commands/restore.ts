@@ -43,6 +43,7 @@ export async function restoreCommand(flags: Flags, positionals: string[], askInT
 				skipBuckets: Boolean(flags['skip-buckets']),
 				skipController: Boolean(flags['skip-controller']),
 				skipVerify: Boolean(flags['skip-verify']),
+				skipSettings: Boolean(flags['skip-settings']),
 				resetBodySize: Boolean(flags['reset-body-size']),
 				bodySize: flags['body-size'] ?? '100m',
 				gatewayTimeoutMs: 120_000,

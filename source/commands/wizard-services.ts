@@ -25,6 +25,8 @@ export interface WizardRunDefaults {
 	scaleGateways?: number;
 	resetBodySize?: boolean;
 	bodySize?: string;
+	/** Neither save nor apply the platform's etcd settings (--skip-settings). */
+	skipSettings?: boolean;
 }
 
 export function createWizardServices(defaults: WizardRunDefaults): WizardServices {
@@ -84,6 +86,14 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 		defaultFolder: (kind, connection) => (kind === 'backup' ? defaultBackupName(connection.domain) : ''),
 		preview: (answers) => (answers.kind === 'backup' ? previewBackup(answers) : previewRestore(answers)),
 		run: (answers, handle) => runPlan(answers, handle, defaults),
+		...(defaults.skipSettings
+			? {}
+			: {
+					async settingsPreview(answers: PlanAnswers) {
+						const { previewSettings } = await import('../plans/settings.js');
+						return previewSettings(answers);
+					},
+				}),
 		saveProfile: (name, connection) => saveProfile(name, connection),
 		async profiles() {
 			const saved = await loadProfiles();
@@ -106,7 +116,7 @@ async function runPlan(given: PlanAnswers, handle: RunHandle, defaults: WizardRu
 	const renderer = bridgeListrOptions(handle.onViews, bus);
 	if (answers.kind === 'backup') {
 		const { runBackup } = await import('../plans/backup.js');
-		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, signal: handle.signal, hooks }, renderer);
+		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, skipSettings: defaults.skipSettings, signal: handle.signal, hooks }, renderer);
 	}
 	const { runRestore } = await import('../plans/restore.js');
 	return runRestore(
@@ -120,6 +130,7 @@ async function runPlan(given: PlanAnswers, handle: RunHandle, defaults: WizardRu
 			resetBodySize: Boolean(defaults.resetBodySize),
 			bodySize: defaults.bodySize ?? '100m',
 			gatewayTimeoutMs: 120_000,
+			skipSettings: defaults.skipSettings,
 			signal: handle.signal,
 			hooks,
 		},

@@ -26,6 +26,7 @@ export async function wizardCommand(command: string | undefined, flags: Flags, p
 		resetBodySize: Boolean(flags['reset-body-size']),
 		bodySize: flags['body-size'],
 		scaleGateways: flags['scale-gateways'] ? Number(flags['scale-gateways']) : undefined,
+		skipSettings: Boolean(flags['skip-settings']),
 	});
 	const summary = await renderWizard(services, initial);
 	if (!summary) return EXIT.ok;

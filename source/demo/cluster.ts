@@ -22,6 +22,7 @@ import { demoModel } from './model.js';
 import type { DemoModel } from './model.js';
 import { hexFor } from './random.js';
 import { seedStoreVolume, sourceObjects, writeObjects } from './seed.js';
+import { DEMO_RELEASE, seedPlatformSettings } from './settings.js';
 import { startSshHost } from './ssh-server.js';
 import type { DemoLogEntry, SshHost } from './ssh-server.js';
 import { DemoUnits } from './units.js';
@@ -102,6 +103,7 @@ export async function startDemoCluster(opts: DemoClusterOptions): Promise<DemoCl
 	etcd.set('/deis/store/gateway/port', '8888');
 	etcd.set('/deis/database/bucketName', 'db_wal');
 	etcd.set('/deis/registry/bucketName', 'registry');
+	seedPlatformSettings(etcd, opts.mode, name, HOST_IP);
 	if (source) {
 		etcd.set('/deis/store/gateway/accessKey', gatewayKeys.accessKey);
 		etcd.set('/deis/store/gateway/secretKey', gatewayKeys.secretKey);
@@ -136,6 +138,7 @@ export async function startDemoCluster(opts: DemoClusterOptions): Promise<DemoCl
 		units,
 		model,
 		gatewayKeys,
+		release: DEMO_RELEASE[opts.mode],
 		controllerRelease: opts.controllerRelease ?? 'later',
 		startLiveLog,
 	};

@@ -89,7 +89,7 @@ function u32string(b: Buffer): Buffer {
  * copied from the database to etcd), so pseudo-random DER-sized content will do
  * and no real private key ships with the demo.
  */
-function pem(label: string, seed: string, bytes: number): string {
+export function pem(label: string, seed: string, bytes: number): string {
 	const b64 = randomBytesFor(seed, bytes).toString('base64');
 	return `-----BEGIN ${label}-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`;
 }

@@ -10,7 +10,8 @@ import { Listr } from 'listr2';
 import { readJournal } from '../archive/journal.js';
 import { prepareBackupFolder, reinstateManifest } from '../archive/folder.js';
 import { bucketFolder, DATABASE_DUMP, journalPath, STATE_DIR, STORE_TARBALL } from '../archive/layout.js';
-import { MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type BucketEntry, type FileEntry, type Manifest, type ObjectEntry, type StepOutcome } from '../archive/manifest.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type BucketEntry, type FileEntry, type Manifest, type ObjectEntry, type PlatformFacts, type StepOutcome } from '../archive/manifest.js';
+import type { SettingsEntry } from '../archive/settings-file.js';
 import type { Deisctl } from '../cluster/deisctl.js';
 import type { RemoteHost } from '../cluster/ssh.js';
 import type { StoreClient } from '../cluster/store.js';
@@ -19,7 +20,9 @@ import { messageOf } from '../errors.js';
 import { dumpDatabase } from '../steps/database.js';
 import { bucketNames, fetchGatewayKeys, type BucketChoice } from '../steps/gateway/keys.js';
 import { mirrorBucket } from '../steps/gateway/mirror.js';
-import { listControllerKeys } from '../steps/controller.js';
+import { controllerKeysIn } from '../steps/controller.js';
+import { readDeisTree, type TreeRead } from '../steps/settings/read.js';
+import { saveSettings } from '../steps/settings/save.js';
 import { locateComponent } from '../steps/locate.js';
 import { backupVolume, type VolumeBackup } from '../steps/volume.js';
 import { TOOL } from '../version.js';
@@ -35,6 +38,8 @@ export interface BackupOptions {
 	scaleGateways?: number;
 	/** Mirror these buckets instead of the database's and the registry's. */
 	buckets?: string[];
+	/** Leave the platform's etcd settings out of the backup. */
+	skipSettings?: boolean;
 	signal: AbortSignal;
 	hooks: PlanHooks;
 }
@@ -58,6 +63,10 @@ interface BackupContext {
 	/** A file that manifest vouches for was replaced: it can no longer be put back. */
 	replaced: boolean;
 	etcdKeys?: string[];
+	/** /deis as read once in the keys stage: the controller's keys and the settings both come from it. */
+	tree?: TreeRead;
+	settings?: SettingsEntry;
+	platform?: PlatformFacts;
 }
 
 export async function runBackup(options: BackupOptions, listrOptions: RendererChoice): Promise<RunSummary> {
@@ -133,16 +142,41 @@ function backupTasks(options: BackupOptions, folder: string) {
 				stage(ctx, 'keys', async () => {
 					const deisctl = ctx.deisctl as Deisctl;
 					// Independent reads, each a round trip to the host: at once, not one after another.
-					const [keys, buckets, etcdKeys] = await Promise.all([
+					const [keys, buckets, tree] = await Promise.all([
 						fetchGatewayKeys(deisctl),
 						options.buckets ? options.buckets.map((name) => ({ role: 'extra' as const, name })) : bucketNames(deisctl),
-						// What the controller has published, so a restore can prove it is back.
-						listControllerKeys(ctx.host as RemoteHost),
+						// One read of /deis: what the controller has published, so a restore can prove it is back, and the settings.
+						readDeisTree(ctx.host as RemoteHost),
 					]);
 					ctx.buckets = buckets;
-					ctx.etcdKeys = etcdKeys;
+					ctx.tree = tree;
+					ctx.etcdKeys = tree.ok ? controllerKeysIn([...tree.tree.values.keys(), ...tree.tree.dirs]) : [];
 					ctx.store = await openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
 				}),
+		},
+		{
+			title: "Save the platform's own settings from etcd /deis",
+			skip: () => (options.skipSettings ? 'skipped (--skip-settings)' : dry('settings')),
+			task: async (ctx: BackupContext, task: AnyTask) => {
+				const read = ctx.tree as TreeRead;
+				if (!read.ok) {
+					// The data is what a backup is for: settings that cannot be read are a warning, not a failed run.
+					const message = `platform settings not saved: ${read.reason}`;
+					ctx.warnings.push(message);
+					ctx.steps.push({ stage: 'settings', outcome: 'warning', message });
+					hooks.onWarning?.(task.task.id, message);
+					task.title = 'Platform settings not saved (etcd could not be read)';
+					return;
+				}
+				await stage(ctx, 'settings', async () => {
+					const { entry, platform, saved } = await saveSettings(ctx.host as RemoteHost, read.tree, folder);
+					if (ctx.finished?.settings && ctx.finished.settings.sha256 !== entry.sha256) ctx.replaced = true;
+					ctx.settings = entry;
+					ctx.platform = platform;
+					const unknown = Object.keys(saved.unknown).length;
+					task.title = `Saved ${Object.keys(saved.operator).length} platform settings${platform.version ? ` of ${platform.version}` : ''}${unknown ? ` (${unknown} unknown key(s) kept aside, never applied)` : ''}; ${saved.generated.length} generated keys left behind`;
+				});
+			},
 		},
 		{
 			title: `Mirror the buckets from ${storeEndpointFor(answers.connection)}`,
@@ -215,6 +249,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 			task: async (ctx: BackupContext) => {
 				if (answers.skipVolume) ctx.steps.push({ stage: 'volume', outcome: 'skipped' });
 				if (answers.skipDatabase) ctx.steps.push({ stage: 'database', outcome: 'skipped' });
+				if (options.skipSettings) ctx.steps.push({ stage: 'settings', outcome: 'skipped' });
 				if (ctx.volume && ctx.volume.warnings.length > 0) {
 					const step = ctx.steps.find((s) => s.stage === 'volume');
 					if (step) Object.assign(step, { outcome: 'warning', message: ctx.warnings[0] });
@@ -235,6 +270,8 @@ function backupTasks(options: BackupOptions, folder: string) {
 					volume: ctx.volume,
 					database: ctx.database,
 					etcdKeys: ctx.etcdKeys,
+					settings: ctx.settings,
+					platform: ctx.platform,
 					steps: ctx.steps,
 				};
 				await writeManifest(folder, manifest);

@@ -9,6 +9,7 @@ import { loadS3Sdk } from '../cluster/s3-sdk.js';
 import { createStoreClient, type GatewayKeys, type StoreClient } from '../cluster/store.js';
 import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
 import type { Progress, Report } from '../steps/progress.js';
+import type { SettingsPlan } from '../steps/settings/plan.js';
 
 export interface PlanHooks {
 	/** Every Progress of a task, for screens that draw bars. */
@@ -22,6 +23,8 @@ export interface PlanHooks {
 	confirmHostKey?: (hostLabel: string, fingerprint: string) => Promise<boolean>;
 	/** Asks for a key's passphrase; left out without a terminal. */
 	askPassphrase?: ConnectOptions['askPassphrase'];
+	/** The restore's settings preview and the keys about to be written, before any is (line renderers print it). */
+	onSettingsPlan?: (plan: SettingsPlan, chosen: readonly string[]) => void;
 }
 
 export interface Connected {

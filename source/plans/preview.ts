@@ -33,6 +33,12 @@ export function previewBackup(answers: PlanAnswers, buckets = ['db_wal', 'regist
 			optional: false,
 		},
 		{
+			stage: 'settings',
+			title: "Save the platform's own settings from etcd /deis",
+			commands: [`${onHost(answers, commands.etcdTree('/deis'))} > platform-settings.json  # operator keys only; generated ones are left behind`],
+			optional: true,
+		},
+		{
 			stage: 'buckets',
 			title: `Mirror the buckets from ${endpoint}`,
 			commands: buckets.map((bucket) => `${s3cmd(answers)} sync s3://${bucket} ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])}`),
@@ -51,6 +57,12 @@ export function previewBackup(answers: PlanAnswers, buckets = ['db_wal', 'regist
 export function previewRestore(answers: PlanAnswers, buckets = ['db_wal', 'registry']): StagePreview[] {
 	const stages: StagePreview[] = [
 		{ stage: 'connect', title: `Connect to ${answers.connection.host}:${answers.connection.port}`, commands: [sshPrefix(answers)], optional: false },
+		{
+			stage: 'settings',
+			title: 'Re-apply the platform settings saved in the backup, before the platform starts',
+			commands: [onHost(answers, commands.etcdTree('/deis')), `${onHost(answers, commands.etcdSet('/deis/COMPONENT/KEY'))} < saved-value  # each chosen key, exactly as stored`],
+			optional: true,
+		},
 		{
 			stage: 'platform',
 			title: 'Install the platform and start only the store units',

@@ -19,6 +19,8 @@ import { listControllerKeys, republishModels } from '../steps/controller.js';
 import { checkBucket } from '../steps/gateway/check.js';
 import { fetchGatewayKeys } from '../steps/gateway/keys.js';
 import { ensureBucket, pushBucket, type PushedObject } from '../steps/gateway/push.js';
+import { writeSettings, planSettings } from '../steps/settings/apply.js';
+import { chosenKeys } from '../steps/settings/plan.js';
 import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
 import type { StageId } from '../steps/progress.js';
 import { checkExtracted, restoreVolume } from '../steps/volume.js';
@@ -42,6 +44,8 @@ export interface RestoreOptions {
 	gatewayTimeoutMs: number;
 	/** Forget what earlier runs of this restore finished (the cluster was rebuilt since). */
 	restart?: boolean;
+	/** Leave the new cluster's etcd settings as they are, whatever the backup saved. */
+	skipSettings?: boolean;
 	signal: AbortSignal;
 	hooks: PlanHooks;
 }
@@ -156,6 +160,29 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 					throw error;
 				}
 			},
+		},
+		{
+			title: 'Re-apply the platform settings saved in the backup',
+			skip: (ctx: RestoreContext) =>
+				options.skipSettings ? 'skipped (--skip-settings)' : options.dryRun ? dry('settings') : ctx.manifest && !ctx.manifest.settings ? 'the backup holds no platform settings' : false,
+			task: (ctx: RestoreContext, task: AnyTask) =>
+				once(ctx, 'settings', task, async () => {
+					const host = ctx.host as RemoteHost;
+					const built = await planSettings(host, folder, ctx.manifest as Manifest, answers.connection.domain);
+					if (!built) return;
+					const { upgrade, rows } = built.plan;
+					// Before the platform is installed: store tuning must be in etcd before the store units first start.
+					const keys = chosenKeys(built.plan, answers.settingsChoice);
+					hooks.onSettingsPlan?.(built.plan, keys);
+					if (upgrade.warning) {
+						ctx.warnings.push(upgrade.warning);
+						hooks.onWarning?.(task.task.id, upgrade.warning);
+					}
+					await writeSettings(host, built, keys, reporterFor(task, hooks));
+					const count = (status: string) => rows.filter((row) => row.status === status).reduce((sum, row) => sum + (row.count ?? 1), 0);
+					const unticked = rows.filter((row) => row.choosable).length - keys.length;
+					task.title = `Platform settings: ${keys.length} written, ${count('same')} already set, ${unticked} left out, ${count('never')} never copied (${upgrade.message})`;
+				}),
 		},
 		{
 			title: 'Install the platform and start only the store units',

@@ -16,6 +16,8 @@ export interface PlanAnswers {
 	skipVolume: boolean;
 	/** Restore only: overwrite objects that differ in non-empty buckets. */
 	force?: boolean;
+	/** Restore only: the operator's ticks (true) and unticks (false) of platform settings, by key below /deis; the rest keep their defaults. */
+	settingsChoice?: Record<string, boolean>;
 }
 
 /** One stage as a screen or --dry-run shows it before anything runs. */

@@ -36,10 +36,11 @@ export async function listControllerKeys(host: RemoteHost): Promise<string[]> {
 	const result = await host.run(commands.etcdList('/deis'));
 	// A cluster that never wrote anything under /deis has nothing to list (etcdctl exits non-zero).
 	if (result.code !== 0) return [];
+	return controllerKeysIn(result.stdout.split('\n').map((line) => line.trim()));
+}
+
+/** The keys and directories below the controller's directories, sorted as etcdctl lists them. */
+export function controllerKeysIn(keys: Iterable<string>): string[] {
 	const below = CONTROLLER_KEY_DIRS.map((dir) => `${dir}/`);
-	return result.stdout
-		.split('\n')
-		.map((line) => line.trim())
-		.filter((line) => below.some((prefix) => line.startsWith(prefix)))
-		.sort();
+	return [...keys].filter((key) => below.some((prefix) => key.startsWith(prefix))).sort();
 }

@@ -5,7 +5,7 @@
  * listr2 line output, JSON) decide how to show it. Byte counts drive bars,
  * rates and ETAs; `item` names the object or file currently moving.
  */
-export type StageId = 'connect' | 'keys' | 'buckets' | 'volume' | 'database' | 'platform' | 'router' | 'controller' | 'verify' | 'start';
+export type StageId = 'connect' | 'keys' | 'settings' | 'buckets' | 'volume' | 'database' | 'platform' | 'router' | 'controller' | 'verify' | 'start';
 
 export interface Progress {
 	stage: StageId;

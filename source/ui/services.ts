@@ -5,6 +5,7 @@
  */
 import type { ConnectionSettings } from '../config/settings.js';
 import type { PlanAnswers, PlanKind, RunHandle, RunSummary, StagePreview } from '../plans/types.js';
+import type { SettingsPlan } from '../steps/settings/plan.js';
 
 export interface SavedProfile {
 	name: string;
@@ -26,6 +27,11 @@ export interface WizardServices {
 	run(answers: PlanAnswers, handle: RunHandle): Promise<RunSummary>;
 	saveProfile?(name: string, c: ConnectionSettings): Promise<void>;
 	profiles?(): Promise<SavedProfile[]>;
+	/**
+	 * Restore: the backup's platform settings laid against the new cluster, for the operator to
+	 * untick before anything runs; undefined when the backup holds none.
+	 */
+	settingsPreview?(answers: PlanAnswers): Promise<SettingsPlan | undefined>;
 	/** Checks a private key file exists and is readable; defaults to a file-system check. */
 	validateIdentity?(path: string): Promise<string | undefined>;
 }

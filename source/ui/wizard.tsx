@@ -8,12 +8,14 @@ import { Box, Text, useApp } from 'ink';
 import { useEffect, useState } from 'react';
 import type { ConnectionSettings } from '../config/settings.js';
 import type { PlanAnswers, PlanKind, RunSummary, StagePreview } from '../plans/types.js';
+import { chosenKeys, type SettingsPlan } from '../steps/settings/plan.js';
 import { ConfirmPrompt } from './components/confirm-prompt.js';
 import { ConnectionForm } from './components/connection-form.js';
 import { FailureChoice } from './components/failure-choice.js';
 import type { FailureAction } from './components/failure-choice.js';
 import { RunScreen } from './components/run-screen.js';
 import { SelectPrompt } from './components/select-prompt.js';
+import { SettingsPicker } from './components/settings-picker.js';
 import { Spinner } from './components/spinner.js';
 import { StagePreviewList } from './components/stage-preview-list.js';
 import { Summary } from './components/summary.js';
@@ -50,6 +52,7 @@ type Step =
 	| { kind: 'connecting'; connection: ConnectionSettings; attempt: number }
 	| { kind: 'folder'; error?: string; checkGiven: boolean }
 	| { kind: 'options'; questions: OptionQuestion[] }
+	| { kind: 'settings'; plan?: SettingsPlan }
 	| { kind: 'confirm' }
 	| { kind: 'running'; attempt: number }
 	| { kind: 'failed'; summary: RunSummary; attempt: number }
@@ -100,6 +103,21 @@ export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), cl
 		return () => void (live = false);
 	}, [step]);
 
+	// The settings preview reads the new cluster's etcd: loaded once the folder and options are known.
+	useEffect(() => {
+		if (step.kind !== 'settings' || step.plan || !services.settingsPreview) return;
+		let live = true;
+		services.settingsPreview(answers()).then(
+			(plan) => live && setStep(plan ? { kind: 'settings', plan } : { kind: 'confirm' }),
+			(thrown: unknown) => {
+				if (!live) return;
+				note('Platform settings', `not previewed (${thrown instanceof Error ? thrown.message : String(thrown)}); the restore reads them again`);
+				setStep({ kind: 'confirm' });
+			},
+		);
+		return () => void (live = false);
+	}, [step]);
+
 	useEffect(() => {
 		if (step.kind !== 'connecting') return;
 		let live = true;
@@ -142,12 +160,21 @@ export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), cl
 		setDraft(next);
 		note(next.kind === 'restore' ? 'Backup folder' : 'Folder', folder);
 		const questions = optionQuestions(next, services);
-		setStep(questions.length > 0 ? { kind: 'options', questions } : { kind: 'confirm' });
+		setStep(questions.length > 0 ? { kind: 'options', questions } : beforeConfirm(next));
 	};
 
 	const optionAnswered = (question: OptionQuestion, yes: boolean, rest: OptionQuestion[]) => {
 		update({ [question.flag]: yes === question.yesMeans });
-		setStep(rest.length > 0 ? { kind: 'options', questions: rest } : { kind: 'confirm' });
+		setStep(rest.length > 0 ? { kind: 'options', questions: rest } : beforeConfirm(draft));
+	};
+
+	/** A restore shows the platform settings it would apply, to untick, before the last question. */
+	const beforeConfirm = (current: Draft): Step => (current.kind === 'restore' && services.settingsPreview ? { kind: 'settings' } : { kind: 'confirm' });
+
+	const settingsChosen = (plan: SettingsPlan, choice: Record<string, boolean>) => {
+		update({ settingsChoice: choice });
+		note('Platform settings', `${chosenKeys(plan, choice).length} to apply`);
+		setStep({ kind: 'confirm' });
 	};
 
 	const runFinished = (summary: RunSummary, aborted: boolean, attempt: number) => {
@@ -240,6 +267,9 @@ export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), cl
 					/>
 				);
 			}
+			case 'settings':
+				if (!step.plan) return <Waiting label="Reading the new cluster's settings to compare with the backup…" />;
+				return <SettingsPicker plan={step.plan} onSubmit={(choice) => settingsChosen(step.plan as SettingsPlan, choice)} />;
 			case 'confirm': {
 				const plan = answers();
 				const stages = services.preview(plan);
@@ -376,6 +406,7 @@ function completeAnswers(draft: Draft): PlanAnswers {
 		skipVolume: draft.skipVolume ?? false,
 	};
 	if (draft.force !== undefined) answers.force = draft.force;
+	if (draft.settingsChoice !== undefined) answers.settingsChoice = draft.settingsChoice;
 	return answers;
 }
 

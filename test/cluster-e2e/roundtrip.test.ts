@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { readManifest } from '../../source/archive/manifest.js';
-import { deisctlLog, etcdGet, etcdList, loadCluster, makeFresh, makeSource, routerBodySize, s3For, setControllerVersion, setFault, type ClusterEnv, type FreshCluster } from '../cluster/env.js';
+import { deisctlLog, etcdGet, etcdList, generatedFor, loadCluster, operatorSettings, makeFresh, makeSource, routerBodySize, s3For, setControllerVersion, setFault, type ClusterEnv, type FreshCluster } from '../cluster/env.js';
 import { connectionFlags, runCli } from '../support/cli.js';
 
 let cluster: ClusterEnv;
@@ -63,6 +63,11 @@ test('backup through deis-store.<domain>: every object byte for byte, the live s
 	assert.equal(manifest.steps.find((s) => s.stage === 'volume')?.outcome, 'warning');
 	assert.match(await readFile(join(folder, 'dump_all.sql'), 'utf8'), /PostgreSQL database cluster dump complete/);
 	assert.ok((manifest.etcdKeys ?? []).some((key) => key.startsWith('/deis/domains/')), 'controller keys recorded');
+	assert.deepEqual(manifest.platform, { version: 'v1.12.2', versionSource: 'etcd', domain: cluster.domain });
+	for (const [key, value] of Object.entries(operatorSettings())) {
+		const recorded = key === '/deis/monitoring/datadogApiKey' ? manifest.settings?.unknown[key] : manifest.settings?.values[key];
+		assert.equal(recorded, createHash('sha256').update(value).digest('hex'), `${key} checksummed`);
+	}
 	const verify = await runCli(['verify', folder]);
 	assert.equal(verify.code, 0, verify.stderr);
 });
@@ -123,9 +128,13 @@ test('forgetting the body-size step fails the way it does on a real cluster, exp
 test('restore into a fresh cluster: documented order, objects, store files, controller keys, verified', async () => {
 	const fresh = await makeFresh();
 	const before = deisctlLog().length;
-	const result = await runCli(['restore', folder, ...flags(), '--yes']);
+	// --restart: the failed restore above ran against the cluster makeFresh has just rebuilt.
+	const result = await runCli(['restore', folder, ...flags(), '--yes', '--restart']);
 	assert.equal(result.code, 0, result.stderr);
 	assert.match(result.stderr, /Verified \d+ objects and \d+ etcd keys/);
+	// The fresh host has no /deis/platform/version: its release comes from /etc/deis-release.
+	assert.match(result.stderr, /backup of v1\.12\.2 → restoring into v1\.13\.4, a migration upgrade/);
+	assert.match(result.stderr, /\[x\] platform\/sshPrivateKey {2}•••••• \(secret, masked\)/);
 	const manifest = await readManifest(folder);
 	for (const bucket of manifest.buckets) {
 		for (const object of bucket.objects) assert.equal(await sha256Of(fresh.keys, bucket.name, object.key), object.sha256, object.key);
@@ -145,6 +154,16 @@ test('restore into a fresh cluster: documented order, objects, store files, cont
 	}
 	const storeFiles = await readdir(cluster.storeDir, { recursive: true });
 	assert.ok(storeFiles.some((f) => String(f).endsWith('deis-controller.log')), 'store volume extracted');
+});
+
+test("the restore re-applied the operator's settings byte for byte before the store started, and left the generated keys alone", async () => {
+	// State left by the restore above: the fresh cluster's etcd after it.
+	const held = new Set(['/deis/platform/version', '/deis/router/image', '/deis/controller/schedulerModule', '/deis/monitoring/datadogApiKey']);
+	for (const [key, value] of Object.entries(operatorSettings())) {
+		assert.equal(await etcdGet(key), held.has(key) ? undefined : value, key);
+	}
+	for (const [key, value] of Object.entries(generatedFor('fresh'))) assert.equal(await etcdGet(key), value, `${key} is the new cluster's own`);
+	assert.equal(await etcdGet('/deis/controller/auth/ldap/bind/dn'), 'cn=deis,ou=services,dc=example,dc=com', 'a value with `=` survives');
 });
 
 test('a later controller is asked to load_db_state_to_etcd instead of the shell script', async () => {

@@ -24,6 +24,8 @@ export type { HostResult } from './lib/host-ssh.js';
 export type { ClusterMode, ControllerVersion, FaultName } from './lib/cluster-state.js';
 
 export { makeFresh, makeSource, MODEL_DIRS } from './lib/modes.js';
+export { generatedFor } from './lib/platform-settings.js';
+export { operatorSettings } from '../../source/demo/settings.js';
 export { etcdGet, etcdList, etcdRemove, etcdSet } from './lib/etcd.js';
 export { currentMode, setControllerVersion, setFault } from './lib/cluster-state.js';
 export { readUnits, setUnitMachine, PLATFORM_UNITS } from './lib/units.js';

@@ -11,6 +11,7 @@ import { ETCD_URL, startEtcd } from './lib/etcd.js';
 import { newKeys } from './lib/gateway-users.js';
 import { addHostsEntry } from './lib/hosts-file.js';
 import { installOptBin } from './lib/opt-bin.js';
+import { writeReleaseFile } from './lib/release-file.js';
 import { clusterDir, DOMAIN, HOST_USER, LOOPBACK, paths, ports, shimsDir, sshFiles, STORE_HOSTNAME, STORE_PATH } from './lib/paths.js';
 import { pgDataDir, startPostgres } from './lib/postgres.js';
 import { assertPortsFree } from './lib/proc.js';
@@ -42,6 +43,7 @@ async function up(): Promise<void> {
 	writeSimEnv();
 	addHostsEntry();
 	installOptBin();
+	writeReleaseFile();
 	const storePath = await attachStorePath();
 	const starting = Promise.all([
 		timed('etcd', startEtcd).then(() => timed('router', startRouter)),

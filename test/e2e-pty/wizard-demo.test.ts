@@ -32,7 +32,8 @@ test('demo: backup wizard, then restore wizard, then the process ends with 0', {
 	await pane.waitFor(/Next: restore this backup[\s\S]*Use these settings/);
 	await pane.press('Enter');
 	for (;;) {
-		const screen = await pane.waitFor(/\? (Overwrite objects .*\(y\/N\)|Skip .*\(y\/N\)|This will write to the cluster .* Continue\? \(y\/N\))\s*$/);
+		// The settings picker lists its rows below its question: Enter applies the defaults.
+		const screen = await pane.waitFor(/\? (Overwrite objects .*\(y\/N\)|Skip .*\(y\/N\)|This will write to the cluster .* Continue\? \(y\/N\))\s*$|\? Platform settings to apply .*Enter applies\)/);
 		if (/Continue\? \(y\/N\)\s*$/.test(screen)) break;
 		await pane.press('Enter');
 		await pane.waitFor((next) => next !== screen);

@@ -12,6 +12,10 @@ import { after, before, test } from 'node:test';
 import ssh2 from 'ssh2';
 import { saveProfile } from '../../source/config/profiles.js';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
+import { operatorSettings } from '../../source/demo/settings.js';
+import { SETTINGS_FILE } from '../../source/archive/settings-file.js';
+import { classify } from '../../source/steps/settings/catalog.js';
+import { MASKED } from '../../source/steps/settings/display.js';
 import { connectionFlags } from '../support/cli.js';
 import { runToEnd, spawnCli, type Exit } from './harness/cli.js';
 import { startMemoryGateway } from './harness/memory-gateway.js';
@@ -100,6 +104,58 @@ test('gateway keys and the dump never appear in output, manifest, journals, prof
 	assertAbsent([...printed, ...written, { path: 'dump_all.sql', text: dump }], keys);
 	assertAbsent([...printed, ...written], Object.fromEntries(secrets.map((line, i) => [`dump line ${i} (${line.slice(0, 30)}…)`, line])));
 	assert.equal(((await stat(profiles)).mode & 0o777).toString(8), '600', 'profiles file is private');
+});
+
+/** The demo's secret settings (and unknown keys, masked as they may hold anything), with their longer lines so a partial print is caught too. */
+function settingSecrets(): Record<string, string> {
+	const needles: Record<string, string> = {};
+	for (const [key, value] of Object.entries(operatorSettings())) {
+		if (!classify(key, 'ceph').secret) continue;
+		needles[key] = value;
+		const decoded = key.endsWith('/sshPrivateKey') ? Buffer.from(value, 'base64').toString('utf8') : value;
+		decoded.split('\n').filter((line) => line.length > 20 && !line.startsWith('-----')).forEach((line, i) => (needles[`${key} line ${i}`] = line));
+	}
+	return needles;
+}
+
+test('secret platform settings stay off the screen, --json, the hosts’ command logs and every file but platform-settings.json', async () => {
+	const target = await startDemoCluster({ root, mode: 'fresh', name: 'settings-target' });
+	try {
+		const folder = join(root, 'settings-backup');
+		const printed: Array<{ path: string; text: string }> = [];
+		const keep = (name: string, exit: Exit) => printed.push({ path: `${name} stdout`, text: exit.stdout }, { path: `${name} stderr`, text: exit.stderr });
+		const saved = await runToEnd(['backup', ...connectionFlags(source.connection), '--out', folder, '--skip-volume']);
+		assert.equal(saved.code, 0, saved.stderr);
+		keep('backup', saved);
+		const restored = await runToEnd(['restore', folder, '--yes', ...connectionFlags(target.connection)]);
+		assert.equal(restored.code, 0, restored.stderr);
+		keep('restore', restored);
+		assert.match(restored.stderr, /\[x\] router\/sslKey {2}•••••• \(secret, masked\)/, 'the preview names the key with the marker');
+		const listed = await runToEnd(['settings', folder]);
+		assert.equal(listed.code, 0, listed.stderr);
+		assert.match(listed.stdout, /platform\/sshPrivateKey +•••••• \(secret, masked\)/);
+		keep('settings', listed);
+		const json = await runToEnd(['settings', folder, '--json']);
+		assert.equal(json.code, 0, json.stderr);
+		const report = JSON.parse(json.stdout) as { settings: Array<{ key: string; value: string; secret: boolean }>; unknown: Array<{ key: string; value: string }> };
+		assert.equal(report.settings.find((entry) => entry.key === 'controller/auth/ldap/bind/password')?.value, MASKED);
+		assert.equal(report.settings.find((entry) => entry.key === 'router/sslCert')?.value, operatorSettings()['/deis/router/sslCert'], 'non-secret values are given whole');
+		assert.equal(report.unknown[0]?.value, MASKED);
+		keep('settings --json', json);
+
+		const secrets = settingSecrets();
+		assert.ok(Object.keys(secrets).length >= 8, 'secrets to look for');
+		// The values did reach the new cluster: their absence elsewhere is not for want of carrying them.
+		assert.equal(target.etcd.get('/deis/router/sslKey'), operatorSettings()['/deis/router/sslKey']);
+		const files = (await everyFile(folder)).filter((file) => file.path !== SETTINGS_FILE);
+		assert.ok(files.some((file) => file.path === 'manifest.json'));
+		const hostLogs = [source, target].map((cluster) => ({ path: `${cluster.name} command log`, text: cluster.log.map((entry) => entry.command).join('\n') }));
+		assertAbsent([...printed, ...files, ...hostLogs], secrets);
+		const settingsFile = await readFile(join(folder, SETTINGS_FILE), 'utf8');
+		assert.ok(settingsFile.includes(JSON.stringify(operatorSettings()['/deis/router/sslKey'])), 'the settings file is where they are kept');
+	} finally {
+		await target.stop();
+	}
 });
 
 test('the backup folder is 0700 and every file 0600, nested folders included, even under umask 000', async () => {

@@ -6,6 +6,7 @@ import type { ConnectionSettings } from '../../source/config/settings.js';
 import type { TaskView } from '../../source/plans/task-view.js';
 import type { PlanAnswers, PlanKind, RunHandle, RunSummary, StagePreview } from '../../source/plans/types.js';
 import type { SavedProfile, WizardServices } from '../../source/ui/services.js';
+import type { SettingsPlan } from '../../source/steps/settings/plan.js';
 import { tick } from './helpers.js';
 
 export type RunScript = (answers: PlanAnswers, handle: RunHandle, attempt: number) => Promise<RunSummary>;
@@ -17,6 +18,8 @@ export interface FakeOptions {
 	run?: RunScript;
 	profiles?: SavedProfile[];
 	saveProfile?: boolean;
+	/** A restore's platform settings preview, offered through settingsPreview. */
+	settings?: SettingsPlan;
 }
 
 export const BACKUP_STAGES: StagePreview[] = [
@@ -117,6 +120,10 @@ export function fakeServices(options: FakeOptions = {}) {
 		services.saveProfile = async (name, connection) => {
 			calls.saved.push({ name, connection });
 		};
+	}
+	if (options.settings) {
+		const plan = options.settings;
+		services.settingsPreview = async () => plan;
 	}
 	if (options.profiles) {
 		const profiles = options.profiles;

@@ -7,13 +7,13 @@ import { deisctl } from './deisctl.js';
 import { docker } from './docker.js';
 import { etcdctl } from './etcdctl.js';
 import { find } from './find.js';
-import { hostname, nse } from './misc.js';
+import { cat, hostname, nse } from './misc.js';
 import { tar } from './tar.js';
 import type { Exec, Handler, HostState } from './types.js';
 import { write } from './types.js';
 
 /** On every PATH (/usr/bin). */
-const COMMANDS: Record<string, Handler> = { docker, etcdctl, find, hostname, tar };
+const COMMANDS: Record<string, Handler> = { cat, docker, etcdctl, find, hostname, tar };
 /** Found by their full path from anywhere, by name only from a login shell. */
 const OPT_BIN: Record<string, Handler> = { deisctl };
 /** Shell functions from /etc/profile.d: login shells only, never by a path. */

@@ -1,4 +1,4 @@
-/** Small host commands: hostname, nse. */
+/** Small host commands: hostname, nse, cat of /etc/deis-release. */
 import type { Handler } from './types.js';
 import { write } from './types.js';
 
@@ -23,4 +23,15 @@ export const nse: Handler = async (exec) => {
 			'The demo host has no container shells: use `docker exec` instead.\n',
 	);
 	return 0;
+};
+
+/** Only the file a Deis host is provisioned with; anything else is not there. */
+export const cat: Handler = async (exec, host) => {
+	const path = exec.argv[1] ?? '';
+	if (path === '/etc/deis-release' && exec.argv.length === 2) {
+		await write(exec.stdout, `DEIS_RELEASE=${host.release}\n`);
+		return 0;
+	}
+	await write(exec.stderr, `cat: ${path}: No such file or directory\n`);
+	return 1;
 };

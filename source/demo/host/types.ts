@@ -36,6 +36,8 @@ export interface HostState {
 	model: DemoModel;
 	/** Keys the store gateway generates on its first start (s3rver already accepts them). */
 	gatewayKeys: { accessKey: string; secretKey: string };
+	/** What /etc/deis-release says (`DEIS_RELEASE=<release>`). */
+	release: string;
 	/** 'later' has load_db_state_to_etcd (after deis/deis PR #4394); 'older' only the shell re-save. */
 	controllerRelease: 'later' | 'older';
 	/** Starts appending to the registry log, as a live cluster does; returns the stop function. */

@@ -14,6 +14,7 @@ import { s3Client } from './s3.js';
 import type { GatewayKeys } from './s3.js';
 import type { SeedObject } from './seed-data.js';
 import { seedIntact, uploadSeed } from './seed.js';
+import { seedPlatformSettings } from './platform-settings.js';
 import { emptyStore, populateStore, startAppender, stopAppender } from './store-files.js';
 import { freshUnits, sourceUnits, writeUnits } from './units.js';
 import { GATEWAY_URL } from './ceph.js';
@@ -91,7 +92,7 @@ async function toSource(gatewayUsers?: string[]): Promise<void> {
 		timed('source store', sourceStore),
 		timed('source etcd', async () => {
 			await clearEtcdState();
-			await Promise.all([publishKeys(env.keys), timed('publish models', publishSourceEtcd), timed('router apply', applyRouterConfig)]);
+			await Promise.all([publishKeys(env.keys), timed('publish models', publishSourceEtcd), timed('router apply', applyRouterConfig), seedPlatformSettings('source')]);
 		}),
 	]);
 	setMode('source');
@@ -123,7 +124,7 @@ export async function makeFresh(): Promise<FreshCluster> {
 		})(),
 		(async () => {
 			await clearEtcdState();
-			await Promise.all([publishKeys(keys), applyRouterConfig()]);
+			await Promise.all([publishKeys(keys), applyRouterConfig(), seedPlatformSettings('fresh')]);
 		})(),
 	]);
 	setMode('fresh');

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { stopCeph } from './ceph.js';
 import { removeHostsEntry } from './hosts-file.js';
 import { removeOptBin } from './opt-bin.js';
+import { removeReleaseFile } from './release-file.js';
 import { paths } from './paths.js';
 import { stopPostgres } from './postgres.js';
 import { stopDaemon } from './proc.js';
@@ -22,6 +23,7 @@ export async function stopCluster(): Promise<void> {
 	}
 	removeHostsEntry();
 	removeOptBin();
+	removeReleaseFile();
 	removeSudoers();
 	await detachStorePath();
 }
