@@ -22,6 +22,8 @@ export interface WizardRunDefaults {
 	scaleGateways?: number;
 	resetBodySize?: boolean;
 	bodySize?: string;
+	/** --buckets: mirror these instead of the database's and the registry's. */
+	buckets?: string[];
 }
 
 export function createWizardServices(defaults: WizardRunDefaults): WizardServices {
@@ -77,7 +79,10 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 			);
 		},
 		defaultFolder: (kind, connection) => (kind === 'backup' ? defaultBackupName(connection.domain) : ''),
-		preview: (answers) => (answers.kind === 'backup' ? previewBackup(answers) : previewRestore(answers)),
+		preview: (answers) =>
+			answers.kind === 'backup'
+				? previewBackup(answers, { buckets: defaults.buckets, scaleGateways: defaults.scaleGateways })
+				: previewRestore(answers, { bodySize: defaults.bodySize, resetBodySize: defaults.resetBodySize }),
 		run: (answers, handle) => runPlan(answers, handle, defaults),
 		saveProfile: (name, connection) => saveProfile(name, connection),
 		async profiles() {
@@ -99,7 +104,7 @@ async function runPlan(answers: PlanAnswers, handle: RunHandle, defaults: Wizard
 	const renderer = bridgeListrOptions(handle.onViews, bus);
 	if (answers.kind === 'backup') {
 		const { runBackup } = await import('../plans/backup.js');
-		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, signal: handle.signal, hooks }, renderer);
+		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, buckets: defaults.buckets, signal: handle.signal, hooks }, renderer);
 	}
 	const { runRestore } = await import('../plans/restore.js');
 	return runRestore(
