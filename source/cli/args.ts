@@ -124,7 +124,7 @@ const OUTPUT = `Output
   progress and warnings to stderr.
   --json                   print one JSON summary on stdout instead (folder, counts, sizes,
                            warnings, exitCode; never a key or a password)
-  -q, --quiet              no progress, only the result and errors
+  -q, --quiet              no progress: only the result, warnings and errors
   -v, --verbose            every progress line, and the settings used (never the keys)`;
 
 const EXIT_CODES = `Exit codes

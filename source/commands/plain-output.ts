@@ -88,9 +88,10 @@ export async function printSummary(summary: RunSummary, context: SummaryContext 
 		return;
 	}
 	for (const problem of summary.problems ?? []) stderrLine(`  ${problem}`);
-	stderrLine(`${what} failed after ${formatDuration(summary.durationMs)}: ${summary.error ?? 'unknown error'}`);
+	// Where the work is and how to go on, then the outcome: a script's log shows the last line.
 	const next = nextStep(summary, context.resume);
 	if (next) stderrLine(next);
+	stderrLine(`${what} failed after ${formatDuration(summary.durationMs)}: ${summary.error ?? 'unknown error'}`);
 }
 
 /** Where the run's work is and the command that continues it; nothing when running again would not help. */

@@ -98,7 +98,7 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 	summary.durationMs = Date.now() - started;
 	summary.interrupted = options.signal.aborted;
 	summary.resumed = ctx.resumed;
-	if (options.dryRun) summary.dryRun = ctx.skipped;
+	if (options.dryRun && summary.ok) summary.dryRun = ctx.skipped;
 	return summary;
 }
 

@@ -101,7 +101,7 @@ export async function runRestore(options: RestoreOptions, listrOptions: Renderer
 	summary.transferred = ctx.transferred;
 	summary.durationMs = Date.now() - started;
 	summary.interrupted = options.signal.aborted;
-	if (options.dryRun) summary.dryRun = ctx.skipped;
+	if (options.dryRun && summary.ok) summary.dryRun = ctx.skipped;
 	return summary;
 }
 
