@@ -10,6 +10,8 @@
  * IPC in:  { type: 'start', id, directory, accessKey, secretKey } | { type: 'stop', id }
  * IPC out: { type: 'started', id, port } | { type: 'stopped', id } | { type: 'error', id, message }
  */
+// s3rver's missing types, declared beside this file; referenced so a compile of this file alone finds them.
+/// <reference path="./s3rver.d.ts" />
 import { createCipheriv } from 'node:crypto';
 // Imported, not required at run time: the published bundle then carries s3rver, and its
 // dependencies (about 10 MB installed) are no longer installed with deis-backup.
