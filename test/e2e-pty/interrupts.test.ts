@@ -5,27 +5,14 @@
  * quietly instead of printing an EPIPE stack trace.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CLI, REPO, Pane, cliEnv, flat, tmuxMissing } from './tmux.js';
+import { CLI, flat, paneSession, tmuxMissing } from './tmux.js';
 
 const noTmux = await tmuxMissing();
-const panes: Pane[] = [];
-let home: string | undefined;
+const session = paneSession();
+const start = (argv: string[]) => session.start(argv);
 
-after(async () => {
-	await Promise.all(panes.map((pane) => pane.close()));
-	if (home) await rm(home, { recursive: true, force: true });
-});
-
-async function start(argv: string[]): Promise<Pane> {
-	home ??= await mkdtemp(join(tmpdir(), 'deis-backup-home-'));
-	const pane = await Pane.start({ argv, cwd: REPO, env: cliEnv(home), width: 100, height: 30 });
-	panes.push(pane);
-	return pane;
-}
+after(() => session.close());
 
 function assertNoStack(screen: string): void {
 	assert.doesNotMatch(screen, /ExitPromptError|unexpected error|    at |EPIPE|node:internal/, `no stack trace:\n${screen}`);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -42,7 +42,7 @@ function lastLine(text: string): string {
 async function emptyCwd(name: string): Promise<string> {
 	const dir = join(root, `cwd-${name}`);
 	await rm(dir, { recursive: true, force: true });
-	await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+	await mkdir(dir);
 	return dir;
 }
 
