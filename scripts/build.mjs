@@ -5,8 +5,12 @@
  * cost most of the first wizard frame. Bundled, the wizard's code loads in a
  * few reads, and each command still imports only its own chunks (splitting).
  * Left outside the bundle: ssh2 and node-ssh (they find native and wasm files
- * next to their own sources), the demo's s3rver (required by the gateway
- * child at run time) and optional native or dev-only modules.
+ * next to their own sources) and optional native or dev-only modules. Those two
+ * are the package's only dependencies: everything bundled here (Ink, React,
+ * listr2, inquirer, the S3 SDK, and the demo's s3rver with its koa, winston and
+ * lodash) is a devDependency, so installing deis-backup does not install it twice.
+ * Source maps stay in dist/ for working on the code; package.json's "files"
+ * leaves them out of the published package, where they were most of its size.
  * Type checking is tsc's job (npm run typecheck); esbuild only strips types.
  */
 import { rm } from 'node:fs/promises';
@@ -27,7 +31,7 @@ await esbuild.build({
 	chunkNames: '[name]-[hash]',
 	sourcemap: true,
 	legalComments: 'eof',
-	external: ['ssh2', 'node-ssh', 's3rver', 'cpu-features', 'react-devtools-core', '*.node'],
+	external: ['ssh2', 'node-ssh', 'cpu-features', 'react-devtools-core', '*.node'],
 	// Bundled CommonJS packages call require() for Node's built-ins.
 	banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 	logLevel: 'warning',

@@ -3,15 +3,26 @@
  * Entry point: flags first, heavy modules (Ink, the S3 SDK, ssh2) only once a
  * command needs them, so --help and --version answer at once.
  */
-import { HELP, parseCommandLine } from './cli/args.js';
-import { EXIT, UserError } from './errors.js';
+import { helpFor, parseCommandLine, suggestCommand } from './cli/args.js';
+import { EXIT, isPromptExit, UserError } from './errors.js';
 import { TOOL } from './version.js';
 import { inCi } from './cli/in-ci.js';
+import { exitOnEarlyInterrupt } from './commands/shared.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // no-color.org: any non-empty NO_COLOR turns colour off. listr2 honours it; Ink's chalk only
 // reads FORCE_COLOR, so it is set here, before any module that colours is loaded.
 if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+
+// `deis-backup … | head`: the reader is gone and nothing more we print can matter. A quiet
+// exit instead of an EPIPE stack trace; stdout carries results only, so no run is cut short.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+	throw error;
+});
+exitOnEarlyInterrupt();
+
+const json = process.argv.includes('--json');
 
 async function main(argv: string[]): Promise<number> {
 	const { command, positionals, flags } = parseCommandLine(argv);
@@ -20,13 +31,14 @@ async function main(argv: string[]): Promise<number> {
 		return EXIT.ok;
 	}
 	if (flags.help || command === 'help') {
-		process.stdout.write(`${HELP}\n`);
+		process.stdout.write(`${helpFor(command === 'help' ? positionals[0] : command)}\n`);
 		return EXIT.ok;
 	}
 	const terminal = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !inCi();
-	const interactive = terminal && !flags.plain;
+	// --json is for scripts: its one summary must not share stdout with the wizard's frames.
+	const interactive = terminal && !flags.plain && !flags.json;
 	// --plain in a terminal still asks what the flags leave open, one line at a time.
-	const askInTerminal = terminal && Boolean(flags.plain) && !flags['dry-run'];
+	const askInTerminal = terminal && Boolean(flags.plain) && !flags['dry-run'] && !flags.json;
 	switch (command) {
 		case 'backup':
 		case 'restore':
@@ -35,19 +47,29 @@ async function main(argv: string[]): Promise<number> {
 				const { wizardCommand } = await import('./commands/wizard.js');
 				return wizardCommand(command, flags, positionals);
 			}
-			if (command === undefined) throw new UserError(`${terminal ? 'With --plain' : 'Without a terminal'}, name a command: deis-backup backup|restore|verify (see --help).`, 2);
+			if (command === undefined) throw new UserError(`${terminal ? 'With --plain' : 'Without a terminal'}, name a command: deis-backup backup|restore|verify (see --help).`, EXIT.usage);
 			if (command === 'backup') return (await import('./commands/backup.js')).backupCommand(flags, positionals, askInTerminal);
 			return (await import('./commands/restore.js')).restoreCommand(flags, positionals, askInTerminal);
 		}
 		case 'verify':
-			return (await import('./commands/verify.js')).verifyCommand(positionals);
+			return (await import('./commands/verify.js')).verifyCommand(positionals, flags);
 		case 'settings':
 			return (await import('./commands/settings.js')).settingsCommand(positionals, Boolean(flags.json));
 		case 'demo':
 			return (await import('./commands/demo.js')).demoCommand(flags, interactive);
-		default:
-			throw new UserError(`Unknown command ${JSON.stringify(command)}; see deis-backup --help.`, 2);
+		default: {
+			const guess = suggestCommand(command);
+			throw new UserError(`Unknown command ${JSON.stringify(command)}${guess ? `; did you mean ${guess}?` : ''} See deis-backup --help.`, EXIT.usage);
+		}
 	}
+}
+
+function fail(message: string, exitCode: number, details: string[] = []): void {
+	for (const line of details) process.stderr.write(`  ${line}\n`);
+	process.stderr.write(`deis-backup: ${message}\n`);
+	// A script asked for JSON gets it on failure too: the same shape, with the exit code.
+	if (json) process.stdout.write(`${JSON.stringify({ ok: false, exitCode, error: message, problems: details })}\n`);
+	process.exitCode = exitCode;
 }
 
 main(process.argv.slice(2)).then(
@@ -58,12 +80,9 @@ main(process.argv.slice(2)).then(
 		process.stdin.pause();
 	},
 	(error: unknown) => {
-		if (error instanceof UserError) {
-			process.stderr.write(`deis-backup: ${error.message}\n`);
-			process.exitCode = error.exitCode;
-		} else {
-			process.stderr.write(`deis-backup: unexpected error (a bug; please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-			process.exitCode = EXIT.failed;
-		}
+		if (error instanceof UserError) fail(error.message, error.exitCode, error.details);
+		// Ctrl-C at a --plain question: inquirer rejects; nothing has run yet.
+		else if (isPromptExit(error)) fail('stopped at the question; nothing was run.', EXIT.interrupted);
+		else fail(`unexpected error (a bug; please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, EXIT.failed);
 	},
 );

@@ -22,9 +22,14 @@ export function journalPath(folder: string, name: string): string {
 	return join(folder, STATE_DIR, `${name}.jsonl`);
 }
 
-/** `deis.example.com-20261125T184623Z`: sortable, and says which cluster. */
+/**
+ * `deis.example.com-backup-2026-11-25`: one folder per cluster and UTC day,
+ * so running the same command again finds the run it continues (an
+ * interrupted one resumes; a finished one is refreshed, fetching only what
+ * changed) instead of starting over in a new timestamped folder.
+ */
 export function defaultBackupName(domain: string, now = new Date()): string {
-	const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+	const day = now.toISOString().slice(0, 10);
 	const safeDomain = domain.replace(/[^A-Za-z0-9.-]/g, '_');
-	return `${safeDomain}-${stamp}`;
+	return `${safeDomain}-backup-${day}`;
 }

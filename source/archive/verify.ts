@@ -59,6 +59,11 @@ export async function verifyFolder(folder: string, manifest: Manifest, report: R
 	return { checked: files.length, bytes: bytesTotal, problems };
 }
 
+/** One line an operator can act on: `wrong checksum: buckets/db_wal/base/1`. */
+export function describeProblem(problem: VerifyProblem): string {
+	return `${problem.problem === 'missing' ? 'missing' : `wrong ${problem.problem}`}: ${problem.file}`;
+}
+
 export async function sha256File(path: string): Promise<string> {
 	const hash = createHash('sha256');
 	for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);

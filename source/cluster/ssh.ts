@@ -2,7 +2,7 @@
  * One SSH connection to a cluster host, through node-ssh (ssh2 underneath),
  * made as OpenSSH's client makes it: ProxyJump hops, keys from ssh-keys.ts,
  * the host key checked by known-hosts.ts, and a TCP socket of our own so each
- * failure before the handshake is told apart (SshConnectError.kind).
+ * failure before the handshake is told apart (SshConnectError.failure).
  *
  * Commands go over as argument arrays, quoted here; output either comes back
  * buffered (small answers from deisctl) or streams with backpressure (tar,
@@ -80,7 +80,7 @@ export type ConnectFailure =
 
 export class SshConnectError extends UserError {
 	constructor(
-		readonly kind: ConnectFailure,
+		readonly failure: ConnectFailure,
 		message: string,
 	) {
 		super(message);

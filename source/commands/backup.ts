@@ -6,49 +6,47 @@ import { completeSettings, settingsFromFlags } from '../config/resolve.js';
 import { defaultBackupName } from '../archive/layout.js';
 import { EXIT, UserError } from '../errors.js';
 import { runBackup } from '../plans/backup.js';
-import { isValidBucketName } from '../steps/gateway/keys.js';
-import { previewBackup } from '../plans/preview.js';
 import type { PlanAnswers } from '../plans/types.js';
-import { plainHooks, plainListrOptions, printSummary } from './plain-output.js';
-import { abortOnSignals, concurrencyOf } from './shared.js';
+import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
+import { abortOnSignals, resumeCommand, runOptionsOf } from './shared.js';
 
 export async function backupAnswers(flags: Flags, positionals: string[] = []): Promise<PlanAnswers> {
 	const connection = completeSettings(await settingsFromFlags(flags));
-	if (flags.out !== undefined && flags.out.trim() === '') throw new UserError('--out needs a folder name.', 2);
-	return {
-		kind: 'backup',
-		connection,
-		// `backup DIR` names the folder too, so the resume hint `deis-backup backup DIR` works.
-		folder: flags.out ?? positionals[0] ?? defaultBackupName(connection.domain),
-		skipDatabase: Boolean(flags['skip-database']),
-		skipVolume: Boolean(flags['skip-volume']),
-	};
+	return { kind: 'backup', connection, folder: backupFolderOf(flags, positionals, connection.domain), skipDatabase: Boolean(flags['skip-database']), skipVolume: Boolean(flags['skip-volume']) };
+}
+
+/** `--out DIR` or `backup DIR`, else the folder of this cluster and day that a re-run finds again. */
+export function backupFolderOf(flags: Flags, positionals: string[], domain: string): string {
+	if (flags.out !== undefined && flags.out.trim() === '') throw new UserError('--out needs a folder name.', EXIT.usage);
+	if (positionals.length > 1) throw new UserError(`backup takes one folder, not ${positionals.length} (${positionals.join(', ')}); see deis-backup backup --help.`, EXIT.usage);
+	if (flags.out !== undefined && positionals[0] !== undefined && flags.out !== positionals[0]) throw new UserError(`Two folders given (--out ${flags.out} and ${positionals[0]}); name one.`, EXIT.usage);
+	return flags.out ?? positionals[0] ?? defaultBackupName(domain);
 }
 
 export async function backupCommand(flags: Flags, positionals: string[] = [], askInTerminal = false): Promise<number> {
+	// Every flag is checked before a question is asked or anything is created.
+	const options = runOptionsOf(flags);
+	if (positionals.length > 1) backupFolderOf(flags, positionals, '');
 	const answers = askInTerminal ? await (await import('./line-questions.js')).askAnswers('backup', flags, positionals) : await backupAnswers(flags, positionals);
+	const mode = outputModeOf(flags);
 	const dryRun = Boolean(flags['dry-run']);
-	if (dryRun) {
-		for (const stage of previewBackup(answers)) {
-			process.stdout.write(`# ${stage.title}\n${stage.commands.join('\n')}\n`);
-		}
-		return EXIT.ok;
-	}
-	const scale = flags['scale-gateways'] === undefined ? undefined : Number(flags['scale-gateways']);
-	if (scale !== undefined && (!Number.isInteger(scale) || scale < 1 || scale > 16)) throw new UserError('--scale-gateways takes a whole number from 1 to 16.', 2);
-	const buckets = flags.buckets?.split(',').map((name) => name.trim());
-	const invalid = buckets?.find((name) => !isValidBucketName(name));
-	if (invalid !== undefined) throw new UserError(`--buckets: ${JSON.stringify(invalid)} is not a valid bucket name.`, 2);
+	if (mode.verbose) process.stderr.write(settingsLine(answers));
 	const { signal, dispose } = abortOnSignals();
 	try {
 		const summary = await runBackup(
-			{ answers, concurrency: concurrencyOf(flags), dryRun, scaleGateways: scale, buckets, skipSettings: Boolean(flags['skip-settings']), signal, hooks: plainHooks() },
-			plainListrOptions(),
+			{ answers, concurrency: options.concurrency, dryRun, scaleGateways: options.scaleGateways, buckets: options.buckets, skipSettings: Boolean(flags['skip-settings']), signal, hooks: plainHooks(mode) },
+			dryRun && !mode.verbose ? { renderer: 'silent', fallbackRenderer: 'silent' } : plainListrOptions(mode),
 		);
-		printSummary(summary);
-		if (signal.aborted && !summary.ok) return EXIT.interrupted;
-		return summary.ok ? EXIT.ok : EXIT.failed;
+		const folderGiven = flags.out !== undefined || positionals[0] !== undefined;
+		await printSummary(summary, { mode, resume: resumeCommand(summary.folder, folderGiven) });
+		return exitCodeOf(summary);
 	} finally {
 		dispose();
 	}
+}
+
+/** -v: what the run will use, so a log shows it (never the gateway keys: they are not read yet, and never printed). */
+export function settingsLine(answers: PlanAnswers): string {
+	const c = answers.connection;
+	return `Using ${c.user}@${c.host}:${c.port}${c.identity ? ` with key ${c.identity}` : ''}, domain ${c.domain}${c.storeEndpoint ? `, gateway ${c.storeEndpoint}` : ''}${c.tunnel ? ' (through SSH)' : ''}, folder ${answers.folder}\n`;
 }

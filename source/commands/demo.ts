@@ -3,6 +3,7 @@
  * process: back up the first, restore into the second, verify. The step
  * modules and screens are the real ones; only the cluster is simulated.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { EXIT } from '../errors.js';
 import { runBackup } from '../plans/backup.js';
 import { runRestore } from '../plans/restore.js';
 import type { PlanAnswers, RunSummary } from '../plans/types.js';
-import { plainHooks, plainListrOptions, printSummary } from './plain-output.js';
+import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
 import { abortOnSignals, concurrencyOf } from './shared.js';
 
 const INTRO = (source: DemoCluster, root: string) => `deis-backup demo: two simulated Deis v1 clusters run inside this process.
@@ -26,6 +27,13 @@ const INTRO = (source: DemoCluster, root: string) => `deis-backup demo: two simu
 export async function demoCommand(flags: Flags, interactive: boolean): Promise<number> {
 	const root = await mkdtemp(join(tmpdir(), 'deis-backup-demo-'));
 	const clusters: DemoCluster[] = [];
+	// A Ctrl-C while the clusters start, a second Ctrl-C mid-run: the process exits at once, and
+	// the demo's files (15 MB of clusters and backup) go with it unless --keep.
+	const removeAtExit = () => {
+		if (flags.keep) process.stderr.write(`Demo files kept in ${root}\n`);
+		else rmSync(root, { recursive: true, force: true });
+	};
+	process.on('exit', removeAtExit);
 	try {
 		const [source, fresh] = await Promise.all([startDemoCluster({ root, mode: 'source' }), startDemoCluster({ root, mode: 'fresh' })]);
 		clusters.push(source, fresh);
@@ -37,6 +45,7 @@ export async function demoCommand(flags: Flags, interactive: boolean): Promise<n
 		return await demoPlain(backupAnswers, restoreAnswers, flags);
 	} finally {
 		await Promise.all(clusters.map((cluster) => cluster.stop()));
+		process.off('exit', removeAtExit);
 		if (flags.keep) process.stderr.write(`Demo files kept in ${root}\n`);
 		else await rm(root, { recursive: true, force: true });
 	}
@@ -45,11 +54,12 @@ export async function demoCommand(flags: Flags, interactive: boolean): Promise<n
 async function demoPlain(backup: PlanAnswers, restore: PlanAnswers, flags: Flags): Promise<number> {
 	const { signal, dispose } = abortOnSignals();
 	const concurrency = concurrencyOf(flags);
+	const mode = outputModeOf(flags);
 	try {
 		process.stderr.write('\n== Backing up the source cluster\n');
-		const saved = await runBackup({ answers: backup, concurrency, dryRun: false, signal, hooks: plainHooks() }, plainListrOptions());
-		printSummary(saved);
-		if (!saved.ok) return signal.aborted ? EXIT.interrupted : EXIT.failed;
+		const saved = await runBackup({ answers: backup, concurrency, dryRun: false, signal, hooks: plainHooks(mode) }, plainListrOptions(mode));
+		await printSummary(saved, { mode });
+		if (!saved.ok) return exitCodeOf(saved);
 		process.stderr.write('\n== Restoring into the fresh cluster\n');
 		const restored: RunSummary = await runRestore(
 			{
@@ -63,12 +73,12 @@ async function demoPlain(backup: PlanAnswers, restore: PlanAnswers, flags: Flags
 				bodySize: '100m',
 				gatewayTimeoutMs: 30_000,
 				signal,
-				hooks: plainHooks(),
+				hooks: plainHooks(mode),
 			},
-			plainListrOptions(),
+			plainListrOptions(mode),
 		);
-		printSummary(restored);
-		if (!restored.ok) return signal.aborted ? EXIT.interrupted : EXIT.failed;
+		await printSummary(restored, { mode });
+		if (!restored.ok) return exitCodeOf(restored);
 		process.stderr.write('\nDemo complete: the fresh cluster holds every object, the store files and the controller keys of the source.\n');
 		return EXIT.ok;
 	} finally {
@@ -81,9 +91,9 @@ async function demoWizard(backup: PlanAnswers, restore: PlanAnswers, flags: Flag
 	const { createWizardServices } = await import('./wizard-services.js');
 	const services = createWizardServices({ concurrency: concurrencyOf(flags), resetBodySize: true });
 	const saved = await renderWizard(services, backup);
-	if (!saved?.ok) return saved ? EXIT.failed : EXIT.ok;
+	if (!saved?.ok) return saved ? exitCodeOf(saved) : EXIT.ok;
 	process.stdout.write('\nNext: restore this backup into the fresh demo cluster.\n');
 	const restored = await renderWizard(services, restore);
 	if (!restored) return EXIT.ok;
-	return restored.ok ? EXIT.ok : EXIT.failed;
+	return exitCodeOf(restored);
 }

@@ -27,6 +27,8 @@ export interface WizardRunDefaults {
 	bodySize?: string;
 	/** Neither save nor apply the platform's etcd settings (--skip-settings). */
 	skipSettings?: boolean;
+	/** --buckets: mirror these instead of the database's and the registry's. */
+	buckets?: string[];
 }
 
 export function createWizardServices(defaults: WizardRunDefaults): WizardServices {
@@ -84,7 +86,10 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 			);
 		},
 		defaultFolder: (kind, connection) => (kind === 'backup' ? defaultBackupName(connection.domain) : ''),
-		preview: (answers) => (answers.kind === 'backup' ? previewBackup(answers) : previewRestore(answers)),
+		preview: (answers) =>
+			answers.kind === 'backup'
+				? previewBackup(answers, { buckets: defaults.buckets, scaleGateways: defaults.scaleGateways })
+				: previewRestore(answers, { bodySize: defaults.bodySize, resetBodySize: defaults.resetBodySize }),
 		run: (answers, handle) => runPlan(answers, handle, defaults),
 		...(defaults.skipSettings
 			? {}
@@ -116,7 +121,7 @@ async function runPlan(given: PlanAnswers, handle: RunHandle, defaults: WizardRu
 	const renderer = bridgeListrOptions(handle.onViews, bus);
 	if (answers.kind === 'backup') {
 		const { runBackup } = await import('../plans/backup.js');
-		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, skipSettings: defaults.skipSettings, signal: handle.signal, hooks }, renderer);
+		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, buckets: defaults.buckets, skipSettings: defaults.skipSettings, signal: handle.signal, hooks }, renderer);
 	}
 	const { runRestore } = await import('../plans/restore.js');
 	return runRestore(

@@ -8,10 +8,13 @@ import { settingsFromFlags } from '../config/resolve.js';
 import { EXIT } from '../errors.js';
 import type { PlanAnswers } from '../plans/types.js';
 import { renderWizard } from '../ui/render-wizard.js';
-import { concurrencyOf } from './shared.js';
+import { exitCodeOf } from './plain-output.js';
+import { runOptionsOf } from './shared.js';
 import { createWizardServices } from './wizard-services.js';
 
 export async function wizardCommand(command: string | undefined, flags: Flags, positionals: string[]): Promise<number> {
+	// The same checks as every face, before the wizard opens: a bad flag is a usage error, not a run.
+	const options = runOptionsOf(flags);
 	const connection = await settingsFromFlags(flags);
 	const initial: Partial<PlanAnswers> = {
 		...(command === 'backup' || command === 'restore' ? { kind: command } : {}),
@@ -22,15 +25,15 @@ export async function wizardCommand(command: string | undefined, flags: Flags, p
 		...(flags.force ? { force: true } : {}),
 	};
 	const services = createWizardServices({
-		concurrency: concurrencyOf(flags),
+		concurrency: options.concurrency,
 		resetBodySize: Boolean(flags['reset-body-size']),
-		bodySize: flags['body-size'],
-		scaleGateways: flags['scale-gateways'] ? Number(flags['scale-gateways']) : undefined,
+		bodySize: options.bodySize,
+		scaleGateways: options.scaleGateways,
+		buckets: options.buckets,
 		skipSettings: Boolean(flags['skip-settings']),
 	});
 	const summary = await renderWizard(services, initial);
 	if (!summary) return EXIT.ok;
 	// The summary screen stays on the terminal after Ink exits: nothing more to print.
-	if (summary.ok) return EXIT.ok;
-	return summary.interrupted ? EXIT.interrupted : EXIT.failed;
+	return exitCodeOf(summary);
 }

@@ -8,15 +8,16 @@ import { setMaxListeners } from 'node:events';
 import { join, resolve } from 'node:path';
 import { Listr } from 'listr2';
 import { readJournal } from '../archive/journal.js';
-import { prepareBackupFolder, reinstateManifest } from '../archive/folder.js';
+import { inspectBackupFolder, prepareBackupFolder, reinstateManifest, removeIfNothingSaved, type FolderState } from '../archive/folder.js';
 import { bucketFolder, DATABASE_DUMP, journalPath, STATE_DIR, STORE_TARBALL } from '../archive/layout.js';
 import { MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type BucketEntry, type FileEntry, type Manifest, type ObjectEntry, type PlatformFacts, type StepOutcome } from '../archive/manifest.js';
 import type { SettingsEntry } from '../archive/settings-file.js';
 import type { Deisctl } from '../cluster/deisctl.js';
 import type { RemoteHost } from '../cluster/ssh.js';
 import type { StoreClient } from '../cluster/store.js';
+import { quoteArg } from '../cluster/shell-quote.js';
 import { storeEndpointFor } from '../config/settings.js';
-import { messageOf } from '../errors.js';
+import { kindOf, messageOf, UserError } from '../errors.js';
 import { dumpDatabase } from '../steps/database.js';
 import { bucketNames, fetchGatewayKeys, type BucketChoice } from '../steps/gateway/keys.js';
 import { mirrorBucket } from '../steps/gateway/mirror.js';
@@ -28,7 +29,7 @@ import { backupVolume, type VolumeBackup } from '../steps/volume.js';
 import { TOOL } from '../version.js';
 import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
 import { previewBackup } from './preview.js';
-import type { PlanAnswers, RunSummary } from './types.js';
+import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
 
 export interface BackupOptions {
 	answers: PlanAnswers;
@@ -67,6 +68,11 @@ interface BackupContext {
 	tree?: TreeRead;
 	settings?: SettingsEntry;
 	platform?: PlatformFacts;
+	/** This run made the folder (taken away again if nothing is saved). */
+	createdFolder?: boolean;
+	resumed?: boolean;
+	/** --dry-run: what each skipped stage would have run. */
+	skipped: StagePreview[];
 }
 
 export async function runBackup(options: BackupOptions, listrOptions: RendererChoice): Promise<RunSummary> {
@@ -74,7 +80,7 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 	// Every request in flight listens on the signal: hundreds of listeners are expected.
 	setMaxListeners(0, options.signal);
 	const folder = resolve(options.answers.folder);
-	const ctx: BackupContext = { replaced: false, startedAt: started, previous: new Map(), bucketEntries: [], steps: [], warnings: [], transferred: 0 };
+	const ctx: BackupContext = { replaced: false, startedAt: started, previous: new Map(), bucketEntries: [], steps: [], warnings: [], transferred: 0, skipped: [] };
 	const summary: RunSummary = { kind: 'backup', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
 	const tasks = new Listr<BackupContext>(backupTasks(options, folder), { ...listrOptions, ctx, exitOnError: true, registerSignalListeners: false });
 	try {
@@ -83,7 +89,11 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 		if (!options.dryRun) summary.manifestPath = join(folder, MANIFEST_FILE);
 	} catch (error) {
 		summary.error = messageOf(error);
+		summary.errorKind = options.signal.aborted ? 'interrupted' : kindOf(error);
+		if (error instanceof UserError && error.details.length > 0) summary.problems = error.details;
 		if (ctx.finished && !ctx.replaced && !options.signal.aborted) await reinstateManifest(folder).catch(() => undefined);
+		// A run that saved nothing (a refused connection, a wrong key) leaves no empty folder behind.
+		if (ctx.createdFolder) summary.folderRemoved = await removeIfNothingSaved(folder).catch(() => false);
 		const failed = ctx.steps.find((step) => step.outcome === 'failed');
 		summary.failedStage = failed?.stage;
 		summary.failedStageOptional = failed?.stage === 'volume' || failed?.stage === 'database';
@@ -96,8 +106,16 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 	summary.transferred = ctx.transferred;
 	summary.durationMs = Date.now() - started;
 	summary.interrupted = options.signal.aborted;
+	summary.resumed = ctx.resumed;
+	if (options.dryRun && summary.ok) summary.dryRun = ctx.skipped;
 	return summary;
 }
+
+const FOLDER_TITLES: Record<FolderState, (folder: string) => string> = {
+	new: (folder) => `Prepare the backup folder ${folder}`,
+	unfinished: (folder) => `Resume the unfinished backup in ${folder}`,
+	finished: (folder) => `Refresh the backup in ${folder} (only what changed is fetched)`,
+};
 
 function stage<T>(ctx: BackupContext, id: StepOutcome['stage'], work: () => Promise<T>): Promise<T> {
 	return work().then(
@@ -114,14 +132,31 @@ function stage<T>(ctx: BackupContext, id: StepOutcome['stage'], work: () => Prom
 
 function backupTasks(options: BackupOptions, folder: string) {
 	const { answers, hooks, signal } = options;
-	const preview = previewBackup(answers);
-	const dry = (id: string) => (options.dryRun ? (preview.find((s) => s.stage === id)?.commands.join('\n') ?? true) : false);
+	const preview = previewBackup(answers, { buckets: options.buckets, scaleGateways: options.scaleGateways });
+	// np's --preview: the dry run is this plan, each task skipped with the commands it would have run.
+	const dry = (ctx: BackupContext, id: string) => {
+		if (!options.dryRun) return false;
+		const stagePreview = preview.find((s) => s.stage === id);
+		if (!stagePreview) return true;
+		ctx.skipped.push(stagePreview);
+		return stagePreview.commands.join('\n');
+	};
 	return [
 		{
 			title: `Prepare the backup folder ${folder}`,
-			skip: () => (options.dryRun ? `mkdir -m 700 -p ${folder}` : false),
-			task: async (ctx: BackupContext) => {
-				const { previous: manifest, setAside } = await prepareBackupFolder(folder, answers.connection);
+			task: async (ctx: BackupContext, task: AnyTask) => {
+				if (options.dryRun) {
+					// The same refusals as a run (a file in the way, another cluster's backup), nothing created.
+					const { state } = await inspectBackupFolder(folder, answers.connection);
+					const command = state === 'new' ? `mkdir -m 700 -p ${quoteArg(folder)}` : `# ${FOLDER_TITLES[state](folder).toLowerCase()}`;
+					ctx.skipped.push({ stage: 'connect', title: FOLDER_TITLES[state](folder), commands: [command], optional: false });
+					task.skip(command);
+					return;
+				}
+				const { previous: manifest, setAside, created, state } = await prepareBackupFolder(folder, answers.connection);
+				ctx.createdFolder = created;
+				ctx.resumed = state === 'unfinished';
+				task.title = FOLDER_TITLES[state](folder);
 				// Only a manifest that was in place when this run began can go back: an earlier stopped run may have replaced files.
 				if (setAside) ctx.finished = manifest;
 				for (const bucket of manifest?.buckets ?? []) ctx.previous.set(bucket.name, new Map(bucket.objects.map((o) => [o.key, o])));
@@ -129,7 +164,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 		},
 		{
 			title: `Connect to ${answers.connection.user}@${answers.connection.host}:${answers.connection.port}`,
-			skip: () => dry('connect'),
+			skip: (ctx: BackupContext) => dry(ctx, 'connect'),
 			task: (ctx: BackupContext, task: AnyTask) =>
 				stage(ctx, 'connect', async () => {
 					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks)));
@@ -137,7 +172,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 		},
 		{
 			title: 'Read the store gateway keys',
-			skip: () => dry('keys'),
+			skip: (ctx: BackupContext) => dry(ctx, 'keys'),
 			task: (ctx: BackupContext) =>
 				stage(ctx, 'keys', async () => {
 					const deisctl = ctx.deisctl as Deisctl;
@@ -156,7 +191,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 		},
 		{
 			title: "Save the platform's own settings from etcd /deis",
-			skip: () => (options.skipSettings ? 'skipped (--skip-settings)' : dry('settings')),
+			skip: (ctx: BackupContext) => (options.skipSettings ? 'skipped (--skip-settings)' : dry(ctx, 'settings')),
 			task: async (ctx: BackupContext, task: AnyTask) => {
 				const read = ctx.tree as TreeRead;
 				if (!read.ok) {
@@ -180,7 +215,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 		},
 		{
 			title: `Mirror the buckets from ${storeEndpointFor(answers.connection)}`,
-			skip: () => dry('buckets'),
+			skip: (ctx: BackupContext) => dry(ctx, 'buckets'),
 			task: (ctx: BackupContext, task: AnyTask) =>
 				stage(ctx, 'buckets', async () => {
 					const buckets = ctx.buckets as BucketChoice[];
@@ -215,7 +250,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 		},
 		{
 			title: 'Archive the store volume /var/lib/deis/store',
-			skip: () => (answers.skipVolume ? 'skipped (--skip-volume)' : dry('volume')),
+			skip: (ctx: BackupContext) => (answers.skipVolume ? 'skipped (--skip-volume)' : dry(ctx, 'volume')),
 			task: (ctx: BackupContext, task: AnyTask) =>
 				stage(ctx, 'volume', async () => {
 					const volume = await backupVolume(ctx.host as RemoteHost, join(folder, STORE_TARBALL), reporterFor(task, hooks), signal);
@@ -229,7 +264,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 		},
 		{
 			title: 'Dump the database with pg_dumpall',
-			skip: () => (answers.skipDatabase ? 'skipped (--skip-database)' : dry('database')),
+			skip: (ctx: BackupContext) => (answers.skipDatabase ? 'skipped (--skip-database)' : dry(ctx, 'database')),
 			task: (ctx: BackupContext, task: AnyTask) =>
 				stage(ctx, 'database', async () => {
 					const located = await locateComponent(ctx.host as RemoteHost, ctx.deisctl as Deisctl, 'deis-database');
@@ -245,7 +280,12 @@ function backupTasks(options: BackupOptions, folder: string) {
 		},
 		{
 			title: 'Write manifest.json',
-			skip: () => (options.dryRun ? `write ${join(folder, MANIFEST_FILE)} listing every object with its sha256` : false),
+			skip: (ctx: BackupContext) => {
+				if (!options.dryRun) return false;
+				const write = `# write ${join(folder, MANIFEST_FILE)} listing every object with its sha256`;
+				ctx.skipped.push({ stage: 'verify', title: 'Write manifest.json', commands: [write], optional: false });
+				return write;
+			},
 			task: async (ctx: BackupContext) => {
 				if (answers.skipVolume) ctx.steps.push({ stage: 'volume', outcome: 'skipped' });
 				if (answers.skipDatabase) ctx.steps.push({ stage: 'database', outcome: 'skipped' });

@@ -1,10 +1,12 @@
 /**
  * The procedure's commands for each stage, as an operator would type them:
- * shown by --dry-run and by the wizard before anything runs.
+ * shown by the wizard before anything runs, and by --dry-run as what each
+ * skipped task of the plan would have run.
  */
 import { commands, ROUTER_UNIT, STORE_UNITS } from '../cluster/commands.js';
 import { quoteCommand } from '../cluster/shell-quote.js';
 import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor } from '../config/settings.js';
+import { DEFAULT_BODY_SIZE } from '../config/validate.js';
 import type { PlanAnswers, StagePreview } from './types.js';
 
 function sshPrefix(answers: PlanAnswers): string {
@@ -22,8 +24,28 @@ function s3cmd(answers: PlanAnswers): string {
 	return (answers.connection.signatureVersion ?? DEFAULT_SIGNATURE_VERSION) === 2 ? 's3cmd --signature-v2' : 's3cmd';
 }
 
-export function previewBackup(answers: PlanAnswers, buckets = ['db_wal', 'registry']): StagePreview[] {
+/** What else shapes the commands: the same options the run is given, so the preview is the plan. */
+export interface PreviewOptions {
+	/** Backup: --buckets. Restore: the buckets the backup's manifest holds. */
+	buckets?: readonly string[];
+	/** Backup: --scale-gateways. */
+	scaleGateways?: number;
+	/** Restore: --body-size. */
+	bodySize?: string;
+	/** Restore: --reset-body-size. */
+	resetBodySize?: boolean;
+}
+
+const DEIS_BUCKETS = ['db_wal', 'registry'];
+
+export function previewBackup(answers: PlanAnswers, options: PreviewOptions = {}): StagePreview[] {
 	const endpoint = storeEndpointFor(answers.connection);
+	const buckets = options.buckets ?? DEIS_BUCKETS;
+	const sync = buckets.map((bucket) => `${s3cmd(answers)} sync s3://${bucket} ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])}`);
+	// deis/deis#3445: more gateways for the transfer, back to as many as before after it.
+	const scaled = options.scaleGateways
+		? [onHost(answers, commands.list()), onHost(answers, commands.scale('store-gateway', options.scaleGateways)), ...sync, `# then back: ${sshPrefix(answers)} 'deisctl scale store-gateway=<as many as before>'`]
+		: sync;
 	const stages: StagePreview[] = [
 		{ stage: 'connect', title: `Connect to ${answers.connection.host}:${answers.connection.port}`, commands: [sshPrefix(answers)], optional: false },
 		{
@@ -41,7 +63,7 @@ export function previewBackup(answers: PlanAnswers, buckets = ['db_wal', 'regist
 		{
 			stage: 'buckets',
 			title: `Mirror the buckets from ${endpoint}`,
-			commands: buckets.map((bucket) => `${s3cmd(answers)} sync s3://${bucket} ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])}`),
+			commands: scaled,
 			optional: false,
 		},
 	];
@@ -54,7 +76,8 @@ export function previewBackup(answers: PlanAnswers, buckets = ['db_wal', 'regist
 	return stages;
 }
 
-export function previewRestore(answers: PlanAnswers, buckets = ['db_wal', 'registry']): StagePreview[] {
+export function previewRestore(answers: PlanAnswers, options: PreviewOptions = {}): StagePreview[] {
+	const buckets = options.buckets ?? DEIS_BUCKETS;
 	const stages: StagePreview[] = [
 		{ stage: 'connect', title: `Connect to ${answers.connection.host}:${answers.connection.port}`, commands: [sshPrefix(answers)], optional: false },
 		{
@@ -72,7 +95,7 @@ export function previewRestore(answers: PlanAnswers, buckets = ['db_wal', 'regis
 		{
 			stage: 'router',
 			title: 'Start a router and raise its body size',
-			commands: [commands.start(ROUTER_UNIT), commands.configSet('router', 'bodySize', '100m')].map((argv) => onHost(answers, argv)),
+			commands: [commands.start(ROUTER_UNIT), commands.configGet('router', 'bodySize'), commands.configSet('router', 'bodySize', options.bodySize ?? DEFAULT_BODY_SIZE)].map((argv) => onHost(answers, argv)),
 			optional: false,
 		},
 		{
@@ -101,5 +124,8 @@ export function previewRestore(answers: PlanAnswers, buckets = ['db_wal', 'regis
 		},
 		{ stage: 'verify', title: 'Verify the restored objects, store files and etcd keys', commands: [], optional: false },
 	);
+	if (options.resetBodySize) {
+		stages.push({ stage: 'router', title: 'Put the router body size back', commands: [onHost(answers, commands.configSet('router', 'bodySize', '<the value read before>'))], optional: false });
+	}
 	return stages;
 }

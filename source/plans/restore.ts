@@ -11,10 +11,11 @@ import { Listr } from 'listr2';
 import { Journal, readJournal } from '../archive/journal.js';
 import { journalPath, STORE_TARBALL } from '../archive/layout.js';
 import { readManifest, type Manifest } from '../archive/manifest.js';
+import { describeProblem, verifyFolder } from '../archive/verify.js';
 import type { Deisctl } from '../cluster/deisctl.js';
 import type { RemoteHost } from '../cluster/ssh.js';
 import type { StoreClient } from '../cluster/store.js';
-import { messageOf, UserError } from '../errors.js';
+import { EXIT, kindOf, messageOf, UserError } from '../errors.js';
 import { listControllerKeys, republishModels } from '../steps/controller.js';
 import { checkBucket } from '../steps/gateway/check.js';
 import { fetchGatewayKeys } from '../steps/gateway/keys.js';
@@ -26,7 +27,7 @@ import type { StageId } from '../steps/progress.js';
 import { checkExtracted, restoreVolume } from '../steps/volume.js';
 import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
 import { previewRestore } from './preview.js';
-import type { PlanAnswers, RunSummary } from './types.js';
+import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
 
 export interface RestoreOptions {
 	answers: PlanAnswers;
@@ -46,6 +47,8 @@ export interface RestoreOptions {
 	restart?: boolean;
 	/** Leave the new cluster's etcd settings as they are, whatever the backup saved. */
 	skipSettings?: boolean;
+	/** Trust the backup without re-reading it against its manifest first (a huge one already verified). */
+	skipPreflight?: boolean;
 	signal: AbortSignal;
 	hooks: PlanHooks;
 }
@@ -67,6 +70,8 @@ interface RestoreContext {
 	transferred: number;
 	mismatches: string[];
 	failed?: StageId;
+	/** --dry-run: what each skipped stage would have run. */
+	skipped: StagePreview[];
 }
 
 export async function runRestore(options: RestoreOptions, listrOptions: RendererChoice): Promise<RunSummary> {
@@ -74,14 +79,20 @@ export async function runRestore(options: RestoreOptions, listrOptions: Renderer
 	// Every request in flight listens on the signal: hundreds of listeners are expected.
 	setMaxListeners(0, options.signal);
 	const folder = resolve(options.answers.folder);
-	const ctx: RestoreContext = { finished: new Set(), pushed: new Map(), warnings: [], objects: 0, bytes: 0, transferred: 0, mismatches: [] };
+	const ctx: RestoreContext = { finished: new Set(), pushed: new Map(), warnings: [], objects: 0, bytes: 0, transferred: 0, mismatches: [], skipped: [] };
 	const summary: RunSummary = { kind: 'restore', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
 	try {
 		await new Listr<RestoreContext>(restoreTasks(options, folder), { ...listrOptions, ctx, exitOnError: true, registerSignalListeners: false }).run(ctx);
 		summary.ok = ctx.mismatches.length === 0;
-		if (!summary.ok) summary.error = `The restored cluster does not match the backup in ${ctx.mismatches.length} place(s) (first: ${ctx.mismatches[0]}); run the restore again, then check the gateway.`;
+		if (!summary.ok) {
+			summary.error = `The restored cluster does not match the backup in ${ctx.mismatches.length} place(s) (first: ${ctx.mismatches[0]}); run the restore again, then check the gateway.`;
+			summary.errorKind = 'mismatch';
+			summary.problems = ctx.mismatches;
+		}
 	} catch (error) {
 		summary.error = messageOf(error);
+		summary.errorKind = options.signal.aborted ? 'interrupted' : kindOf(error);
+		if (error instanceof UserError && error.details.length > 0) summary.problems = error.details;
 		summary.failedStage = ctx.failed;
 		summary.failedStageOptional = ctx.failed === 'volume';
 	} finally {
@@ -94,6 +105,7 @@ export async function runRestore(options: RestoreOptions, listrOptions: Renderer
 	summary.transferred = ctx.transferred;
 	summary.durationMs = Date.now() - started;
 	summary.interrupted = options.signal.aborted;
+	if (options.dryRun && summary.ok) summary.dryRun = ctx.skipped;
 	return summary;
 }
 
@@ -105,8 +117,18 @@ function restoreJournal(folder: string, answers: PlanAnswers): string {
 
 function restoreTasks(options: RestoreOptions, folder: string) {
 	const { answers, hooks, signal } = options;
-	const preview = previewRestore(answers);
-	const dry = (id: StageId) => (options.dryRun ? (preview.find((s) => s.stage === id)?.commands.join('\n') || true) : false);
+	// The manifest names the buckets; it is read by the first task, before any stage is skipped.
+	const preview = (ctx: RestoreContext) =>
+		previewRestore(answers, { buckets: ctx.manifest?.buckets.map((b) => b.name), bodySize: options.bodySize, resetBodySize: options.resetBodySize });
+	// np's --preview: the dry run is this plan, each task skipped with the commands it would have run.
+	const dry = (ctx: RestoreContext, id: StageId, last = false) => {
+		if (!options.dryRun) return false;
+		const stages = preview(ctx).filter((s) => s.stage === id);
+		const stagePreview = last ? stages.at(-1) : stages[0];
+		if (!stagePreview) return true;
+		ctx.skipped.push(stagePreview);
+		return stagePreview.commands.join('\n') || true;
+	};
 	/** Runs a stage once: skipped when an earlier run of this restore finished it. */
 	const once = (ctx: RestoreContext, id: StageId, task: AnyTask, work: () => Promise<void>) => {
 		if (ctx.finished.has(id)) {
@@ -150,8 +172,24 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			},
 		},
 		{
+			// Before anything is written to the cluster: a damaged backup must stop here, not after the platform is installed.
+			title: 'Check every file of the backup against its manifest',
+			skip: () => (options.skipPreflight ? 'skipped (--skip-preflight)' : false),
+			task: async (ctx: RestoreContext, task: AnyTask) => {
+				const result = await verifyFolder(folder, ctx.manifest as Manifest, reporterFor(task, hooks));
+				if (result.problems.length > 0) {
+					throw new UserError(
+						`The backup in ${folder} is damaged: ${result.problems.length} of ${result.checked} files do not match its manifest. Nothing was changed on the cluster; restore another backup (or take a new one).`,
+						EXIT.mismatch,
+						result.problems.map(describeProblem),
+					);
+				}
+				task.title = `Checked ${result.checked} files of the backup against its manifest`;
+			},
+		},
+		{
 			title: `Connect to ${answers.connection.user}@${answers.connection.host}:${answers.connection.port}`,
-			skip: () => dry('connect'),
+			skip: (ctx: RestoreContext) => dry(ctx, 'connect'),
 			task: async (ctx: RestoreContext, task: AnyTask) => {
 				try {
 					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks)));
@@ -164,7 +202,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		{
 			title: 'Re-apply the platform settings saved in the backup',
 			skip: (ctx: RestoreContext) =>
-				options.skipSettings ? 'skipped (--skip-settings)' : options.dryRun ? dry('settings') : ctx.manifest && !ctx.manifest.settings ? 'the backup holds no platform settings' : false,
+				options.skipSettings ? 'skipped (--skip-settings)' : options.dryRun ? dry(ctx, 'settings') : ctx.manifest && !ctx.manifest.settings ? 'the backup holds no platform settings' : false,
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				once(ctx, 'settings', task, async () => {
 					const host = ctx.host as RemoteHost;
@@ -186,12 +224,12 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		},
 		{
 			title: 'Install the platform and start only the store units',
-			skip: () => (options.skipPlatform ? 'skipped (--skip-platform)' : dry('platform')),
+			skip: (ctx: RestoreContext) => (options.skipPlatform ? 'skipped (--skip-platform)' : dry(ctx, 'platform')),
 			task: (ctx: RestoreContext, task: AnyTask) => once(ctx, 'platform', task, () => startStore(deisctl(ctx), reporterFor(task, hooks))),
 		},
 		{
 			title: `Start a router and raise its body size to ${options.bodySize}`,
-			skip: () => (options.skipPlatform ? 'skipped (--skip-platform)' : dry('router')),
+			skip: (ctx: RestoreContext) => (options.skipPlatform ? 'skipped (--skip-platform)' : dry(ctx, 'router')),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				once(ctx, 'router', task, async () => {
 					await startRouter(deisctl(ctx));
@@ -205,7 +243,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		},
 		{
 			title: "Read the new cluster's gateway keys and wait for the gateway",
-			skip: () => dry('keys'),
+			skip: (ctx: RestoreContext) => dry(ctx, 'keys'),
 			task: async (ctx: RestoreContext, task: AnyTask) => {
 				try {
 					await waitForGateway(
@@ -227,7 +265,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		},
 		{
 			title: 'Create the buckets and push the objects back',
-			skip: () => (options.skipBuckets ? 'skipped (--skip-buckets)' : dry('buckets')),
+			skip: (ctx: RestoreContext) => (options.skipBuckets ? 'skipped (--skip-buckets)' : dry(ctx, 'buckets')),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				once(ctx, 'buckets', task, async () => {
 					const store = ctx.store as StoreClient;
@@ -269,7 +307,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		},
 		{
 			title: 'Extract the store volume archive into /var/lib/deis/store',
-			skip: (ctx: RestoreContext) => (answers.skipVolume ? 'skipped (--skip-volume)' : options.dryRun ? dry('volume') : ctx.manifest && !ctx.manifest.volume ? 'the backup has no store volume archive' : false),
+			skip: (ctx: RestoreContext) => (answers.skipVolume ? 'skipped (--skip-volume)' : options.dryRun ? dry(ctx, 'volume') : ctx.manifest && !ctx.manifest.volume ? 'the backup has no store volume archive' : false),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				once(ctx, 'volume', task, async () => {
 					const tarball = join(folder, STORE_TARBALL);
@@ -280,12 +318,12 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		},
 		{
 			title: 'Start the platform',
-			skip: () => (options.skipPlatform ? 'skipped (--skip-platform)' : dry('start')),
+			skip: (ctx: RestoreContext) => (options.skipPlatform ? 'skipped (--skip-platform)' : dry(ctx, 'start')),
 			task: (ctx: RestoreContext, task: AnyTask) => once(ctx, 'start', task, () => startPlatform(deisctl(ctx))),
 		},
 		{
 			title: 'Make the controller re-write keys, apps, domains, certificates and configs to etcd',
-			skip: () => (options.skipController ? 'skipped (--skip-controller)' : dry('controller')),
+			skip: (ctx: RestoreContext) => (options.skipController ? 'skipped (--skip-controller)' : dry(ctx, 'controller')),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				once(ctx, 'controller', task, async () => {
 					await waitForUnit(deisctl(ctx), 'deis-controller', options.gatewayTimeoutMs, signal);
@@ -295,7 +333,13 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		},
 		{
 			title: 'Verify the restored objects and etcd keys',
-			skip: () => (options.dryRun ? 'compare every object with the manifest (size, MD5/sha256) and etcd keys with the backup' : options.skipVerify ? 'skipped (--skip-verify)' : false),
+			skip: (ctx: RestoreContext) => {
+				if (options.skipVerify) return 'skipped (--skip-verify)';
+				if (!options.dryRun) return false;
+				const what = '# compare every object with the manifest (size, MD5/sha256) and etcd keys with the backup';
+				ctx.skipped.push({ stage: 'verify', title: 'Verify the restored objects and etcd keys', commands: [what], optional: false });
+				return what;
+			},
 			task: async (ctx: RestoreContext, task: AnyTask) => {
 				try {
 					await verifyRestore(ctx, options, task);
@@ -307,7 +351,10 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		},
 		{
 			title: 'Put the router body size back',
-			skip: (ctx: RestoreContext) => (options.dryRun || !options.resetBodySize || ctx.previousBodySize === undefined ? 'left as it is (--reset-body-size puts it back)' : false),
+			skip: (ctx: RestoreContext) => {
+				if (options.dryRun && options.resetBodySize && !options.skipPlatform) return dry(ctx, 'router', true);
+				return options.dryRun || !options.resetBodySize || ctx.previousBodySize === undefined ? 'left as it is (--reset-body-size puts it back)' : false;
+			},
 			task: async (ctx: RestoreContext, task: AnyTask) => {
 				await deisctl(ctx).configSet('router', 'bodySize', ctx.previousBodySize as string);
 				task.title = `Router bodySize back to ${ctx.previousBodySize}`;

@@ -2,6 +2,7 @@
  * The shapes shared by the plans, the wizard and the plain mode.
  */
 import type { ConnectionSettings } from '../config/settings.js';
+import type { ErrorKind } from '../errors.js';
 import type { StageId } from '../steps/progress.js';
 import type { TaskView } from './task-view.js';
 
@@ -47,6 +48,16 @@ export interface RunSummary {
 	interrupted?: boolean;
 	/** The failed stage may be skipped (database dump, store volume). */
 	failedStageOptional?: boolean;
+	/** Why it failed, which decides the exit code (errors.ts). */
+	errorKind?: ErrorKind;
+	/** What is wrong, one line each (damaged files, differences), behind `error`. */
+	problems?: string[];
+	/** Backup: this run picked up an unfinished backup in the folder. */
+	resumed?: boolean;
+	/** Backup: the run saved nothing and removed the folder it had created. */
+	folderRemoved?: boolean;
+	/** --dry-run: each skipped stage with the commands it would have run, in order. */
+	dryRun?: StagePreview[];
 }
 
 export interface RunHandle {

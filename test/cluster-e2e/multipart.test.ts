@@ -75,7 +75,8 @@ test('a damaged large file: the restore stops, its upload is aborted, no object 
 		await handle.close();
 	}
 	const fresh = await makeFresh();
-	const result = await runCli(['restore', damaged, ...restoreFlags()]);
+	// --skip-preflight: the push's own whole-file check is what is tested here; the preflight would stop first.
+	const result = await runCli(['restore', damaged, ...restoreFlags(), '--skip-preflight']);
 	assert.equal(result.code, 3, result.stderr); // a mismatch, as verify reports one
 	assert.match(result.stderr, /does not match the checksum in manifest\.json .*upload was abandoned/);
 	const s3 = s3For(fresh.keys);

@@ -191,3 +191,21 @@ export function cliEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.Proc
 		...extra,
 	};
 }
+
+/** Panes of one test file with a private HOME, all closed and removed by `close()` (in after()). */
+export function paneSession(): { start(argv: string[], size?: { width: number; height: number }): Promise<Pane>; close(): Promise<void> } {
+	const panes: Pane[] = [];
+	let home: string | undefined;
+	return {
+		async start(argv, size = { width: 100, height: 30 }) {
+			home ??= await mkdtemp(join(tmpdir(), 'deis-backup-home-'));
+			const pane = await Pane.start({ argv, cwd: REPO, env: cliEnv(home), ...size });
+			panes.push(pane);
+			return pane;
+		},
+		async close() {
+			await Promise.all(panes.map((pane) => pane.close()));
+			if (home) await rm(home, { recursive: true, force: true });
+		},
+	};
+}

@@ -70,7 +70,7 @@ test('bad input: each a one-line error naming what to do, and a non-zero exit', 
 		{ name: 'unknown host key', args: ['backup', ...connectionFlags({ ...c, knownHosts: emptyKnownHosts }), '--out', join(root, 'w4')], message: /not in .*--accept-new-host-key/, code: 1 },
 		{ name: 'unreachable gateway', args: ['backup', ...connectionFlags({ ...c, storeEndpoint: 'http://127.0.0.1:1' }), '--out', join(root, 'w5')], message: /cannot be reached/, code: 1 },
 		{ name: 'unknown command', args: ['frobnicate'], message: /Unknown command/, code: 2 },
-		{ name: 'unknown flag', args: ['backup', '--hots', 'x'], message: /Unknown option/, code: 2 },
+		{ name: 'unknown flag', args: ['backup', '--hots', 'x'], message: /Unknown option --hots; did you mean --host\?/, code: 2 },
 	];
 	for (const item of cases) {
 		const result = await runCli(item.args);
@@ -84,13 +84,13 @@ test('a backup, then verify, then verify catching a damaged file', async () => {
 	const out = join(root, 'full');
 	const backup = await runCli(['backup', ...connectionFlags(source.connection), '--out', out]);
 	assert.equal(backup.code, 0, backup.stderr);
-	assert.match(backup.stderr, /Backup finished/);
+	assert.match(backup.stdout, /Backup finished/);
 	const ok = await runCli(['verify', out]);
 	assert.equal(ok.code, 0, ok.stderr);
 	await writeFile(join(out, 'dump_all.sql'), 'tampered');
 	const bad = await runCli(['verify', out]);
 	assert.equal(bad.code, 3);
-	assert.match(bad.stderr, /wrong size: dump_all\.sql/);
+	assert.match(bad.stdout, /wrong size: dump_all\.sql/);
 });
 
 test('secrets never reach the output', async () => {

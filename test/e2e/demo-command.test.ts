@@ -12,7 +12,7 @@ test('deis-backup demo --plain --yes: backup, restore, verify, and nothing left 
 	const before = new Set((await readdir(tmpdir())).filter((name) => name.startsWith('deis-backup-demo-')));
 	const result = await runCli(['demo', '--plain', '--yes']);
 	assert.equal(result.code, 0, result.stderr);
-	assert.match(result.stderr, /Backup finished .* \d+ objects/);
+	assert.match(result.stdout, /Backup finished .* \d+ objects/);
 	assert.match(result.stderr, /Verified \d+ objects and \d+ etcd keys: all match the backup/);
 	assert.match(result.stderr, /Demo complete/);
 	const leftovers = (await readdir(tmpdir())).filter((name) => name.startsWith('deis-backup-demo-') && !before.has(name));

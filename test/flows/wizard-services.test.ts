@@ -44,5 +44,6 @@ test('connection, domain and folder checks say what is wrong', async () => {
 	assert.match((await services.validateDomain({ ...source.connection, storeEndpoint: undefined, domain: 'nowhere.invalid' }, 'restore')) ?? '', /does not resolve/);
 	assert.match((await services.validateFolder('restore', root)) ?? '', /not a finished deis-backup folder/);
 	assert.equal(await services.validateFolder('backup', join(root, 'new-backup')), undefined);
-	assert.match(services.defaultFolder('backup', source.connection), /^demo\.deis-\d{8}T\d{6}Z$/);
+	// One folder per cluster and UTC day: the same command run again finds it and resumes.
+	assert.match(services.defaultFolder('backup', source.connection), /^demo\.deis-backup-\d{4}-\d{2}-\d{2}$/);
 });

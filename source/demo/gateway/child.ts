@@ -10,8 +10,13 @@
  * IPC in:  { type: 'start', id, directory, accessKey, secretKey } | { type: 'stop', id }
  * IPC out: { type: 'started', id, port } | { type: 'stopped', id } | { type: 'error', id, message }
  */
+// s3rver's missing types, declared beside this file; referenced so a compile of this file alone finds them.
+/// <reference path="./s3rver.d.ts" />
 import { createCipheriv } from 'node:crypto';
-import { createRequire } from 'node:module';
+// Imported, not required at run time: the published bundle then carries s3rver, and its
+// dependencies (about 10 MB installed) are no longer installed with deis-backup.
+import s3rverModule from 's3rver';
+import accountModule from 's3rver/lib/models/account.js';
 
 interface S3rverInstance {
 	run(): Promise<{ port: number }>;
@@ -23,15 +28,14 @@ interface AccountModule {
 }
 type Request = { type: 'start'; id: number; directory: string; accessKey: string; secretKey: string } | { type: 'stop'; id: number };
 
-const require = createRequire(import.meta.url);
 const send = (m: Record<string, unknown>) => process.send?.(m);
 
 // fail at start, not at the first listing of more than 1,000 keys
 createCipheriv('des', Buffer.alloc(8), Buffer.alloc(8));
-const S3rver = require('s3rver') as S3rverClass;
+const S3rver = s3rverModule as S3rverClass;
 // s3rver knows one hard-wired account (S3RVER/S3RVER); the clusters' generated keys replace it.
 // Every key opens every instance here: the router in front of each cluster admits only its own.
-const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as AccountModule;
+const { DUMMY_ACCOUNT } = accountModule as AccountModule;
 DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
 
 const servers = new Map<number, S3rverInstance>();

@@ -4,6 +4,7 @@
  */
 import type { Deisctl } from '../../cluster/deisctl.js';
 import type { GatewayKeys } from '../../cluster/store.js';
+import { isValidBucketName } from '../../config/validate.js';
 import { UserError } from '../../errors.js';
 import type { BucketRole } from '../../archive/manifest.js';
 
@@ -24,12 +25,8 @@ const DEIS_BUCKETS = [
 	{ role: 'database', component: 'database', fallback: 'db_wal' },
 	{ role: 'registry', component: 'registry', fallback: 'registry' },
 ] as const;
-// Ceph's relaxed bucket names (db_wal has an underscore), and never a path trick.
-const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
-
-export function isValidBucketName(name: string): boolean {
-	return BUCKET_NAME.test(name) && !name.includes('..');
-}
+// One rule for bucket names, whether typed in --buckets, read from etcd or from a manifest.
+export { isValidBucketName };
 
 /** The database's and the registry's buckets, as etcd names them (else Deis' defaults). */
 export async function bucketNames(deisctl: Deisctl): Promise<BucketChoice[]> {

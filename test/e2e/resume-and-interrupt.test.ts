@@ -1,0 +1,120 @@
+/**
+ * "Run the same command again to resume", made true without --out: the
+ * per-day folder, the message that names it and the command, the re-run that
+ * says it resumes, no empty folder after a run that saved nothing; and the
+ * exit code 130 for interrupts, with the demo leaving nothing in the temp dir.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { defaultBackupName } from '../../source/archive/layout.js';
+import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
+import { connectionFlags, runCli } from '../support/cli.js';
+import { spawnCli } from '../reliability/harness/cli.js';
+
+let root: string;
+let source: DemoCluster;
+
+before(async () => {
+	root = await mkdtemp(join(tmpdir(), 'resume-'));
+	source = await startDemoCluster({ root, mode: 'source' });
+});
+
+after(async () => {
+	await source?.stop();
+	await rm(root, { recursive: true, force: true });
+});
+
+async function cwdNamed(name: string): Promise<string> {
+	const dir = join(root, name);
+	await mkdir(dir);
+	return dir;
+}
+
+function escape(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+test('a failed connection without --out leaves no folder behind, and says what to run again', async () => {
+	const cwd = await cwdNamed('failed');
+	const flags = ['backup', ...connectionFlags({ ...source.connection, port: 1 })];
+	const result = await runCli(flags, {}, 60_000, cwd);
+	assert.equal(result.code, 1, result.stderr);
+	assert.deepEqual(await readdir(cwd), [], 'no empty folder');
+	const folder = join(cwd, defaultBackupName(source.connection.domain));
+	assert.match(result.stderr, new RegExp(`Nothing was saved, so the folder ${escape(folder)} was removed\\. Run again with: deis-backup backup .* --out ${escape(folder)}\\n`));
+	assert.match(result.stderr.trim().split('\n').at(-1) ?? '', /Nothing accepts SSH connections/);
+});
+
+test('without --out: an interrupted backup names its folder and the exact command; running the same command resumes it, saying so', async () => {
+	const cwd = await cwdNamed('interrupted');
+	const folder = join(cwd, defaultBackupName(source.connection.domain));
+	const args = ['backup', ...connectionFlags(source.connection), '--concurrency', '1'];
+	const running = spawnCli(args, { cwd });
+	const journal = join(folder, '.deis-backup', 'objects-db_wal.jsonl');
+	// Stopped once some objects are saved (journaled), long before all 72 are.
+	const reached = await running.until(async () => ((await readFile(journal, 'utf8').catch(() => '')).match(/\n/g)?.length ?? 0) >= 3, 'three objects journaled');
+	assert.ok(reached, `the backup ran long enough to be interrupted:\n${running.stderr}`);
+	const stopped = await running.kill('SIGINT');
+	assert.equal(stopped.code, 130, stopped.stderr);
+	assert.match(stopped.stderr, /run the same command again to resume/);
+	const resume = new RegExp(`The unfinished backup is in ${escape(folder)}; resume it with: (deis-backup backup .* --out ${escape(folder)})\\n`);
+	const command = resume.exec(stopped.stderr)?.[1];
+	assert.ok(command, `names the folder and the command:\n${stopped.stderr}`);
+	assert.ok(command.includes(`--port ${source.connection.port}`) && command.includes('--concurrency 1'), 'the operator\'s own flags');
+	assert.ok((await stat(folder)).isDirectory(), 'the folder with what was saved stays');
+
+	// The same command, in the same place, on the same day: it finds the folder and resumes.
+	const again = await runCli(args, {}, 120_000, cwd);
+	assert.equal(again.code, 0, again.stderr);
+	assert.match(again.stderr, new RegExp(`Resume the unfinished backup in ${escape(folder)}`));
+	assert.match(again.stdout, new RegExp(`Backup finished in .* in ${escape(folder)}\\n`));
+	const fetched = /Mirrored s3:\/\/db_wal and s3:\/\/registry: (\d+) objects, (\d+) fetched/.exec(again.stderr);
+	assert.ok(fetched, again.stderr);
+	assert.ok(Number(fetched[2]) < Number(fetched[1]), `only what was missing is fetched (${fetched[2]} of ${fetched[1]})`);
+	assert.deepEqual(await readdir(cwd), [defaultBackupName(source.connection.domain)], 'one folder, not one per run');
+
+	// And once more: a finished backup is refreshed in place, fetching nothing unchanged.
+	const third = await runCli(args, {}, 120_000, cwd);
+	assert.equal(third.code, 0, third.stderr);
+	assert.match(third.stderr, /Refresh the backup in .* \(only what changed is fetched\)/);
+	assert.match(third.stderr, /: 72 objects, 0 fetched/);
+});
+
+/** A private TMPDIR: whatever the demo leaves there shows. */
+async function privateTmp(name: string): Promise<string> {
+	const dir = join(root, name);
+	await mkdir(dir);
+	return dir;
+}
+
+test('the demo: Ctrl-C while its clusters start exits 130 and leaves nothing in the temp dir', async () => {
+	const tmp = await privateTmp('tmp-startup');
+	const running = spawnCli(['demo', '--plain', '--yes'], { env: { TMPDIR: tmp } });
+	// The demo's folder is made first, then the clusters start in it: interrupt as soon as it exists.
+	const started = await running.until(async () => (await readdir(tmp)).some((name) => name.startsWith('deis-backup-demo-')), 'the demo folder');
+	assert.ok(started, running.stderr);
+	const exit = await running.kill('SIGINT');
+	assert.equal(exit.code, 130, `exit ${exit.code} (signal ${exit.signal}):\n${exit.stderr}`);
+	assert.doesNotMatch(exit.stderr, /    at .*\(|unexpected error/);
+	assert.deepEqual(await readdir(tmp), [], 'nothing left in the temp dir');
+});
+
+test('the demo: Ctrl-C mid-run exits 130 and leaves nothing in the temp dir; with --keep the files stay', async () => {
+	for (const keep of [false, true]) {
+		const tmp = await privateTmp(`tmp-midrun-${keep}`);
+		const running = spawnCli(['demo', '--plain', '--yes', '--concurrency', '1', ...(keep ? ['--keep'] : [])], { env: { TMPDIR: tmp } });
+		const midRun = await running.until(() => /❯ Mirror the buckets/.test(running.stderr), 'the mirror running');
+		assert.ok(midRun, running.stderr);
+		const exit = await running.kill('SIGINT');
+		assert.equal(exit.code, 130, exit.stderr);
+		assert.match(exit.stderr, /Stopping safely/);
+		const left = await readdir(tmp);
+		if (keep) {
+			assert.equal(left.length, 1, 'the demo folder is kept');
+			assert.match(exit.stderr, new RegExp(`Demo files kept in ${escape(join(tmp, left[0]!))}`));
+		} else assert.deepEqual(left, [], 'nothing left in the temp dir');
+	}
+});
