@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { commands } from '../cluster/commands.js';
 import type { RemoteHost } from '../cluster/ssh.js';
 import { lastLine } from '../cluster/deisctl.js';
-import { UserError } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import type { FileEntry } from '../archive/manifest.js';
 import { sha256File } from '../archive/verify.js';
 import { tap } from '../util/tap.js';
@@ -71,7 +71,7 @@ export async function backupVolume(host: RemoteHost, target: string, report: Rep
  */
 export async function restoreVolume(host: RemoteHost, tarball: string, report: Report, signal?: AbortSignal, expectedSha256?: string): Promise<void> {
 	if (expectedSha256 !== undefined && (await sha256File(tarball)) !== expectedSha256) {
-		throw new UserError(`${tarball} does not match the checksum in manifest.json (the backup folder is damaged); nothing was extracted: run deis-backup verify on the folder.`);
+		throw new UserError(`${tarball} does not match the checksum in manifest.json (the backup folder is damaged); nothing was extracted: run deis-backup verify on the folder.`, EXIT.mismatch);
 	}
 	const size = (await stat(tarball)).size;
 	let sent = 0;

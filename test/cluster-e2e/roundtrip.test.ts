@@ -49,8 +49,11 @@ after(async () => {
 test('backup through deis-store.<domain>: every object byte for byte, the live store and the dump', async () => {
 	const result = await runCli(['backup', ...flags(), '--out', folder]);
 	assert.equal(result.code, 0, result.stderr);
-	assert.match(result.stderr, /changed as we read/, 'the live log makes tar warn');
 	const manifest = await readManifest(folder);
+	// Whether tar caught the live log mid-write is a race on a real cluster too; what must always
+	// hold is that the warning is shown exactly when the manifest records the volume as a warning.
+	const warned = /changed as we read/.test(result.stderr);
+	assert.equal(manifest.steps.find((s) => s.stage === 'volume')?.outcome, warned ? 'warning' : 'done', result.stderr);
 	const saved = new Map(manifest.buckets.flatMap((b) => b.objects.map((o) => [`${b.name}/${o.key}`, o])));
 	assert.equal(saved.size, cluster.objects.length);
 	for (const expected of cluster.objects) {
@@ -60,7 +63,6 @@ test('backup through deis-store.<domain>: every object byte for byte, the live s
 		const onDisk = createHash('sha256').update(await readFile(join(folder, 'buckets', expected.bucket, entry.path))).digest('hex');
 		assert.equal(onDisk, expected.sha256, `${expected.key} on disk`);
 	}
-	assert.equal(manifest.steps.find((s) => s.stage === 'volume')?.outcome, 'warning');
 	assert.match(await readFile(join(folder, 'dump_all.sql'), 'utf8'), /PostgreSQL database cluster dump complete/);
 	assert.ok((manifest.etcdKeys ?? []).some((key) => key.startsWith('/deis/domains/')), 'controller keys recorded');
 	assert.deepEqual(manifest.platform, { version: 'v1.12.2', versionSource: 'etcd', domain: cluster.domain });

@@ -16,6 +16,7 @@ import type { DemoCluster } from '../../source/demo/cluster.js';
 import { randomBytesFor } from '../../source/demo/random.js';
 import { sourceObjects, writeObjects } from '../../source/demo/seed.js';
 import { connect, run, s3For } from './support.js';
+import { installed } from '../support/installed.js';
 
 /** v1 listing paged by marker: a Deis v1 gateway has no ListObjectsV2 (NextMarker only comes with a delimiter). */
 async function listAll(s3: S3Client, bucket: string): Promise<Array<{ key: string; size: number }>> {
@@ -127,10 +128,10 @@ describe('demo store gateway', () => {
 
 	it('refuses S3 until the router and gateway run, then bodies over bodySize', async () => {
 		await assert.rejects(s3dst.send(new ListBucketsCommand({})), 'no router yet');
-		assert.equal((await run(dst, commands.install('platform'))).code, 0);
-		assert.equal((await run(dst, commands.start('router@1'))).code, 0);
+		assert.equal((await run(dst, installed(commands.install('platform')))).code, 0);
+		assert.equal((await run(dst, installed(commands.start('router@1')))).code, 0);
 		await assert.rejects(s3dst.send(new ListBucketsCommand({})), (e: { $metadata?: { httpStatusCode?: number } }) => e.$metadata?.httpStatusCode === 502);
-		assert.equal((await run(dst, commands.start('store-gateway@1'))).code, 0);
+		assert.equal((await run(dst, installed(commands.start('store-gateway@1')))).code, 0);
 		assert.deepEqual((await s3dst.send(new ListBucketsCommand({}))).Buckets ?? [], []);
 
 		await s3dst.send(new CreateBucketCommand({ Bucket: 'db_wal' }));
@@ -142,7 +143,7 @@ describe('demo store gateway', () => {
 		const small = randomBytesFor('small', 1024 * 1024 - 1);
 		await s3dst.send(new PutObjectCommand({ Bucket: 'db_wal', Key: 'small', Body: small }));
 
-		assert.equal((await run(dst, commands.configSet('router', 'bodySize', '100m'))).code, 0);
+		assert.equal((await run(dst, installed(commands.configSet('router', 'bodySize', '100m')))).code, 0);
 		await s3dst.send(new PutObjectCommand({ Bucket: 'db_wal', Key: 'big', Body: big }));
 		assert.ok((await body(s3dst, 'db_wal', 'big')).equals(big));
 		assert.deepEqual((await listAll(s3dst, 'db_wal')).map((o) => o.key), ['big', 'small']);

@@ -14,6 +14,7 @@ import { startDemoCluster } from '../../source/demo/cluster.js';
 import { randomBytesFor } from '../../source/demo/random.js';
 import type { DemoCluster } from '../../source/demo/cluster.js';
 import { connect, run } from './support.js';
+import { installed } from '../support/installed.js';
 
 const CONTROLLER_PREFIXES = ['/deis/builder/users', '/deis/services', '/deis/domains', '/deis/certs', '/deis/config'];
 
@@ -111,26 +112,26 @@ describe('demo host over SSH', () => {
 
 	describe('deisctl', () => {
 		it('reads the gateway keys on the source cluster', async () => {
-			const a = await run(src, commands.configGet('store', 'gateway/accessKey'));
-			const s = await run(src, commands.configGet('store', 'gateway/secretKey'));
+			const a = await run(src, installed(commands.configGet('store', 'gateway/accessKey')));
+			const s = await run(src, installed(commands.configGet('store', 'gateway/secretKey')));
 			assert.deepEqual([a.code, s.code], [0, 0]);
 			assert.equal(a.stdout.toString(), `${source.gatewayKeys.accessKey}\n`);
 			assert.equal(s.stdout.toString(), `${source.gatewayKeys.secretKey}\n`);
 		});
 		it('fails on an unset key', async () => {
-			const r = await run(src, commands.configGet('router', 'bodySize'));
+			const r = await run(src, installed(commands.configGet('router', 'bodySize')));
 			assert.equal(r.code, 1);
 			assert.match(r.stderr, /Key not found \(\/deis\/router\/bodySize\)/);
 			assert.equal(r.stdout.length, 0);
 		});
 		it('sets config values in etcd', async () => {
-			const r = await run(dst, commands.configSet('router', 'bodySize', '100m'));
+			const r = await run(dst, installed(commands.configSet('router', 'bodySize', '100m')));
 			assert.equal(r.code, 0);
 			assert.equal(fresh.etcd.get('/deis/router/bodySize'), '100m');
-			assert.equal((await run(dst, commands.configGet('router', 'bodySize'))).stdout.toString(), '100m\n');
+			assert.equal((await run(dst, installed(commands.configGet('router', 'bodySize')))).stdout.toString(), '100m\n');
 		});
 		it("lists the source cluster's units as fleet does", async () => {
-			const r = await run(src, commands.list());
+			const r = await run(src, installed(commands.list()));
 			assert.equal(r.code, 0);
 			const lines = r.stdout.toString().trimEnd().split('\n');
 			assert.deepEqual(lines[0]!.split(/\s+/), ['UNIT', 'MACHINE', 'LOAD', 'ACTIVE', 'SUB']);
@@ -145,13 +146,13 @@ describe('demo host over SSH', () => {
 			assert.ok(rows.some(([u]) => u === 'deis-store-gateway@1.service'));
 		});
 		it('runs the restore start-up on a fresh cluster in the order given', async () => {
-			const r0 = await run(dst, commands.list());
+			const r0 = await run(dst, installed(commands.list()));
 			assert.equal(r0.stdout.toString().trim().split('\n').length, 1, 'nothing installed yet');
-			assert.equal((await run(dst, commands.start('store-monitor'))).code, 1, 'cannot start what is not installed');
-			assert.equal((await run(dst, commands.configGet('store', 'gateway/accessKey'))).code, 1, 'no keys before the gateway starts');
+			assert.equal((await run(dst, installed(commands.start('store-monitor')))).code, 1, 'cannot start what is not installed');
+			assert.equal((await run(dst, installed(commands.configGet('store', 'gateway/accessKey')))).code, 1, 'no keys before the gateway starts');
 
 			const from = fresh.log.length;
-			const steps = [commands.install('platform'), ...STORE_UNITS.map((u) => commands.start(u)), commands.start(ROUTER_UNIT)];
+			const steps = [installed(commands.install('platform')), ...STORE_UNITS.map((u) => installed(commands.start(u))), installed(commands.start(ROUTER_UNIT))];
 			for (const argv of steps) assert.equal((await run(dst, argv)).code, 0, argv.join(' '));
 			assert.deepEqual(
 				fresh.log.slice(from).map((e) => e.argv),
@@ -162,23 +163,23 @@ describe('demo host over SSH', () => {
 			assert.equal(state.get('deis-controller.service'), 'inactive');
 			assert.equal(state.get('deis-database.service'), 'inactive');
 
-			const key = await run(dst, commands.configGet('store', 'gateway/accessKey'));
+			const key = await run(dst, installed(commands.configGet('store', 'gateway/accessKey')));
 			assert.equal(key.stdout.toString(), `${fresh.gatewayKeys.accessKey}\n`);
 			assert.notEqual(fresh.gatewayKeys.accessKey, source.gatewayKeys.accessKey, 'a new cluster has new keys');
 		});
 		it('stops and starts units by either name form', async () => {
-			assert.equal((await run(src, commands.stop('deis-store-gateway@1.service'))).code, 0);
+			assert.equal((await run(src, installed(commands.stop('deis-store-gateway@1.service')))).code, 0);
 			assert.equal(source.units().find((u) => u.unit === 'deis-store-gateway@1.service')?.active, 'inactive');
-			assert.equal((await run(src, commands.start('store-gateway@1'))).code, 0);
+			assert.equal((await run(src, installed(commands.start('store-gateway@1')))).code, 0);
 			assert.equal(source.units().find((u) => u.unit === 'deis-store-gateway@1.service')?.active, 'active');
 		});
 		it('scales the store gateway', async () => {
-			assert.equal((await run(src, commands.scale('store-gateway', 3))).code, 0);
+			assert.equal((await run(src, installed(commands.scale('store-gateway', 3)))).code, 0);
 			const gateways = () => source.units().filter((u) => u.unit.startsWith('deis-store-gateway@')).map((u) => `${u.unit} ${u.active}`);
 			assert.deepEqual(gateways(), [1, 2, 3].map((n) => `deis-store-gateway@${n}.service active`));
-			assert.equal((await run(src, commands.scale('store-gateway', 1))).code, 0);
+			assert.equal((await run(src, installed(commands.scale('store-gateway', 1)))).code, 0);
 			assert.deepEqual(gateways(), ['deis-store-gateway@1.service active']);
-			assert.equal((await run(src, commands.scale('controller', 2))).code, 1);
+			assert.equal((await run(src, installed(commands.scale('controller', 2)))).code, 1);
 		});
 	});
 
@@ -274,7 +275,7 @@ describe('demo host over SSH', () => {
 			assert.equal(r.stdout.length, 0);
 		});
 		it('re-publishes models with load_db_state_to_etcd on a later controller', async () => {
-			assert.equal((await run(dst, commands.start('platform'))).code, 0);
+			assert.equal((await run(dst, installed(commands.start('platform')))).code, 0);
 			assert.equal((await run(dst, commands.hasLoadDbState('127.0.0.1:4001'))).code, 0);
 			assert.deepEqual(published(fresh), {});
 			// Deis v1's models.py: no etcd at $ETCD means a warning, saves that publish nothing, and exit 0
@@ -299,8 +300,8 @@ describe('demo host over SSH', () => {
 		it('re-publishes models with the shell script on an older controller', async () => {
 			const c = await connect(older.connection);
 			try {
-				assert.equal((await run(c, commands.install('platform'))).code, 0);
-				assert.equal((await run(c, commands.start('platform'))).code, 0);
+				assert.equal((await run(c, installed(commands.install('platform')))).code, 0);
+				assert.equal((await run(c, installed(commands.start('platform')))).code, 0);
 				assert.equal((await run(c, commands.hasLoadDbState('127.0.0.1:4001'))).code, 1);
 				assert.equal((await run(c, commands.loadDbState('127.0.0.1:4001'))).code, 1);
 

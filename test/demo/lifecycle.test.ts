@@ -19,6 +19,7 @@ import { quoteCommand } from '../../source/cluster/shell-quote.js';
 import type { ConnectionSettings } from '../../source/config/settings.js';
 import { startDemoCluster } from '../../source/demo/cluster.js';
 import { connect, run, s3For } from './support.js';
+import { installed } from '../support/installed.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -133,7 +134,7 @@ process.stdin.on('end', async () => { await c.stop(); console.log('stopped'); })
 			const info = JSON.parse(String(first.value)) as { connection: ConnectionSettings; keys: { accessKey: string; secretKey: string }; pids: number[] };
 
 			const ssh = await connect(info.connection);
-			const list = await run(ssh, commands.list());
+			const list = await run(ssh, installed(commands.list()));
 			ssh.dispose();
 			assert.equal(list.code, 0);
 			assert.match(list.stdout.toString(), /deis-store-gateway@1\.service/);

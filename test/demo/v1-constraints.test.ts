@@ -18,8 +18,10 @@ import type { DemoCluster } from '../../source/demo/cluster.js';
 import { v2Authorization } from '../cluster/lib/sigv2.js';
 import { v4PresignedGet, v4SignedHeaders } from '../cluster/lib/sigv4.js';
 import { connect, run, s3For } from './support.js';
+import { CONTROLLER_KEY_DIRS } from '../../source/steps/controller.js';
 
-const MODEL_DIRS = ['/deis/builder', '/deis/services', '/deis/domains', '/deis/certs', '/deis/config'];
+// What the controller publishes from its models (not the platform's own keys under /deis/builder).
+const MODEL_DIRS = CONTROLLER_KEY_DIRS;
 const WARNING = 'WARNING Cannot synchronize with etcd cluster\n';
 
 function published(c: DemoCluster): string[] {

@@ -14,6 +14,7 @@ import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js
 import { connectionFlags } from '../support/cli.js';
 import { runToEnd, spawnCli } from './harness/cli.js';
 import { listKeys, objectSha256, s3For, sourceWithBackup } from './harness/demo.js';
+import { asTyped } from '../support/installed.js';
 
 let root: string;
 let source: DemoCluster;
@@ -98,7 +99,7 @@ test("--reset-body-size puts the router's bodySize back, also after a restore ki
 			assert.equal(done.code, 0, done.stderr);
 			assert.match(done.stderr, /Router bodySize back to/);
 			assert.equal(target.etcd.get('/deis/router/bodySize'), before ?? '1m', `${name}: bodySize put back`);
-			const log = target.log.map((e) => e.command);
+			const log = target.log.map((e) => asTyped(e.command));
 			assert.ok(log.includes(`deisctl config router set bodySize=${before ?? '1m'}`), log.join(' | '));
 		} finally {
 			await target.stop();

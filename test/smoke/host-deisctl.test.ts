@@ -4,13 +4,14 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { commands, STORE_UNITS, ROUTER_UNIT } from '../../source/cluster/commands.js';
 import { deisctlLog, loadCluster, makeFresh, makeSource, readUnits, runOnHost, setUnitMachine } from '../cluster/env.js';
+import { installed } from '../support/installed.js';
 
 const env = loadCluster();
 
 after(makeSource);
 
 async function deisctl(argv: readonly string[]) {
-	const res = await runOnHost(env, argv);
+	const res = await runOnHost(env, installed(argv));
 	return { ...res, out: res.stdout.toString() };
 }
 
@@ -28,10 +29,10 @@ async function list(): Promise<Map<string, { machine: string; load: string; acti
 	);
 }
 
-test('ssh with the generated key and strict known_hosts runs `deisctl config store get gateway/accessKey`', () => {
+test('ssh with the generated key and strict known_hosts runs `/opt/bin/deisctl config store get gateway/accessKey`', () => {
 	const out = execFileSync('ssh', [
 		'-p', '2222', '-i', env.identity, '-o', `UserKnownHostsFile=${env.knownHosts}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes',
-		'core@127.0.0.1', 'deisctl', 'config', 'store', 'get', 'gateway/accessKey',
+		'core@127.0.0.1', '/opt/bin/deisctl', 'config', 'store', 'get', 'gateway/accessKey',
 	], { encoding: 'utf8' });
 	assert.equal(out, `${env.keys.accessKey}\n`);
 });

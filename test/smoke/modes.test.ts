@@ -8,6 +8,7 @@ import { commands } from '../../source/cluster/commands.js';
 import {
 	appenderRunning, currentMode, etcdGet, etcdList, loadCluster, makeFresh, makeSource, MODEL_DIRS, readUnits, routerBodySize, runOnHost, s3For,
 } from '../cluster/env.js';
+import { installed } from '../support/installed.js';
 
 const env = loadCluster();
 
@@ -25,7 +26,7 @@ test('makeFresh: new keys, no buckets, old keys gone, empty store, clean etcd, n
 	assert.notEqual(keys.accessKey, env.keys.accessKey);
 	assert.equal(await etcdGet('/deis/store/gateway/accessKey'), keys.accessKey);
 	assert.equal(await etcdGet('/deis/store/gateway/secretKey'), keys.secretKey);
-	const got = await runOnHost(env, commands.configGet('store', 'gateway/accessKey'));
+	const got = await runOnHost(env, installed(commands.configGet('store', 'gateway/accessKey')));
 	assert.equal(got.stdout.toString(), `${keys.accessKey}\n`);
 
 	const fresh = s3For(keys);

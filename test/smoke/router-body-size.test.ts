@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { commands } from '../../source/cluster/commands.js';
 import { etcdGet, loadCluster, makeSource, routerBodySize, runOnHost, s3For } from '../cluster/env.js';
+import { installed } from '../support/installed.js';
 
 const env = loadCluster();
 const KEY = 'smoke/two-megabytes.bin';
@@ -26,7 +27,7 @@ test('with bodySize unset a 2 MB PUT through the router gets HTTP 413', async ()
 });
 
 test('after `deisctl config router set bodySize=100m` over ssh the same PUT succeeds', async () => {
-	const res = await runOnHost(env, commands.configSet('router', 'bodySize', '100m'));
+	const res = await runOnHost(env, installed(commands.configSet('router', 'bodySize', '100m')));
 	assert.equal(res.code, 0, res.stderr);
 	assert.equal(await etcdGet('/deis/router/bodySize'), '100m');
 	assert.equal(await routerBodySize(), '100m');
@@ -38,7 +39,7 @@ test('after `deisctl config router set bodySize=100m` over ssh the same PUT succ
 });
 
 test('an invalid bodySize is refused and leaves etcd unchanged', async () => {
-	const res = await runOnHost(env, commands.configSet('router', 'bodySize', '100m; evil'));
+	const res = await runOnHost(env, installed(commands.configSet('router', 'bodySize', '100m; evil')));
 	assert.notEqual(res.code, 0);
 	assert.match(res.stderr, /invalid bodySize/);
 	assert.equal(await etcdGet('/deis/router/bodySize'), '100m');

@@ -15,15 +15,27 @@ test('/var/lib/deis/store on the host is the cluster\'s store folder', () => {
 	assert.deepEqual([host.dev, host.ino], [ours.dev, ours.ino]);
 });
 
-test('`sudo tar -C /var/lib/deis/store -cpzf - .` exits 1 with "file changed as we read it" and a complete archive', async () => {
+test('`sudo tar -C /var/lib/deis/store -cpzf - .` gives a complete archive, and exits 1 with "file changed as we read it" exactly when it warns', async () => {
 	assert.ok(appenderRunning(), 'the live log appender runs in source mode');
-	const res = await runOnHost(env, commands.tarStore());
-	assert.equal(res.code, 1, res.stderr);
-	assert.match(res.stderr, new RegExp(`${LIVE_LOG.replace('.', '\\.')}: file changed as we read it`));
+	// tar meets the appender mid-write only when their timing overlaps, as on a real cluster: each
+	// run must be consistent and complete, and within a bounded number of runs the warning must show
+	// (each run warns far more often than not; 20 misses in a row would mean the appender is not live).
+	let warnings = 0;
+	for (let attempt = 0; attempt < 20 && warnings === 0; attempt++) {
+		const res = await runOnHost(env, commands.tarStore());
+		const warned = new RegExp(`${LIVE_LOG.replace('.', '\\.')}: file changed as we read it`).test(res.stderr);
+		assert.equal(res.code, warned ? 1 : 0, res.stderr);
+		if (warned) warnings++;
+		checkArchive(res.stdout);
+	}
+	assert.equal(warnings, 1, 'tar warned about the live log in one of 20 runs');
+});
+
+function checkArchive(bytes: Buffer): void {
 	const dir = mkdtempSync(join(tmpdir(), 'store-tar-'));
 	try {
 		const archive = join(dir, 'store.tar.gz');
-		writeFileSync(archive, res.stdout);
+		writeFileSync(archive, bytes);
 		const listing = execFileSync('tar', ['-tvzf', archive], { encoding: 'utf8' });
 		for (const entry of storeLayout()) {
 			assert.match(listing, new RegExp(`\\./${entry.path.replace(/[.+]/g, '\\$&')}/?\\n`), entry.path);
@@ -34,7 +46,7 @@ test('`sudo tar -C /var/lib/deis/store -cpzf - .` exits 1 with "file changed as 
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
-});
+}
 
 test('the live log keeps growing', async () => {
 	const file = join(env.storeDir, LIVE_LOG);

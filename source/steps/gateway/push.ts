@@ -13,7 +13,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import type { ObjectHttp } from '../../cluster/object-http.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
-import { UserError } from '../../errors.js';
+import { EXIT, UserError } from '../../errors.js';
 import { runPool } from '../../util/pool.js';
 import type { Report } from '../progress.js';
 import { explainS3Error } from './explain.js';
@@ -264,7 +264,7 @@ async function readSmallFile(path: string, size: number): Promise<Buffer | undef
 }
 
 function damaged(path: string, consequence: string): UserError {
-	return new UserError(`${path} does not match the checksum in manifest.json (the backup folder is damaged); ${consequence}: run deis-backup verify on the folder.`);
+	return new UserError(`${path} does not match the checksum in manifest.json (the backup folder is damaged); ${consequence}: run deis-backup verify on the folder.`, EXIT.mismatch);
 }
 
 function checkEtag(options: PushOptions, object: ObjectEntry, etag: string | undefined, md5: string): PushedObject {

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsCommand, S3Client } from '@aws-sdk/client-s3';
+import { v2Signer } from '../../cluster/lib/sigv2.js';
 import type { Manifest } from '../../../source/archive/manifest.js';
 import { startDemoCluster, type DemoCluster } from '../../../source/demo/cluster.js';
 import { connectionFlags } from '../../support/cli.js';
@@ -32,8 +33,10 @@ export async function sourceWithBackup(prefix: string, name: string): Promise<So
 	return { root, source, backup };
 }
 
+/** Signed v2, as the demo's Deis v1 gateway demands. */
 export function s3For(cluster: Pick<DemoCluster, 'gatewayKeys'>, endpoint: string): S3Client {
 	return new S3Client({
+		signer: v2Signer(cluster.gatewayKeys),
 		endpoint,
 		region: 'us-east-1',
 		forcePathStyle: true,
@@ -45,13 +48,14 @@ export function s3For(cluster: Pick<DemoCluster, 'gatewayKeys'>, endpoint: strin
 
 export async function listKeys(s3: S3Client, bucket: string): Promise<Map<string, number>> {
 	const keys = new Map<string, number>();
-	let token: string | undefined;
+	let marker: string | undefined;
 	try {
+		// A v1 listing, paged by marker: the only kind a Deis v1 gateway gives.
 		do {
-			const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+			const page = await s3.send(new ListObjectsCommand({ Bucket: bucket, Marker: marker }));
 			for (const item of page.Contents ?? []) keys.set(item.Key as string, item.Size ?? 0);
-			token = page.IsTruncated ? page.NextContinuationToken : undefined;
-		} while (token);
+			marker = page.IsTruncated ? (page.NextMarker ?? page.Contents?.at(-1)?.Key) : undefined;
+		} while (marker);
 	} catch (error) {
 		if ((error as { name?: string }).name === 'NoSuchBucket') return keys;
 		throw error;

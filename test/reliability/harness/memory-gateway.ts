@@ -6,8 +6,10 @@
  * refuses them, as a filesystem must). Ceph's gateway and S3 keep keys as
  * opaque strings; this stand-in does too, so the tests can prove deis-backup
  * round-trips any key exactly. It answers the calls the tool makes:
- * ListBuckets, HeadBucket, CreateBucket, ListObjectsV2, Get/Head/PutObject.
- * Requests must carry the gateway's access key in their signature.
+ * ListBuckets, HeadBucket, CreateBucket, ListObjects (v1, by marker), Get/Head/PutObject.
+ * Like a Deis v1 gateway it takes only AWS v2 authorization (SigV4 gets 400
+ * InvalidArgument) and lists only in v1 form; requests must carry the gateway's
+ * access key.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -65,7 +67,9 @@ export async function startMemoryGateway(accessKey: string, seed: Record<string,
 				res.end(req.method === 'HEAD' ? undefined : body);
 			};
 			const error = (status: number, code: string) => send(status, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`);
-			if (!(req.headers.authorization ?? '').includes(`Credential=${accessKey}/`)) return error(403, 'InvalidAccessKeyId');
+			const authorization = req.headers.authorization ?? '';
+			if (!authorization.startsWith('AWS ')) return error(400, 'InvalidArgument');
+			if (!authorization.startsWith(`AWS ${accessKey}:`)) return error(403, 'InvalidAccessKeyId');
 
 			const rawUrl = req.url ?? '/';
 			const queryAt = rawUrl.indexOf('?');
@@ -94,7 +98,8 @@ export async function startMemoryGateway(accessKey: string, seed: Record<string,
 			if (!bucket) return error(404, 'NoSuchBucket');
 			if (key === undefined) {
 				const max = Number(query.get('max-keys') ?? 1000);
-				const after = query.get('continuation-token') ?? query.get('start-after') ?? '';
+				// v1 only: list-type, continuation-token and start-after mean nothing here.
+				const after = query.get('marker') ?? '';
 				const keys = [...bucket.keys()].sort().filter((k) => k > after);
 				const page = keys.slice(0, max);
 				const truncated = keys.length > page.length;
@@ -104,8 +109,8 @@ export async function startMemoryGateway(accessKey: string, seed: Record<string,
 						return `<Contents><Key>${xmlText(k)}</Key><LastModified>2016-03-01T00:00:00.000Z</LastModified><ETag>&quot;${etagOf(body)}&quot;</ETag><Size>${body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
 					})
 					.join('');
-				const next = truncated ? `<NextContinuationToken>${xmlText(page.at(-1) as string)}</NextContinuationToken>` : '';
-				return send(200, `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${xmlText(bucketName)}</Name><KeyCount>${page.length}</KeyCount><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${next}${contents}</ListBucketResult>`);
+				const next = truncated ? `<NextMarker>${xmlText(page.at(-1) as string)}</NextMarker>` : '';
+				return send(200, `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>${xmlText(bucketName)}</Name><Marker>${xmlText(after)}</Marker><MaxKeys>${max}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${next}${contents}</ListBucketResult>`);
 			}
 			const objectKey = key;
 			if (req.method === 'PUT') {
