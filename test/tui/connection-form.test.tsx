@@ -28,7 +28,7 @@ function fakes(options: { missingKeys?: string[]; badDomains?: string[] } = {}) 
 			const bad = options.badDomains?.indexOf(c.domain) ?? -1;
 			if (bad < 0) return undefined;
 			options.badDomains?.splice(bad, 1); // each listed domain fails once
-			return `deis-store.${c.domain} did not answer.`;
+			return { message: `deis-store.${c.domain} answered HTTP 404, not like a store gateway.`, offerRoutes: false };
 		},
 		onSubmit: (c: ConnectionSettings) => submitted.push(c),
 	};
@@ -116,7 +116,7 @@ describe('ConnectionForm', () => {
 		await waitFor(lastFrame, '✖ Enter the cluster domain without "deis-store." (example.com).');
 		await erase(stdin, 'deis-store.example.com'.length);
 		await answer(stdin, 'example.com');
-		await waitFor(lastFrame, '✖ deis-store.example.com did not answer.');
+		await waitFor(lastFrame, '✖ deis-store.example.com answered HTTP 404, not like a store gateway.');
 		await answer(stdin, '.'); // "example.com." is the same name, now answering
 		await until(() => f.submitted.length === 1, 'submit');
 		assert.deepEqual(f.submitted[0], { host: '10.0.0.5', port: 2022, user: 'admin', domain: 'example.com' });
@@ -151,7 +151,7 @@ describe('ConnectionForm', () => {
 		const { lastFrame, stdin } = render(<ConnectionForm homeDir={HOME} initial={initial} error="SSH said: Permission denied (publickey)." {...f} />);
 		await waitFor(lastFrame, '✖ SSH said: Permission denied (publickey).');
 		await press(stdin, keys.enter);
-		await waitFor(lastFrame, '✖ deis-store.example.com did not answer.');
+		await waitFor(lastFrame, '✖ deis-store.example.com answered HTTP 404, not like a store gateway.');
 		await waitFor(lastFrame, 'Cluster domain › example.com');
 		await press(stdin, keys.enter);
 		await waitFor(lastFrame, 'Connect with these settings?');

@@ -61,7 +61,7 @@ describe('renderWizard', () => {
 		const result = renderWizard(fakeServices().services, {}, { stdin: stdin as never, stdout: stdout as never });
 		await until(() => stdout.text.includes('What do you want to do?'), 'first question');
 		stdin.type(keys.ctrlC);
-		assert.equal(await result, undefined);
+		assert.deepEqual(await result, { kind: 'interrupted' });
 		assert.ok(stdin.calls.includes('unref'), 'Ink let go of stdin');
 		assert.equal(stdin.calls.at(-1), 'ref', 'stdin.ref() was called after Ink let go');
 		assert.match(stdout.text, /nothing was changed/);
