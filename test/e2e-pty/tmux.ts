@@ -93,6 +93,16 @@ export class Pane {
 		return tmux(this.dir, ['-L', this.socket, 'capture-pane', '-p', ...(colours ? ['-e'] : []), '-t', 'e2e']);
 	}
 
+	/** The whole pane as text, from the start of its scrollback to the last line of the screen. */
+	async history(): Promise<string> {
+		return tmux(this.dir, ['-L', this.socket, 'capture-pane', '-p', '-J', '-S', '-', '-t', 'e2e']);
+	}
+
+	/** From now on, appends every byte the program writes to `file`, escape sequences included. */
+	async record(file: string): Promise<void> {
+		await tmux(this.dir, ['-L', this.socket, 'pipe-pane', '-o', '-t', 'e2e', `cat >> ${shellQuote(file)}`]);
+	}
+
 	/** Types text literally (no key names). */
 	async type(text: string): Promise<void> {
 		await tmux(this.dir, ['-L', this.socket, 'send-keys', '-t', 'e2e', '-l', text]);

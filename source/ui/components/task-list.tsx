@@ -128,9 +128,12 @@ type Wrap = 'wrap' | 'truncate-end';
 function TitleLine({ view, now, wrap }: { view: TaskView; now: number; wrap: Wrap }) {
 	const elapsed = view.startedAt !== undefined ? (view.endedAt ?? now) - view.startedAt : undefined;
 	return (
+		// The mark in a column of fixed width: a margin on the shrinking title box makes Ink cut the title one column too late.
 		<Box>
-			<StateMark view={view} />
-			<Box flexShrink={1} marginLeft={1}>
+			<Box width={2} flexShrink={0}>
+				<StateMark view={view} />
+			</Box>
+			<Box flexShrink={1}>
 				<Text wrap={wrap}>
 					<Text color={view.state === 'pending' ? 'gray' : undefined}>{view.title}</Text>
 					{elapsed !== undefined && view.state !== 'pending' && view.state !== 'skipped' ? <Text dimColor> ({formatDuration(elapsed)})</Text> : null}
