@@ -13,10 +13,10 @@ afterEach(() => cleanup());
 
 const CLUSTER = { host: 'deis-1.example.com', port: 22, user: 'core', domain: 'example.com' };
 
-function start(options: FakeOptions = {}, initial: Partial<PlanAnswers> = {}) {
+function start(options: FakeOptions = {}, initial: Partial<PlanAnswers> = {}, assumeYes = false) {
 	const fake = fakeServices(options);
 	const exits: WizardOutcome[] = [];
-	const app = render(<Wizard services={fake.services} initial={initial} homeDir="/home/op" onExit={(outcome) => exits.push(outcome)} />);
+	const app = render(<Wizard services={fake.services} initial={initial} assumeYes={assumeYes} homeDir="/home/op" onExit={(outcome) => exits.push(outcome)} />);
 	return { ...app, ...fake, exits };
 }
 
@@ -262,5 +262,63 @@ describe('Wizard', () => {
 		assert.ok(!(app.lastFrame() ?? '').includes('Save this connection'));
 		assert.deepEqual(app.calls.runs[0]?.connection, CLUSTER);
 		assert.equal(app.calls.saved.length, 0);
+	});
+
+	it('y and Enter typed together answer one question; a second Enter in the same read does not answer the next', async () => {
+		const app = start();
+		await throughVagrantConnection(app);
+		await waitFor(app.lastFrame, 'Folder to write the backup to');
+		await press(app.stdin, keys.enter);
+		await waitFor(app.lastFrame, 'Include “Save the store volume”? (Y/n)');
+		app.stdin.write('n\r\r');
+		const next = await waitFor(app.lastFrame, '? Include “Dump the database”? (Y/n) ›');
+		assert.match(next, /✔ Include “Save the store volume”\? · No/);
+		assert.ok(!next.includes('Include “Dump the database”? · '), 'the second Enter was not taken as an answer');
+		await press(app.stdin, keys.enter);
+		await waitFor(app.lastFrame, 'Start the backup?');
+		await press(app.stdin, keys.enter);
+		await until(() => app.exits.length === 1, 'exit');
+		assert.equal(app.calls.runs[0]?.skipVolume, true);
+		assert.equal(app.calls.runs[0]?.skipDatabase, false);
+	});
+
+	it('at the restore, a stray Enter neither skips "Overwrite…?" nor ends the run with "Nothing was run"', async () => {
+		const app = start({}, { kind: 'restore', connection: CLUSTER, folder: '/backups/one', skipVolume: false });
+		await waitFor(app.lastFrame, 'Connect with these settings?');
+		await press(app.stdin, keys.enter);
+		await waitFor(app.lastFrame, 'Overwrite objects that differ when a bucket already has data? (type yes or no)');
+		await press(app.stdin, keys.enter);
+		await waitFor(app.lastFrame, '✖ Type yes to go ahead, or no.');
+		await answer(app.stdin, 'no');
+		await waitFor(app.lastFrame, 'Continue? (type yes or no)');
+		await press(app.stdin, keys.enter);
+		await waitFor(app.lastFrame, '✖ Type yes to go ahead, or no.');
+		assert.equal(app.exits.length, 0, 'still asking');
+		assert.ok(!(app.lastFrame() ?? '').includes('Nothing was run'));
+		await answer(app.stdin, 'yes');
+		await until(() => app.exits.length === 1, 'exit');
+		assert.equal(app.calls.runs[0]?.force, false);
+	});
+
+	it('--yes with every answer given: no question at all, the run in the live task view, the summary, no profile offer', async () => {
+		const initial = { kind: 'restore' as const, connection: CLUSTER, folder: '/backups/one', skipDatabase: true, skipVolume: false, force: false };
+		const app = start({ saveProfile: true }, initial, true);
+		await until(() => app.exits.length === 1, 'exit without a key pressed');
+		assert.deepEqual(app.calls.runs, [initial]);
+		assert.deepEqual(app.calls.connections, [], 'no separate connection check: the run connects');
+		assert.ok(!app.frames.some((frame) => /^\? /m.test(frame)), 'no question was shown');
+		assert.ok(app.frames.some((frame) => frame.includes('Restoring core@deis-1.example.com:22 ← /backups/one')), 'the live task view');
+		assert.match(app.lastFrame() ?? '', /✔ Restore complete/);
+		assert.equal(summaryOf(app.exits[0])?.ok, true);
+		assert.equal(app.calls.saved.length, 0);
+	});
+
+	it('--yes after a failure quits with the summary instead of asking what now', async () => {
+		const initial = { kind: 'backup' as const, connection: CLUSTER, folder: '/backups/one', skipDatabase: false, skipVolume: false };
+		const app = start({ run: async (answers) => summaryFor(answers, { ok: false, error: 'Disk full.', failedStage: 'buckets' }) }, initial, true);
+		await until(() => app.exits.length === 1, 'exit');
+		assert.ok(!app.frames.some((frame) => frame.includes('What now?')));
+		assert.match(app.lastFrame() ?? '', /✖ Backup stopped: Disk full\./);
+		assert.equal(summaryOf(app.exits[0])?.ok, false);
 	});
 });

@@ -285,7 +285,7 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 					<Text color="yellow">
 						{symbols.warning} {phase.message}
 					</Text>
-					<SelectPrompt<GatewayRoute> label={GATEWAY_ROUTE_QUESTION} items={GATEWAY_ROUTES} onSubmit={(choice) => chooseRoute(choice, then)} />
+					<SelectPrompt<GatewayRoute> key="route" label={GATEWAY_ROUTE_QUESTION} items={GATEWAY_ROUTES} onSubmit={(choice) => chooseRoute(choice, then)} />
 				</Box>
 			);
 		}
@@ -293,6 +293,7 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 			const { then } = phase;
 			return (
 				<TextPrompt
+					key="endpoint"
 					label={GATEWAY_URL_LABEL}
 					{...(gateway.kind === 'endpoint' ? { defaultValue: gateway.url } : {})}
 					hint="The router of the cluster as this machine reaches it, such as http://10.0.0.5."
@@ -317,6 +318,7 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 						</Text>
 					) : null}
 					<SelectPrompt<Field | 'accept'>
+						key="review"
 						label="Connect with these settings?"
 						items={items}
 						onSubmit={(choice) => (choice === 'accept' ? void accept() : setPhase({ kind: 'ask', field: choice, edit: true }))}
