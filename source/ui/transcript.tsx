@@ -25,13 +25,21 @@ interface Entry {
 export function Transcript({ children }: { children: ReactNode }) {
 	const [entries, setEntries] = useState<Entry[]>([]);
 	const next = useRef(0);
+	const { columns } = useTerminalSize();
 	const print = useCallback<Print>((node) => {
 		const id = next.current++;
 		setEntries((before) => [...before, { id, node }]);
 	}, []);
 	return (
 		<PrintContext.Provider value={print}>
-			<Static items={entries}>{(entry) => <Box key={entry.id} flexDirection="column">{entry.node}</Box>}</Static>
+			{/* <Static> is laid out apart from the frame, as wide as its content: without a width its text would not wrap at the terminal's edge. */}
+			<Static items={entries} style={{ width: columns }}>
+				{(entry) => (
+					<Box key={entry.id} flexDirection="column">
+						{entry.node}
+					</Box>
+				)}
+			</Static>
 			{children}
 		</PrintContext.Provider>
 	);

@@ -131,7 +131,7 @@ async function finishBackup(pane: Pane, folder: string): Promise<{ summary: stri
 	assert.match(flat(summary), new RegExp(`Saved to ${escape(folder)}`));
 	assert.match(flat(summary), new RegExp(`Manifest: ${escape(join(folder, 'manifest.json'))}`));
 	assert.match(flat(summary), /Restore with: deis-backup restore/);
-	await pane.press('n');
+	await pane.answer('n');
 	const code = await pane.waitForExit();
 	return { summary, code };
 }
