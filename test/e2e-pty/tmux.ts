@@ -219,3 +219,24 @@ export function paneSession(): { start(argv: string[], size?: { width: number; h
 		},
 	};
 }
+
+/**
+ * Panes and temporary folders a test file starts, all closed and removed by
+ * `cleanup` (pass it to node:test's `after`).
+ */
+export function scratch() {
+	const panes: Pane[] = [];
+	const temps: string[] = [];
+	return {
+		panes,
+		async tempDir(prefix: string): Promise<string> {
+			const dir = await mkdtemp(join(tmpdir(), prefix));
+			temps.push(dir);
+			return dir;
+		},
+		async cleanup(): Promise<void> {
+			await Promise.all(panes.map((pane) => pane.close()));
+			await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
+		},
+	};
+}

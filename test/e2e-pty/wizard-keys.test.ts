@@ -8,28 +8,16 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
-import { CLI, REPO, Pane, cliEnv, flat, tmuxMissing } from './tmux.js';
+import { CLI, REPO, Pane, cliEnv, flat, scratch, tmuxMissing } from './tmux.js';
 
 const noTmux = await tmuxMissing();
-const panes: Pane[] = [];
-const temps: string[] = [];
-
-after(async () => {
-	await Promise.all(panes.map((pane) => pane.close()));
-	await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempDir(prefix: string): Promise<string> {
-	const dir = await mkdtemp(join(tmpdir(), prefix));
-	temps.push(dir);
-	return dir;
-}
+const { panes, tempDir, cleanup } = scratch();
+after(cleanup);
 
 async function start(argv: string[], options: { width?: number; height?: number; home?: string } = {}): Promise<Pane> {
 	const home = options.home ?? (await tempDir('deis-backup-home-'));

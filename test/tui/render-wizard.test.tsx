@@ -2,7 +2,7 @@ import './interactive-terminal.js';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
-import { exitCodeOf } from '../../source/commands/wizard.js';
+import { wizardExitCode } from '../../source/commands/wizard.js';
 import { renderWizard } from '../../source/ui/render-wizard.js';
 import { fakeServices, summaryFor } from './fake-services.js';
 import { FakeTtyStdin, keys, until } from './helpers.js';
@@ -84,13 +84,13 @@ describe('renderWizard', () => {
 	});
 });
 
-describe('exitCodeOf', () => {
+describe('wizardExitCode', () => {
 	const answers = { kind: 'backup' as const, connection: { host: 'h', port: 22, user: 'core', domain: 'example.com' }, folder: '/b', skipDatabase: false, skipVolume: false };
 	it('follows the README: 0 done or declined, 1 failed, 130 interrupted before or during a run', () => {
-		assert.equal(exitCodeOf({ kind: 'ran', summary: summaryFor(answers), aborted: false }), 0);
-		assert.equal(exitCodeOf({ kind: 'declined' }), 0);
-		assert.equal(exitCodeOf({ kind: 'interrupted' }), 130);
-		assert.equal(exitCodeOf({ kind: 'ran', summary: summaryFor(answers, { ok: false, error: 'Stopped.' }), aborted: true }), 130);
-		assert.equal(exitCodeOf({ kind: 'ran', summary: summaryFor(answers, { ok: false, error: 'Disk full.' }), aborted: false }), 1);
+		assert.equal(wizardExitCode({ kind: 'ran', summary: summaryFor(answers), aborted: false }), 0);
+		assert.equal(wizardExitCode({ kind: 'declined' }), 0);
+		assert.equal(wizardExitCode({ kind: 'interrupted' }), 130);
+		assert.equal(wizardExitCode({ kind: 'ran', summary: summaryFor(answers, { ok: false, error: 'Stopped.' }), aborted: true }), 130);
+		assert.equal(wizardExitCode({ kind: 'ran', summary: summaryFor(answers, { ok: false, error: 'Disk full.' }), aborted: false }), 1);
 	});
 });
