@@ -113,4 +113,27 @@ describe('--yes and keys typed ahead, on demo clusters', { skip: noTmux ?? false
 		await pane.press('C-c');
 		assert.equal(await pane.waitForExit(), 130);
 	});
+
+	test('--plain asks the same questions: y/n then Enter, and the word yes before writing to a cluster', { timeout: 90_000 }, async () => {
+		const folder = join(root, 'backup-plain');
+		const backup = await start([process.execPath, CLI, 'backup', ...flags(source.connection), '--out', folder, '--yes']);
+		assert.equal(await backup.waitForExit(60_000), 0, await backup.screen());
+		const pane = await start([process.execPath, CLI, 'restore', folder, '--plain', ...flags(fresh.connection)]);
+		await pane.waitFor(/\? Skip “Extract the store volume archive”\? \(y\/N\)/, 20_000);
+		await pane.press('Enter');
+		await pane.waitFor(/\? Overwrite objects that differ when a bucket already has data\? \(type yes or no\)/, 20_000);
+		// A lone Enter answers nothing here.
+		await pane.press('Enter');
+		await pane.waitFor('Type yes to go ahead, or no.');
+		await pane.type('no');
+		await pane.press('Enter');
+		await pane.waitFor(/\? This will write to the cluster 127\.0\.0\.1\. Continue\? \(type yes or no\)/);
+		await pane.type('y');
+		await pane.press('Enter');
+		await pane.waitFor('Type the whole word yes to go ahead, or no.');
+		await pane.type('es');
+		await pane.press('Enter');
+		assert.equal(await pane.waitForExit(60_000), 0, await pane.screen());
+		assert.match(flat(await pane.screen()), /Restore finished/);
+	});
 });
