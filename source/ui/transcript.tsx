@@ -12,9 +12,7 @@ import { createContext, useCallback, useContext, useEffect, useRef, useState } f
 
 type Print = (node: ReactElement) => void;
 
-const PrintContext = createContext<Print>(() => {
-	throw new Error('usePrint() outside <Transcript>');
-});
+const PrintContext = createContext<Print | undefined>(undefined);
 
 interface Entry {
 	id: number;
@@ -47,14 +45,16 @@ export function Transcript({ children }: { children: ReactNode }) {
 
 /** Appends to the transcript; call it from effects and handlers, never while rendering. */
 export function usePrint(): Print {
-	return useContext(PrintContext);
+	const print = useContext(PrintContext);
+	if (!print) throw new Error('usePrint() outside <Transcript>');
+	return print;
 }
 
-/** Moves its children into the transcript when it mounts; renders nothing live. */
+/** Moves its children into the transcript when it mounts; outside one (a screen on its own) they are simply shown. */
 export function Printed({ children }: { children: ReactElement }) {
-	const print = usePrint();
-	useEffect(() => print(children), []);
-	return null;
+	const print = useContext(PrintContext);
+	useEffect(() => print?.(children), []);
+	return print ? null : children;
 }
 
 /** The terminal's size, following resizes; rows is undefined when the output is no terminal. */

@@ -54,6 +54,9 @@ test('80×24: 50 earlier lines survive a demo backup and restore; nothing clears
 	// At 80 columns these questions wrap, so the screen is read with its line breaks folded.
 	await pane.waitFor(/\? Overwrite objects that differ when a bucket already has data\? \(type yes or no\) ›\s*$/, 20_000);
 	await pane.answer('no');
+	// The platform settings the restore would apply: Enter keeps the defaults.
+	await pane.waitFor(/\? Platform settings to apply .*Enter applies\)/);
+	await pane.press('Enter');
 	await pane.waitFor(/\? This will write to the cluster 127\.0\.0\.1\. Continue\? \(type yes or no\) ›\s*$/, 20_000);
 	await pane.answer('yes');
 	assert.equal(await pane.waitForExit(60_000), 0);

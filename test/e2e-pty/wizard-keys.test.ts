@@ -127,6 +127,8 @@ describe('--yes and keys typed ahead, on demo clusters', { skip: noTmux ?? false
 		await pane.waitFor('Type yes to go ahead, or no.');
 		await pane.type('no');
 		await pane.press('Enter');
+		await pane.waitFor('Platform settings to apply to the new cluster (Space ticks, Enter applies)');
+		await pane.press('Enter');
 		await pane.waitFor(/\? This will write to the cluster 127\.0\.0\.1\. Continue\? \(type yes or no\)/);
 		await pane.type('y');
 		await pane.press('Enter');
