@@ -85,26 +85,24 @@ async function main(): Promise<void> {
 		await midTransfer(pane, /Mirror s3:\/\/\S+/, 25, 75);
 		await shoot(pane, { name: 'backup-running', title, from: /^Backing up / });
 
-		await pane.waitFor('? Save this connection as a profile for next time?', 60_000);
+		await pane.waitFor(/✔ Backup complete[\s\S]*Next: restore this backup/, 60_000);
 		await shoot(pane, { name: 'backup-summary', title, from: /^✔ Backup complete/ });
-		await pane.press('n');
 
 		// Restore into the fresh demo cluster.
 		await pane.waitFor(/Next: restore this backup[\s\S]*❯ Use these settings/, 30_000);
 		await pane.press('Enter');
-		for (;;) {
-			const screen = await pane.waitFor(/\? (Skip “.*”\? \(y\/N\)|Overwrite objects .*\(y\/N\)|Platform settings to apply .*Enter applies\)|This will write to the cluster .* Continue\? \(y\/N\))/, 30_000);
-			if (/Continue\? \(y\/N\)/.test(screen)) break;
-			await pane.press('Enter');
-			await pane.waitFor((next) => next !== screen, 10_000);
-		}
-		await pane.press('y');
+		await pane.waitFor(/\? Overwrite objects that differ when a bucket already has data\? \(type yes or no\) ›\s*$/, 30_000);
+		await pane.answer('no');
+		// The platform settings the restore would apply: Enter keeps the defaults.
+		await pane.waitFor(/\? Platform settings to apply .*Enter applies\)/, 30_000);
+		await pane.press('Enter');
+		await pane.waitFor(/\? This will write to the cluster .* Continue\? \(type yes or no\) ›\s*$/, 30_000);
+		await pane.answer('yes');
 		await midTransfer(pane, /Push s3:\/\/\S+/, 25, 75);
 		await shoot(pane, { name: 'restore-running', title, from: /^Restoring / });
 
-		await pane.waitFor('? Save this connection as a profile for next time?', 60_000);
+		await pane.waitFor('✔ Restore complete', 60_000);
 		await shoot(pane, { name: 'restore-summary', title, from: /^✔ Restore complete/ });
-		await pane.press('n');
 	} finally {
 		await pane.close();
 		await rm(home, { recursive: true, force: true });

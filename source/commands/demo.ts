@@ -13,16 +13,35 @@ import { EXIT } from '../errors.js';
 import { runBackup } from '../plans/backup.js';
 import { runRestore } from '../plans/restore.js';
 import type { PlanAnswers, RunSummary } from '../plans/types.js';
+import type { DemoIntro } from '../ui/components/demo-intro.js';
 import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
 import { abortOnSignals, concurrencyOf } from './shared.js';
 
-const INTRO = (source: DemoCluster, root: string) => `deis-backup demo: two simulated Deis v1 clusters run inside this process.
-  source cluster  ssh -p ${source.connection.port} core@127.0.0.1 (as Vagrant's 127.0.0.1:2222)
-                  domain ${source.connection.domain}; its gateway is at ${source.connection.storeEndpoint}
-                  (deis-store.${source.connection.domain} does not resolve here, so the URL is given)
-  fresh cluster   a new cluster with nothing installed, for the restore
-  files           ${root} (removed at exit; --keep keeps them)
-`;
+/** What the demo tells first; the wizard lays it out to the terminal's width, the plain mode as lines. */
+function intro(source: DemoCluster, root: string): DemoIntro {
+	const c = source.connection;
+	return {
+		title: 'deis-backup demo: two simulated Deis v1 clusters run inside this process.',
+		rows: [
+			{
+				label: 'source cluster',
+				lines: [
+					`ssh -p ${c.port} core@127.0.0.1 (as Vagrant's 127.0.0.1:2222)`,
+					`domain ${c.domain}; its gateway is at ${c.storeEndpoint ?? ''}`,
+					`(deis-store.${c.domain} does not resolve here, so the URL is given)`,
+				],
+			},
+			{ label: 'fresh cluster', lines: ['a new cluster with nothing installed, for the restore'] },
+			{ label: 'files', lines: [`${root} (removed at exit; --keep keeps them)`] },
+		],
+	};
+}
+
+function introText({ title, rows }: DemoIntro): string {
+	const width = Math.max(...rows.map((row) => row.label.length)) + 2;
+	const lines = rows.flatMap((row) => row.lines.map((line, i) => `  ${(i === 0 ? row.label : '').padEnd(width)}${line}`));
+	return `${title}\n${lines.join('\n')}\n`;
+}
 
 export async function demoCommand(flags: Flags, interactive: boolean): Promise<number> {
 	const root = await mkdtemp(join(tmpdir(), 'deis-backup-demo-'));
@@ -38,10 +57,10 @@ export async function demoCommand(flags: Flags, interactive: boolean): Promise<n
 		const [source, fresh] = await Promise.all([startDemoCluster({ root, mode: 'source' }), startDemoCluster({ root, mode: 'fresh' })]);
 		clusters.push(source, fresh);
 		const folder = join(root, 'backup');
-		process.stderr.write(INTRO(source, root));
 		const backupAnswers: PlanAnswers = { kind: 'backup', connection: source.connection, folder, skipDatabase: false, skipVolume: false };
 		const restoreAnswers: PlanAnswers = { kind: 'restore', connection: fresh.connection, folder, skipDatabase: true, skipVolume: false };
-		if (interactive && !flags.yes) return await demoWizard(backupAnswers, restoreAnswers, flags);
+		if (interactive && !flags.yes) return await demoWizard(backupAnswers, restoreAnswers, flags, intro(source, root));
+		process.stderr.write(introText(intro(source, root)));
 		return await demoPlain(backupAnswers, restoreAnswers, flags);
 	} finally {
 		await Promise.all(clusters.map((cluster) => cluster.stop()));
@@ -86,14 +105,15 @@ async function demoPlain(backup: PlanAnswers, restore: PlanAnswers, flags: Flags
 	}
 }
 
-async function demoWizard(backup: PlanAnswers, restore: PlanAnswers, flags: Flags): Promise<number> {
+async function demoWizard(backup: PlanAnswers, restore: PlanAnswers, flags: Flags, about: DemoIntro): Promise<number> {
 	const { renderWizard } = await import('../ui/render-wizard.js');
+	const { demoIntroElement } = await import('../ui/components/demo-intro.js');
 	const { createWizardServices } = await import('./wizard-services.js');
-	const services = createWizardServices({ concurrency: concurrencyOf(flags), resetBodySize: true });
-	const saved = await renderWizard(services, backup);
-	if (!saved?.ok) return saved ? exitCodeOf(saved) : EXIT.ok;
+	const { wizardExitCode } = await import('./wizard.js');
+	// The demo's ports and keys are thrown away at exit: a profile of them would lead nowhere.
+	const { saveProfile: _save, profiles: _profiles, ...services } = createWizardServices({ concurrency: concurrencyOf(flags), resetBodySize: true });
+	const saved = await renderWizard(services, backup, { intro: demoIntroElement(about) });
+	if (saved.kind !== 'ran' || !saved.summary.ok) return wizardExitCode(saved);
 	process.stdout.write('\nNext: restore this backup into the fresh demo cluster.\n');
-	const restored = await renderWizard(services, restore);
-	if (!restored) return EXIT.ok;
-	return exitCodeOf(restored);
+	return wizardExitCode(await renderWizard(services, restore));
 }

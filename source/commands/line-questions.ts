@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkbox, confirm, input, select } from '@inquirer/prompts';
+import { checkbox, input, select } from '@inquirer/prompts';
 import type { Flags } from '../cli/args.js';
 import { defaultBackupName } from '../archive/layout.js';
 import { completeSettings, settingsFromFlags } from '../config/resolve.js';
@@ -15,13 +15,63 @@ import { applySshConfig } from '../config/ssh-config.js';
 import { validateDomainName, validateHost, validatePort, validateUser } from '../config/validate.js';
 import { UserError } from '../errors.js';
 import type { PlanAnswers, PlanKind, StagePreview } from '../plans/types.js';
-import { checkReadableFile, expandHome } from '../ui/validate.js';
+import { GATEWAY_ROUTE_QUESTION, GATEWAY_ROUTES, GATEWAY_URL_LABEL, optionQuestions, readYesNo, runQuestion, yesNoHint } from '../ui/questions.js';
+import type { YesNoQuestion } from '../ui/questions.js';
+import type { WizardServices } from '../ui/services.js';
+import { checkReadableFile, expandHome, validateEndpoint } from '../ui/validate.js';
 import { terminalPassphrase } from './passphrase.js';
 import type { SettingsPlan } from '../steps/settings/plan.js';
 import { rowText, settingsLines, STATUS_WORD } from '../ui/settings-lines.js';
 import { createWizardServices } from './wizard-services.js';
 
 const asValidate = (check: (value: string) => string | undefined) => (value: string) => check(value) ?? true;
+
+/** A yes/no question read as the wizard reads it: y or n then Enter, and the word yes for what writes to a cluster. */
+async function askYesNo(question: YesNoQuestion): Promise<boolean> {
+	const answer = await input({
+		message: `${question.label} ${yesNoHint(question)}`,
+		validate: (typed) => {
+			const reading = readYesNo(typed, question);
+			return 'problem' in reading ? reading.problem : true;
+		},
+	});
+	const reading = readYesNo(answer, question);
+	return 'value' in reading && reading.value;
+}
+
+/**
+ * The domain, checked as the wizard checks it; when deis-store.<domain> cannot
+ * be reached by name, the same choice of the SSH tunnel or a gateway URL.
+ */
+async function askDomain(services: WizardServices, kind: PlanKind, connection: ConnectionSettings, start?: string): Promise<ConnectionSettings> {
+	for (;;) {
+		let unreachable: string | undefined;
+		const typed = await input({
+			message: 'Cluster domain (the gateway answers at deis-store.<domain>)',
+			default: start,
+			validate: async (value) => {
+				const problem = validateDomainName(value);
+				if (problem) return problem;
+				const found = await services.validateDomain({ ...connection, domain: value.trim() }, kind);
+				unreachable = found?.offerRoutes ? found.message : undefined;
+				return found && !found.offerRoutes ? found.message : true;
+			},
+		});
+		const settings = { ...connection, domain: typed.trim().replace(/\.$/, '') };
+		if (unreachable === undefined) return settings;
+		process.stderr.write(`⚠ ${unreachable}\n`);
+		const route = await select({ message: GATEWAY_ROUTE_QUESTION, choices: GATEWAY_ROUTES.map((r) => ({ name: r.label, value: r.value, description: r.hint })) });
+		if (route === 'tunnel') return { ...settings, tunnel: true };
+		if (route === 'endpoint') {
+			const url = await input({
+				message: GATEWAY_URL_LABEL,
+				validate: async (value) => validateEndpoint(value.trim()) ?? (await services.validateDomain({ ...settings, storeEndpoint: value.trim() }, kind))?.message ?? true,
+			});
+			return { ...settings, storeEndpoint: url.trim() };
+		}
+		start = settings.domain;
+	}
+}
 
 export async function askAnswers(kind: PlanKind, flags: Flags, positionals: string[]): Promise<PlanAnswers> {
 	const services = createWizardServices({ concurrency: 8, askPassphrase: terminalPassphrase() });
@@ -59,14 +109,7 @@ export async function askAnswers(kind: PlanKind, flags: Flags, positionals: stri
 			process.stderr.write(`✖ ${problem}\n`);
 			continue;
 		}
-		const domain =
-			given.domain ??
-			(await input({
-				message: 'Cluster domain (the gateway answers at deis-store.<domain>)',
-				default: start.domain,
-				validate: async (value) => validateDomainName(value) ?? (await services.validateDomain({ ...connection, domain: value.trim() }, kind)) ?? true,
-			}));
-		const settings = { ...connection, domain: domain.trim() };
+		const settings = given.domain !== undefined ? { ...connection, domain: given.domain.trim() } : await askDomain(services, kind, connection, start.domain);
 		const folder =
 			kind === 'backup'
 				? (flags.out ?? positionals[0] ?? (await input({ message: 'Backup folder', default: defaultBackupName(settings.domain), validate: async (value) => (await services.validateFolder('backup', value)) ?? true })))
@@ -79,15 +122,15 @@ export async function askAnswers(kind: PlanKind, flags: Flags, positionals: stri
 			skipVolume: Boolean(flags['skip-volume']),
 			force: Boolean(flags.force),
 		};
-		if (kind === 'backup' && !flags['skip-database'] && !flags.yes) {
-			answers.skipDatabase = !(await confirm({ message: 'Also save a pg_dumpall text dump of the database?', default: true }));
+		if (!flags.yes) {
+			// The wizard's questions, from the same definition; flags that were given are not asked again.
+			const answered = { ...(kind === 'restore' || flags['skip-database'] ? { skipDatabase: answers.skipDatabase } : {}), ...(flags['skip-volume'] ? { skipVolume: true } : {}), ...(flags.force ? { force: true } : {}) };
+			const all = services.preview({ ...answers, skipDatabase: kind === 'restore', skipVolume: false });
+			for (const question of optionQuestions(kind, all, answered)) answers[question.flag] = (await askYesNo(question)) === question.yesMeans;
 		}
 		if (kind === 'restore' && services.settingsPreview && !flags['skip-settings']) answers.settingsChoice = await askSettings(await services.settingsPreview(answers), Boolean(flags.yes));
 		printPreview(services.preview(answers));
-		if (!flags.yes) {
-			const go = await confirm({ message: kind === 'restore' ? `This writes to the cluster at ${settings.host}. Continue?` : 'Start the backup?', default: kind === 'backup' });
-			if (!go) throw new UserError('Nothing was done.', 0);
-		}
+		if (!flags.yes && !(await askYesNo(runQuestion(answers)))) throw new UserError('Nothing was done.', 0);
 		return answers;
 	}
 }

@@ -16,7 +16,7 @@ import type { PlanHooks } from '../plans/context.js';
 import { previewBackup, previewRestore } from '../plans/preview.js';
 import type { PlanAnswers, RunHandle } from '../plans/types.js';
 import { createProgressBus } from '../ui/progress-bus.js';
-import type { WizardServices } from '../ui/services.js';
+import type { GatewayProblem, WizardServices } from '../ui/services.js';
 
 export interface WizardRunDefaults {
 	concurrency: number;
@@ -144,19 +144,19 @@ async function runPlan(given: PlanAnswers, handle: RunHandle, defaults: WizardRu
 }
 
 /** Before a restore the gateway is not running yet: the name must resolve, nothing more. */
-export async function checkGatewayName(connection: ConnectionSettings): Promise<string | undefined> {
+export async function checkGatewayName(connection: ConnectionSettings): Promise<GatewayProblem | undefined> {
 	if (connection.tunnel) return undefined;
 	const host = new URL(storeEndpointFor(connection)).hostname;
 	try {
 		await lookup(host);
 		return undefined;
 	} catch {
-		return `${host} does not resolve from this machine; check the domain, or use the SSH tunnel option.`;
+		return { message: `${host} does not resolve from this machine.`, offerRoutes: true };
 	}
 }
 
 /** Any HTTP answer from the gateway proves the name resolves and something listens. */
-export function probeGateway(connection: ConnectionSettings, timeoutMs = 5000): Promise<string | undefined> {
+export function probeGateway(connection: ConnectionSettings, timeoutMs = 5000): Promise<GatewayProblem | undefined> {
 	const endpoint = storeEndpointFor(connection);
 	if (connection.tunnel) return Promise.resolve(undefined);
 	return new Promise((done) => {
@@ -164,15 +164,15 @@ export function probeGateway(connection: ConnectionSettings, timeoutMs = 5000): 
 			response.resume();
 			const server = String(response.headers.server ?? '');
 			const looksLikeS3 = response.statusCode === 200 || response.statusCode === 403 || /ceph|rgw|nginx|amazon|s3/i.test(server);
-			done(looksLikeS3 ? undefined : `${endpoint} answered HTTP ${response.statusCode}, not like a store gateway; check the domain or give the gateway URL.`);
+			done(looksLikeS3 ? undefined : { message: `${endpoint} answered HTTP ${response.statusCode}, not like a store gateway.`, offerRoutes: true });
 		});
 		request.on('timeout', () => {
 			request.destroy();
-			done(`${endpoint} did not answer within ${timeoutMs / 1000} s; check the domain, or use the SSH tunnel option.`);
+			done({ message: `${endpoint} did not answer within ${timeoutMs / 1000} s.`, offerRoutes: true });
 		});
 		request.on('error', (error: NodeJS.ErrnoException) => {
-			if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') done(`deis-store.${connection.domain} does not resolve from this machine; check the domain, or use the SSH tunnel option.`);
-			else done(`${endpoint} cannot be reached (${error.code ?? error.message}); check the domain and that the router runs.`);
+			if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') done({ message: `${new URL(endpoint).hostname} does not resolve from this machine.`, offerRoutes: true });
+			else done({ message: `${endpoint} cannot be reached (${error.code ?? error.message}).`, offerRoutes: true });
 		});
 	});
 }

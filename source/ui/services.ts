@@ -12,6 +12,14 @@ export interface SavedProfile {
 	connection: ConnectionSettings;
 }
 
+/** Why the store gateway cannot be used as given. */
+export interface GatewayProblem {
+	/** One sentence: what was tried and what happened. */
+	message: string;
+	/** The gateway is not reachable by its name from here: the SSH tunnel or a gateway URL may still reach it. */
+	offerRoutes: boolean;
+}
+
 export interface WizardServices {
 	/** undefined = reachable over SSH; else one sentence saying what failed. */
 	validateConnection(c: ConnectionSettings): Promise<string | undefined>;
@@ -19,7 +27,7 @@ export interface WizardServices {
 	 * Backup: does deis-store.<domain> (or the endpoint override) answer?
 	 * Restore: the new cluster's gateway starts during the restore, so only the name can be checked.
 	 */
-	validateDomain(c: ConnectionSettings, kind: PlanKind): Promise<string | undefined>;
+	validateDomain(c: ConnectionSettings, kind: PlanKind): Promise<GatewayProblem | undefined>;
 	validateFolder(kind: PlanKind, folder: string): Promise<string | undefined>;
 	defaultFolder(kind: PlanKind, c: ConnectionSettings): string;
 	preview(answers: PlanAnswers): StagePreview[];

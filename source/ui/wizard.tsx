@@ -5,6 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { Box, Text, useApp } from 'ink';
+import type { ReactElement } from 'react';
 import { useEffect, useState } from 'react';
 import type { ConnectionSettings } from '../config/settings.js';
 import type { PlanAnswers, PlanKind, RunSummary, StagePreview } from '../plans/types.js';
@@ -20,8 +21,11 @@ import { Spinner } from './components/spinner.js';
 import { StagePreviewList } from './components/stage-preview-list.js';
 import { Summary } from './components/summary.js';
 import { TextPrompt } from './components/text-prompt.js';
+import { optionQuestions, runQuestion, SKIP_FLAG } from './questions.js';
+import type { OptionQuestion } from './questions.js';
 import type { SavedProfile, WizardServices } from './services.js';
 import { symbols } from './symbols.js';
+import { Printed, Transcript, usePrint } from './transcript.js';
 import { isCtrlC, useKeys } from './use-keys.js';
 import { checkReadableFile } from './validate.js';
 
@@ -29,21 +33,29 @@ export interface WizardProps {
 	services: WizardServices;
 	/** Answers already known (flags, environment); their questions are skipped or pre-filled. */
 	initial?: Partial<PlanAnswers>;
-	onExit: (summary?: RunSummary) => void;
+	/**
+	 * `--yes`: no questions. With every answer given, the run starts at once in
+	 * the live task view; optional stages keep their defaults, nothing is
+	 * overwritten without --force, and no profile is offered.
+	 */
+	assumeYes?: boolean;
+	/** Printed above everything else, once (the demo's description of its clusters). */
+	intro?: ReactElement;
+	onExit: (outcome: WizardOutcome) => void;
 	/** For `~` in key paths; defaults to the real home folder. */
 	homeDir?: string;
 	/** Clock for the elapsed time; injectable for tests. */
 	clock?: () => number;
 }
 
-/** An optional stage the operator may leave out, and the answer flag it sets. */
-interface OptionQuestion {
-	flag: 'skipDatabase' | 'skipVolume' | 'force';
-	label: string;
-	defaultYes: boolean;
-	/** Whether "yes" means the flag is true. */
-	yesMeans: boolean;
-}
+/** How the wizard ended. */
+export type WizardOutcome =
+	/** A run happened; `aborted` when the operator stopped it with Ctrl-C. */
+	| { kind: 'ran'; summary: RunSummary; aborted: boolean }
+	/** The operator answered no to running: nothing ran. */
+	| { kind: 'declined' }
+	/** Ctrl-C before anything ran: nothing was changed. */
+	| { kind: 'interrupted' };
 
 type Step =
 	| { kind: 'kind' }
@@ -58,20 +70,56 @@ type Step =
 	| { kind: 'failed'; summary: RunSummary; attempt: number }
 	| { kind: 'summary'; summary: RunSummary; aborted: boolean; offerSave: boolean }
 	| { kind: 'name-profile'; summary: RunSummary; aborted: boolean }
-	| { kind: 'exit'; summary?: RunSummary; aborted?: boolean; note?: string };
+	| { kind: 'exit'; outcome: WizardOutcome; note?: string };
 
 type Draft = Partial<PlanAnswers> & { kind?: PlanKind };
 
-const SKIP_FLAG: Partial<Record<string, 'skipDatabase' | 'skipVolume'>> = { database: 'skipDatabase', volume: 'skipVolume' };
+/**
+ * The wizard: the transcript of what is settled, and below it the one
+ * question or run that is live. Nothing is drawn, and no key is taken as an
+ * answer, until keys typed before it appeared have been read and dropped.
+ */
+export function Wizard(props: WizardProps) {
+	const ready = useTypeAheadDropped();
+	return (
+		<Transcript>
+			{props.intro ? <Printed>{props.intro}</Printed> : null}
+			{ready ? <WizardFlow {...props} /> : null}
+		</Transcript>
+	);
+}
 
-export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), clock = Date.now }: WizardProps) {
+/**
+ * Turns raw mode on at once so keys typed before the first question (during
+ * start-up, or after a previous screen let go of the terminal) are read, and
+ * drops them; true once they are gone. Raw mode makes the terminal hand over
+ * what it buffered; Node reads it in the next poll phase, which two
+ * setImmediate turns outlast.
+ */
+function useTypeAheadDropped(): boolean {
+	const [ready, setReady] = useState(false);
+	useKeys(() => {});
+	useEffect(() => {
+		let inner: NodeJS.Immediate | undefined;
+		const outer = setImmediate(() => {
+			inner = setImmediate(() => setReady(true));
+		});
+		return () => {
+			clearImmediate(outer);
+			if (inner) clearImmediate(inner);
+		};
+	}, []);
+	return ready;
+}
+
+function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir = homedir(), clock = Date.now }: WizardProps) {
 	const { exit } = useApp();
+	const print = usePrint();
 	const [draft, setDraft] = useState<Draft>(initial);
-	const [log, setLog] = useState<Array<[string, string]>>([]);
 	const [profileName, setProfileName] = useState<string | undefined>();
-	const [step, setStep] = useState<Step>(() => (initial.kind ? firstAfterKind(initial, services) : { kind: 'kind' }));
+	const [step, setStep] = useState<Step>(() => firstStep(initial, services, assumeYes));
 
-	const note = (label: string, value: string) => setLog((lines) => [...lines, [label, value]]);
+	const note = (label: string, value: string) => print(<Answered label={label} value={value} />);
 	const update = (patch: Partial<PlanAnswers>) => setDraft((d) => ({ ...d, ...patch }));
 	const answers = (): PlanAnswers => completeAnswers(draft);
 
@@ -79,16 +127,19 @@ export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), cl
 	useKeys(
 		(input, key) => {
 			if (!isCtrlC(input, key)) return;
-			if (step.kind === 'summary' || step.kind === 'name-profile') setStep({ kind: 'exit', summary: step.summary, aborted: step.aborted });
-			else if (step.kind === 'failed') setStep({ kind: 'exit', summary: step.summary });
-			else setStep({ kind: 'exit', note: 'Stopped before anything ran; nothing was changed.' });
+			if (step.kind === 'summary' || step.kind === 'name-profile') setStep({ kind: 'exit', outcome: { kind: 'ran', summary: step.summary, aborted: step.aborted } });
+			else if (step.kind === 'failed') {
+				printSummary(step.summary, false);
+				setStep({ kind: 'exit', outcome: { kind: 'ran', summary: step.summary, aborted: false } });
+			}
+			else setStep({ kind: 'exit', outcome: { kind: 'interrupted' }, note: 'Stopped before anything ran; nothing was changed.' });
 		},
 		step.kind !== 'running' && step.kind !== 'exit',
 	);
 
 	useEffect(() => {
 		if (step.kind !== 'exit') return;
-		onExit(step.summary);
+		onExit(step.outcome);
 		exit();
 	}, [step]);
 
@@ -108,11 +159,11 @@ export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), cl
 		if (step.kind !== 'settings' || step.plan || !services.settingsPreview) return;
 		let live = true;
 		services.settingsPreview(answers()).then(
-			(plan) => live && setStep(plan ? { kind: 'settings', plan } : { kind: 'confirm' }),
+			(plan) => live && setStep(plan ? { kind: 'settings', plan } : confirmOrRun(draft)),
 			(thrown: unknown) => {
 				if (!live) return;
 				note('Platform settings', `not previewed (${thrown instanceof Error ? thrown.message : String(thrown)}); the restore reads them again`);
-				setStep({ kind: 'confirm' });
+				setStep(confirmOrRun(draft));
 			},
 		);
 		return () => void (live = false);
@@ -157,33 +208,49 @@ export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), cl
 
 	const folderChosen = (folder: string) => {
 		const next = { ...draft, folder };
-		setDraft(next);
 		note(next.kind === 'restore' ? 'Backup folder' : 'Folder', folder);
-		const questions = optionQuestions(next, services);
+		const questions = assumeYes ? [] : questionsFor(next, services);
+		setDraft(next);
 		setStep(questions.length > 0 ? { kind: 'options', questions } : beforeConfirm(next));
 	};
 
 	const optionAnswered = (question: OptionQuestion, yes: boolean, rest: OptionQuestion[]) => {
-		update({ [question.flag]: yes === question.yesMeans });
-		setStep(rest.length > 0 ? { kind: 'options', questions: rest } : beforeConfirm(draft));
+		const next = { ...draft, [question.flag]: yes === question.yesMeans };
+		setDraft(next);
+		setStep(rest.length > 0 ? { kind: 'options', questions: rest } : beforeConfirm(next));
 	};
 
-	/** A restore shows the platform settings it would apply, to untick, before the last question. */
-	const beforeConfirm = (current: Draft): Step => (current.kind === 'restore' && services.settingsPreview ? { kind: 'settings' } : { kind: 'confirm' });
+	/** A restore shows the platform settings it would apply, to untick, before the last question; --yes keeps the defaults. */
+	const beforeConfirm = (next: Draft): Step => (next.kind === 'restore' && services.settingsPreview && !assumeYes ? { kind: 'settings' } : confirmOrRun(next));
 
 	const settingsChosen = (plan: SettingsPlan, choice: Record<string, boolean>) => {
-		update({ settingsChoice: choice });
+		const next = { ...draft, settingsChoice: choice };
+		setDraft(next);
 		note('Platform settings', `${chosenKeys(plan, choice).length} to apply`);
-		setStep({ kind: 'confirm' });
+		setStep(confirmOrRun(next));
 	};
 
+	/** The preview goes into the transcript; with --yes it is the last word before the run. */
+	const confirmOrRun = (next: Draft): Step => {
+		print(<StagePreviewList stages={services.preview(completeAnswers(next))} />);
+		return assumeYes ? { kind: 'running', attempt: 0 } : { kind: 'confirm' };
+	};
+
+	/** The summary goes into the transcript as the run's last word, before any question after it. */
+	const printSummary = (summary: RunSummary, aborted: boolean) => print(<Summary summary={summary} aborted={aborted} stages={safeStages(services, draft)} />);
+
 	const runFinished = (summary: RunSummary, aborted: boolean, attempt: number) => {
-		if (summary.ok || aborted) setStep({ kind: 'summary', summary, aborted, offerSave: !aborted && services.saveProfile !== undefined && profileName === undefined });
-		else setStep({ kind: 'failed', summary, attempt });
+		if (summary.ok || aborted || assumeYes) {
+			printSummary(summary, aborted);
+			setStep({ kind: 'summary', summary, aborted, offerSave: summary.ok && !assumeYes && services.saveProfile !== undefined && profileName === undefined });
+		} else setStep({ kind: 'failed', summary, attempt });
 	};
 
 	const failureChosen = (summary: RunSummary, action: FailureAction, attempt: number) => {
-		if (action === 'quit') setStep({ kind: 'summary', summary, aborted: false, offerSave: false });
+		if (action === 'quit') {
+			printSummary(summary, false);
+			setStep({ kind: 'summary', summary, aborted: false, offerSave: false });
+		}
 		else {
 			const flag = summary.failedStage ? SKIP_FLAG[summary.failedStage] : undefined;
 			if (action === 'skip' && flag) update({ [flag]: true });
@@ -260,6 +327,7 @@ export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), cl
 						key={question.flag}
 						label={question.label}
 						defaultValue={question.defaultYes}
+						destructive={question.destructive}
 						onSubmit={(yes) => {
 							note(question.label, yes ? 'Yes' : 'No');
 							optionAnswered(question, yes, rest);
@@ -271,18 +339,17 @@ export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), cl
 				if (!step.plan) return <Waiting label="Reading the new cluster's settings to compare with the backup…" />;
 				return <SettingsPicker plan={step.plan} onSubmit={(choice) => settingsChosen(step.plan as SettingsPlan, choice)} />;
 			case 'confirm': {
-				const plan = answers();
-				const stages = services.preview(plan);
-				const label = plan.kind === 'restore' ? `This will write to the cluster ${plan.connection.host}. Continue?` : 'Start the backup?';
+				const question = runQuestion(answers());
 				return (
-					<Box flexDirection="column">
-						<StagePreviewList stages={stages} />
-						<ConfirmPrompt
-							label={label}
-							defaultValue={plan.kind === 'backup'}
-							onSubmit={(yes) => setStep(yes ? { kind: 'running', attempt: 0 } : { kind: 'exit', note: 'Nothing was run. Start again whenever you are ready.' })}
-						/>
-					</Box>
+					<ConfirmPrompt
+						label={question.label}
+						defaultValue={question.defaultYes}
+						destructive={question.destructive}
+						onSubmit={(yes) => {
+							note(question.label, yes ? 'Yes' : 'No');
+							setStep(yes ? { kind: 'running', attempt: 0 } : { kind: 'exit', outcome: { kind: 'declined' }, note: 'Nothing was run. Start again whenever you are ready.' });
+						}}
+					/>
 				);
 			}
 			case 'running':
@@ -301,66 +368,55 @@ export function Wizard({ services, initial = {}, onExit, homeDir = homedir(), cl
 				);
 			}
 			case 'summary':
-				return (
-					<Box flexDirection="column">
-						<Summary summary={step.summary} aborted={step.aborted} stages={services.preview(answers()).map((s) => s.stage)} />
-						<SummaryExit step={step} onNext={setStep} />
-					</Box>
-				);
+				return <SummaryExit step={step} onNext={setStep} />;
 			case 'name-profile': {
 				const { summary, aborted } = step;
 				const connection = answers().connection;
 				return (
-					<Box flexDirection="column">
-						<Summary summary={summary} aborted={aborted} stages={services.preview(answers()).map((s) => s.stage)} />
-						<TextPrompt
-							label="Profile name"
-							defaultValue={suggestProfileName(connection)}
-							hint="Saved: host, port, user, key path and domain. Gateway keys are never saved."
-							validate={async (name) => {
-								if (!/^[A-Za-z0-9._-]+$/.test(name)) return 'Use letters, digits, dots, hyphens and underscores.';
-								await services.saveProfile?.(name, connectionOnly(connection));
-								return undefined;
-							}}
-							checkingLabel={(name) => `saving profile ${name}…`}
-							onSubmit={(name) => setStep({ kind: 'exit', summary, aborted, note: `Saved the connection as "${name}".` })}
-						/>
-					</Box>
+					<TextPrompt
+						label="Profile name"
+						defaultValue={suggestProfileName(connection)}
+						hint="Saved: host, port, user, key path and domain. Gateway keys are never saved."
+						validate={async (name) => {
+							if (!/^[A-Za-z0-9._-]+$/.test(name)) return 'Use letters, digits, dots, hyphens and underscores.';
+							await services.saveProfile?.(name, connectionOnly(connection));
+							return undefined;
+						}}
+						checkingLabel={(name) => `saving profile ${name}…`}
+						onSubmit={(name) => setStep({ kind: 'exit', outcome: { kind: 'ran', summary, aborted }, note: `Saved the connection as "${name}".` })}
+					/>
 				);
 			}
 			case 'exit':
-				return step.summary ? <Summary summary={step.summary} aborted={step.aborted ?? false} stages={safeStages(services, draft)} /> : null;
+				return step.note ? <Text>{step.note}</Text> : null;
 		}
 	})();
 
-	const showLog = step.kind !== 'running' && step.kind !== 'failed' && step.kind !== 'summary' && step.kind !== 'name-profile' && !(step.kind === 'exit' && step.summary);
+	return <Box flexDirection="column">{body}</Box>;
+}
+
+/** A settled answer, as the transcript keeps it. */
+function Answered({ label, value }: { label: string; value: string }) {
 	return (
-		<Box flexDirection="column">
-			{showLog
-				? log.map(([label, value], i) => (
-						<Text key={i}>
-							<Text color="green">{symbols.done}</Text> {label} <Text dimColor>·</Text> {value}
-						</Text>
-					))
-				: null}
-			{body}
-			{step.kind === 'exit' && step.note ? <Text>{step.note}</Text> : null}
-		</Box>
+		<Text>
+			<Text color="green">{symbols.done}</Text> {label} <Text dimColor>·</Text> {value}
+		</Text>
 	);
 }
 
 /** After the summary: offer to save the connection, or leave. */
 function SummaryExit({ step, onNext }: { step: Extract<Step, { kind: 'summary' }>; onNext: (step: Step) => void }) {
 	const { summary, aborted, offerSave } = step;
+	const outcome: WizardOutcome = { kind: 'ran', summary, aborted };
 	useEffect(() => {
-		if (!offerSave) onNext({ kind: 'exit', summary, aborted });
+		if (!offerSave) onNext({ kind: 'exit', outcome });
 	}, [offerSave]);
 	if (!offerSave) return null;
 	return (
 		<ConfirmPrompt
 			label="Save this connection as a profile for next time?"
 			defaultValue={false}
-			onSubmit={(yes) => onNext(yes ? { kind: 'name-profile', summary, aborted } : { kind: 'exit', summary, aborted })}
+			onSubmit={(yes) => onNext(yes ? { kind: 'name-profile', summary, aborted } : { kind: 'exit', outcome })}
 		/>
 	);
 }
@@ -373,28 +429,22 @@ function Waiting({ label }: { label: string }) {
 	);
 }
 
+function firstStep(initial: Draft, services: WizardServices, assumeYes: boolean): Step {
+	if (!initial.kind) return { kind: 'kind' };
+	// --yes with every answer given: straight to the run, as the plain command would.
+	if (assumeYes && initial.connection?.host && initial.connection.domain && initial.folder) return { kind: 'running', attempt: 0 };
+	return firstAfterKind(initial, services);
+}
+
 function firstAfterKind(draft: Draft, services: WizardServices): Step {
 	if (draft.connection?.host !== undefined || !services.profiles) return { kind: 'connection', attempt: 0 };
 	return { kind: 'profiles' };
 }
 
 /** Questions for the optional stages of this plan that were not answered by flags. */
-function optionQuestions(draft: Draft, services: WizardServices): OptionQuestion[] {
+function questionsFor(draft: Draft, services: WizardServices): OptionQuestion[] {
 	const all = services.preview(completeAnswers({ ...draft, skipDatabase: false, skipVolume: false }));
-	const questions: OptionQuestion[] = [];
-	for (const stage of all) {
-		const flag = SKIP_FLAG[stage.stage];
-		if (!stage.optional || !flag || draft[flag] !== undefined) continue;
-		questions.push(
-			draft.kind === 'backup'
-				? { flag, label: `Include “${stage.title}”?`, defaultYes: true, yesMeans: false }
-				: { flag, label: `Skip “${stage.title}”?`, defaultYes: false, yesMeans: true },
-		);
-	}
-	if (draft.kind === 'restore' && draft.force === undefined) {
-		questions.push({ flag: 'force', label: 'Overwrite objects that differ when a bucket already has data?', defaultYes: false, yesMeans: true });
-	}
-	return questions;
+	return optionQuestions(draft.kind ?? 'backup', all, draft);
 }
 
 function completeAnswers(draft: Draft): PlanAnswers {

@@ -93,6 +93,16 @@ export class Pane {
 		return tmux(this.dir, ['-L', this.socket, 'capture-pane', '-p', ...(colours ? ['-e'] : []), '-t', 'e2e']);
 	}
 
+	/** The whole pane as text, from the start of its scrollback to the last line of the screen. */
+	async history(): Promise<string> {
+		return tmux(this.dir, ['-L', this.socket, 'capture-pane', '-p', '-J', '-S', '-', '-t', 'e2e']);
+	}
+
+	/** From now on, appends every byte the program writes to `file`, escape sequences included. */
+	async record(file: string): Promise<void> {
+		await tmux(this.dir, ['-L', this.socket, 'pipe-pane', '-o', '-t', 'e2e', `cat >> ${shellQuote(file)}`]);
+	}
+
 	/** Types text literally (no key names). */
 	async type(text: string): Promise<void> {
 		await tmux(this.dir, ['-L', this.socket, 'send-keys', '-t', 'e2e', '-l', text]);
@@ -206,6 +216,27 @@ export function paneSession(): { start(argv: string[], size?: { width: number; h
 		async close() {
 			await Promise.all(panes.map((pane) => pane.close()));
 			if (home) await rm(home, { recursive: true, force: true });
+		},
+	};
+}
+
+/**
+ * Panes and temporary folders a test file starts, all closed and removed by
+ * `cleanup` (pass it to node:test's `after`).
+ */
+export function scratch() {
+	const panes: Pane[] = [];
+	const temps: string[] = [];
+	return {
+		panes,
+		async tempDir(prefix: string): Promise<string> {
+			const dir = await mkdtemp(join(tmpdir(), prefix));
+			temps.push(dir);
+			return dir;
+		},
+		async cleanup(): Promise<void> {
+			await Promise.all(panes.map((pane) => pane.close()));
+			await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
 		},
 	};
 }

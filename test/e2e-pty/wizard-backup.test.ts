@@ -10,16 +10,15 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Manifest } from '../../source/archive/manifest.js';
 import type { ClusterEnv } from '../cluster/lib/env-file.js';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
 import { sourceObjects } from '../../source/demo/seed.js';
-import { CLI, REPO, Pane, cliEnv, flat, tmuxMissing } from './tmux.js';
+import { CLI, REPO, Pane, cliEnv, flat, scratch, tmuxMissing } from './tmux.js';
 
 const TEST_TIMEOUT = 60_000;
 const noTmux = await tmuxMissing();
@@ -31,19 +30,8 @@ interface ExpectedObject {
 	sha256: string;
 }
 
-const panes: Pane[] = [];
-const temps: string[] = [];
-
-after(async () => {
-	await Promise.all(panes.map((pane) => pane.close()));
-	await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempDir(prefix: string): Promise<string> {
-	const dir = await mkdtemp(join(tmpdir(), prefix));
-	temps.push(dir);
-	return dir;
-}
+const { panes, tempDir, cleanup } = scratch();
+after(cleanup);
 
 /** A HOME of its own: no saved profiles, and ~/.ssh/known_hosts as given. */
 async function homeWith(knownHosts?: string): Promise<string> {
@@ -131,7 +119,7 @@ async function finishBackup(pane: Pane, folder: string): Promise<{ summary: stri
 	assert.match(flat(summary), new RegExp(`Saved to ${escape(folder)}`));
 	assert.match(flat(summary), new RegExp(`Manifest: ${escape(join(folder, 'manifest.json'))}`));
 	assert.match(flat(summary), /Restore with: deis-backup restore/);
-	await pane.press('n');
+	await pane.answer('n');
 	const code = await pane.waitForExit();
 	return { summary, code };
 }

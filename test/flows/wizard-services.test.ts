@@ -40,8 +40,11 @@ test('connection, domain and folder checks say what is wrong', async () => {
 	assert.equal(await services.validateConnection(source.connection), undefined);
 	assert.match((await services.validateConnection({ ...source.connection, port: 1 })) ?? '', /Nothing accepts SSH connections/);
 	assert.equal(await services.validateDomain(source.connection, 'backup'), undefined);
-	assert.match((await services.validateDomain({ ...source.connection, storeEndpoint: 'http://127.0.0.1:1' }, 'backup')) ?? '', /cannot be reached/);
-	assert.match((await services.validateDomain({ ...source.connection, storeEndpoint: undefined, domain: 'nowhere.invalid' }, 'restore')) ?? '', /does not resolve/);
+	assert.deepEqual(await services.validateDomain({ ...source.connection, storeEndpoint: 'http://127.0.0.1:1' }, 'backup'), { message: 'http://127.0.0.1:1 cannot be reached (ECONNREFUSED).', offerRoutes: true });
+	// The wizard turns offerRoutes into the choice of the SSH tunnel or a gateway URL.
+	assert.deepEqual(await services.validateDomain({ ...source.connection, storeEndpoint: undefined, domain: 'nowhere.invalid' }, 'restore'), { message: 'deis-store.nowhere.invalid does not resolve from this machine.', offerRoutes: true });
+	assert.deepEqual(await services.validateDomain({ ...source.connection, storeEndpoint: undefined, domain: 'nowhere.invalid' }, 'backup'), { message: 'deis-store.nowhere.invalid does not resolve from this machine.', offerRoutes: true });
+	assert.equal(await services.validateDomain({ ...source.connection, storeEndpoint: undefined, domain: 'nowhere.invalid', tunnel: true }, 'backup'), undefined, 'through the tunnel the name need not resolve here');
 	assert.match((await services.validateFolder('restore', root)) ?? '', /not a finished deis-backup folder/);
 	assert.equal(await services.validateFolder('backup', join(root, 'new-backup')), undefined);
 	// One folder per cluster and UTC day: the same command run again finds it and resumes.

@@ -11,7 +11,7 @@ afterEach(() => cleanup());
 const HOME = '/home/op';
 
 /** Fakes with call logs: the key file and the domain checks answer from tables. */
-function fakes(options: { missingKeys?: string[]; badDomains?: string[] } = {}) {
+function fakes(options: { missingKeys?: string[]; badDomains?: string[]; unresolved?: string[] } = {}) {
 	const identityChecks: string[] = [];
 	const domainChecks: string[] = [];
 	const submitted: ConnectionSettings[] = [];
@@ -25,10 +25,14 @@ function fakes(options: { missingKeys?: string[]; badDomains?: string[] } = {}) 
 		},
 		validateDomain: async (c: ConnectionSettings) => {
 			domainChecks.push(c.domain);
+			// As the real check: the tunnel needs no name from here, a URL is tried as given.
+			if (c.tunnel) return undefined;
+			if (c.storeEndpoint) return c.storeEndpoint.includes('10.0.0.9') ? { message: `${c.storeEndpoint} cannot be reached (ECONNREFUSED).`, offerRoutes: true } : undefined;
+			if (options.unresolved?.includes(c.domain)) return { message: `deis-store.${c.domain} does not resolve from this machine.`, offerRoutes: true };
 			const bad = options.badDomains?.indexOf(c.domain) ?? -1;
 			if (bad < 0) return undefined;
 			options.badDomains?.splice(bad, 1); // each listed domain fails once
-			return `deis-store.${c.domain} did not answer.`;
+			return { message: `deis-store.${c.domain} answered HTTP 404, not like a store gateway.`, offerRoutes: false };
 		},
 		onSubmit: (c: ConnectionSettings) => submitted.push(c),
 	};
@@ -116,7 +120,7 @@ describe('ConnectionForm', () => {
 		await waitFor(lastFrame, '✖ Enter the cluster domain without "deis-store." (example.com).');
 		await erase(stdin, 'deis-store.example.com'.length);
 		await answer(stdin, 'example.com');
-		await waitFor(lastFrame, '✖ deis-store.example.com did not answer.');
+		await waitFor(lastFrame, '✖ deis-store.example.com answered HTTP 404, not like a store gateway.');
 		await answer(stdin, '.'); // "example.com." is the same name, now answering
 		await until(() => f.submitted.length === 1, 'submit');
 		assert.deepEqual(f.submitted[0], { host: '10.0.0.5', port: 2022, user: 'admin', domain: 'example.com' });
@@ -151,7 +155,7 @@ describe('ConnectionForm', () => {
 		const { lastFrame, stdin } = render(<ConnectionForm homeDir={HOME} initial={initial} error="SSH said: Permission denied (publickey)." {...f} />);
 		await waitFor(lastFrame, '✖ SSH said: Permission denied (publickey).');
 		await press(stdin, keys.enter);
-		await waitFor(lastFrame, '✖ deis-store.example.com did not answer.');
+		await waitFor(lastFrame, '✖ deis-store.example.com answered HTTP 404, not like a store gateway.');
 		await waitFor(lastFrame, 'Cluster domain › example.com');
 		await press(stdin, keys.enter);
 		await waitFor(lastFrame, 'Connect with these settings?');
@@ -159,5 +163,54 @@ describe('ConnectionForm', () => {
 		await press(stdin, keys.enter);
 		await until(() => f.submitted.length === 1, 'submit');
 		assert.deepEqual(f.domainChecks, ['example.com', 'example.com']);
+	});
+
+	it('a domain whose gateway name does not resolve offers the SSH tunnel, a gateway URL or another domain', async () => {
+		const f = fakes({ unresolved: ['example.com'] });
+		const { lastFrame, stdin } = render(<ConnectionForm homeDir={HOME} initial={{ host: 'deis-1.example.com', port: 22, user: 'core' }} {...f} />);
+		for (const question of ['Hostname or IP of a cluster machine (deis-1.example.com)', 'SSH port (22)', 'SSH user (core)', 'SSH private key file']) {
+			await waitFor(lastFrame, question);
+			await press(stdin, keys.enter);
+		}
+		await waitFor(lastFrame, 'Cluster domain');
+		await answer(stdin, 'example.com');
+		const choice = await waitFor(lastFrame, 'How should deis-backup reach the store gateway?');
+		assert.match(choice, /⚠ deis-store\.example\.com does not resolve from this machine\./);
+		assert.match(choice, /❯ Use the SSH tunnel +carry the S3 traffic through the SSH connection/);
+		assert.match(choice, /\n +Enter the gateway URL +an address of the router/);
+		assert.match(choice, /\n +Change the domain/);
+		await press(stdin, keys.enter);
+		await waitFor(lastFrame, 'Connect with these settings?');
+		await waitFor(lastFrame, /Gateway +through the SSH tunnel/);
+		await press(stdin, keys.enter);
+		await until(() => f.submitted.length === 1, `submit; last frame:\n${lastFrame()}`);
+		assert.deepEqual(f.submitted[0], { host: 'deis-1.example.com', port: 22, user: 'core', domain: 'example.com', tunnel: true });
+	});
+
+	it('"Enter the gateway URL" checks the URL (syntax, then that it answers) and uses it', async () => {
+		const f = fakes({ unresolved: ['example.com'] });
+		const { lastFrame, stdin } = render(<ConnectionForm homeDir={HOME} {...f} />);
+		await waitFor(lastFrame, 'Another host');
+		await press(stdin, keys.down, keys.enter);
+		await waitFor(lastFrame, 'Hostname or IP of a cluster machine ›');
+		await answer(stdin, '10.0.0.5');
+		for (const question of ['SSH port (22)', 'SSH user (core)', 'SSH private key file']) {
+			await waitFor(lastFrame, question);
+			await press(stdin, keys.enter);
+		}
+		await waitFor(lastFrame, 'Cluster domain ›');
+		await answer(stdin, 'example.com');
+		await waitFor(lastFrame, '❯ Use the SSH tunnel');
+		await press(stdin, keys.down, keys.enter);
+		await waitFor(lastFrame, 'Store gateway URL ›');
+		await answer(stdin, 'deis-store.example.com');
+		await waitFor(lastFrame, '✖ "deis-store.example.com" is not a URL');
+		await erase(stdin, 'deis-store.example.com'.length);
+		await answer(stdin, 'http://10.0.0.9');
+		await waitFor(lastFrame, '✖ http://10.0.0.9 cannot be reached (ECONNREFUSED).');
+		await erase(stdin, 'http://10.0.0.9'.length);
+		await answer(stdin, 'http://10.0.0.5');
+		await until(() => f.submitted.length === 1, 'submit');
+		assert.deepEqual(f.submitted[0], { host: '10.0.0.5', port: 22, user: 'core', domain: 'example.com', storeEndpoint: 'http://10.0.0.5' });
 	});
 });

@@ -2,6 +2,7 @@
  * Polling helpers for ink-testing-library: wait for what the screen shows,
  * with a deadline, instead of sleeping a guessed amount of time.
  */
+import { EventEmitter } from 'node:events';
 import { Writable } from 'node:stream';
 
 export const keys = {
@@ -110,4 +111,53 @@ export function sink(): Writable & { text(): string } {
 export function stripAnsi(text: string): string {
 	// eslint-disable-next-line no-control-regex
 	return text.replace(/\u001B\[[0-9;]*m/g, '');
+}
+
+/**
+ * A terminal of a given size for Ink outside ink-testing-library (whose
+ * stdout is always 100 columns and has no rows): everything written is kept,
+ * escape sequences included, as a real terminal would receive it.
+ */
+export class SizedStdout extends EventEmitter {
+	isTTY = true;
+	written = '';
+	/** Each write on its own: with Ink's debug option, each is a whole frame. */
+	writes: string[] = [];
+	constructor(
+		public columns: number,
+		public rows: number,
+	) {
+		super();
+	}
+	write(chunk: string): boolean {
+		this.written += chunk;
+		this.writes.push(chunk);
+		return true;
+	}
+}
+
+/** Just enough of a TTY stdin for Ink; data queued before anyone listens is delivered when a reader attaches, as Node's streams do. */
+export class FakeTtyStdin extends EventEmitter {
+	isTTY = true;
+	private queued: string[] = [];
+	constructor() {
+		super();
+		this.on('newListener', (event: string) => {
+			if (event === 'readable' && this.queued.length > 0) process.nextTick(() => this.emit('readable'));
+		});
+	}
+	setRawMode() {}
+	setEncoding() {}
+	resume() {}
+	pause() {}
+	ref() {}
+	unref() {}
+	read(): string | null {
+		return this.queued.shift() ?? null;
+	}
+	/** Bytes that arrive now, whether or not anyone reads yet. */
+	type(data: string) {
+		this.queued.push(data);
+		if (this.listenerCount('readable') > 0) this.emit('readable');
+	}
 }

@@ -110,16 +110,62 @@ describe('ConfirmPrompt', () => {
 		await waitFor(lastFrame, '✔ Continue? · No');
 	});
 
-	it('takes y and n, once', async () => {
+	it('a single key never answers: y, n, yes and no count once Enter follows', async () => {
+		const got: boolean[] = [];
+		const { lastFrame, stdin } = render(<ConfirmPrompt label="Start?" defaultValue={false} onSubmit={(v) => got.push(v)} />);
+		await waitFor(lastFrame, 'Start? (y/N)');
+		await press(stdin, 'y');
+		await waitFor(lastFrame, 'Start? (y/N) › y');
+		assert.deepEqual(got, [], 'y alone does not answer');
+		await press(stdin, keys.enter);
+		await until(() => got.length === 1, 'submit');
+		assert.deepEqual(got, [true]);
+		await waitFor(lastFrame, '✔ Start? · Yes');
+		cleanup();
+
+		for (const [typed, expected] of [['N', false], ['yes', true], ['No', false]] as const) {
+			const seen: boolean[] = [];
+			const again = render(<ConfirmPrompt label="Start?" onSubmit={(v) => seen.push(v)} />);
+			await waitFor(again.lastFrame, 'Start? (Y/n)');
+			await answer(again.stdin, typed);
+			await until(() => seen.length === 1, `submit of ${typed}`);
+			assert.deepEqual(seen, [expected], typed);
+			cleanup();
+		}
+	});
+
+	it('y and Enter typed together (one read) are taken as yes, and a second Enter in it answers nothing else', async () => {
+		const got: boolean[] = [];
+		const { lastFrame, stdin } = render(<ConfirmPrompt label="Start?" defaultValue={false} onSubmit={(v) => got.push(v)} />);
+		await waitFor(lastFrame, 'Start? (y/N)');
+		stdin.write('y\r\r');
+		await until(() => got.length >= 1, 'submit');
+		await waitFor(lastFrame, '✔ Start? · Yes');
+		assert.deepEqual(got, [true]);
+	});
+
+	it('other text is refused with a reason and the question stays', async () => {
 		const got: boolean[] = [];
 		const { lastFrame, stdin } = render(<ConfirmPrompt label="Start?" onSubmit={(v) => got.push(v)} />);
 		await waitFor(lastFrame, 'Start? (Y/n)');
-		await press(stdin, 'x');
-		assert.equal(got.length, 0, 'other keys do nothing');
-		stdin.write('Y');
-		stdin.write('n');
-		await until(() => got.length >= 1, 'submit');
-		await waitFor(lastFrame, 'Start? · Yes');
+		await answer(stdin, 'x');
+		await waitFor(lastFrame, '✖ Answer y or n, then Enter.');
+		assert.deepEqual(got, []);
+	});
+
+	it('a destructive question takes only the word yes, and Enter alone answers nothing', async () => {
+		const got: boolean[] = [];
+		const { lastFrame, stdin } = render(<ConfirmPrompt label="Overwrite?" destructive onSubmit={(v) => got.push(v)} />);
+		await waitFor(lastFrame, 'Overwrite? (type yes or no)');
+		await press(stdin, keys.enter);
+		await waitFor(lastFrame, '✖ Type yes to go ahead, or no.');
+		await answer(stdin, 'y');
+		await waitFor(lastFrame, '✖ Type the whole word yes to go ahead, or no.');
+		assert.deepEqual(got, [], 'neither Enter nor y answered');
+		await erase(stdin, 1);
+		await answer(stdin, 'yes');
+		await until(() => got.length === 1, 'submit');
 		assert.deepEqual(got, [true]);
+		await waitFor(lastFrame, '✔ Overwrite? · Yes');
 	});
 });

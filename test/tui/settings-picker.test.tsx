@@ -5,10 +5,10 @@ import { cleanup, render } from 'ink-testing-library';
 import { MASKED } from '../../source/steps/settings/display.js';
 import type { SettingsPlan } from '../../source/steps/settings/plan.js';
 import { SettingsPicker } from '../../source/ui/components/settings-picker.js';
-import type { RunSummary } from '../../source/plans/types.js';
+import type { WizardOutcome } from '../../source/ui/wizard.js';
 import { Wizard } from '../../source/ui/wizard.js';
 import { fakeServices } from './fake-services.js';
-import { keys, press, until, waitFor } from './helpers.js';
+import { answer, keys, press, until, waitFor } from './helpers.js';
 
 afterEach(() => cleanup());
 
@@ -56,7 +56,7 @@ describe('SettingsPicker', () => {
 describe('Wizard with platform settings', () => {
 	it('a restore asks about the settings before the last question, and the run gets the unticked ones', async () => {
 		const fake = fakeServices({ settings: PLAN });
-		const exits: Array<RunSummary | undefined> = [];
+		const exits: WizardOutcome[] = [];
 		const connection = { host: 'deis-1.example.com', port: 22, user: 'core', domain: 'example.com' };
 		const app = render(<Wizard services={fake.services} initial={{ kind: 'restore', connection, folder: '/backups/one', skipVolume: false, force: false }} homeDir="/home/op" onExit={(s) => exits.push(s)} />);
 		await waitFor(app.lastFrame, 'Connect with these settings?');
@@ -65,9 +65,9 @@ describe('Wizard with platform settings', () => {
 		await press(app.stdin, keys.down, ' ');
 		await waitFor(app.lastFrame, '❯ [ ] new       controller/registrationMode');
 		await press(app.stdin, keys.enter);
-		const confirm = await waitFor(app.lastFrame, 'Continue? (y/N)');
+		const confirm = await waitFor(app.lastFrame, 'Continue? (type yes or no)');
 		assert.match(confirm, /Platform settings · 2 to apply/);
-		await press(app.stdin, 'y');
+		await answer(app.stdin, 'yes');
 		await until(() => exits.length === 1, 'exit');
 		assert.deepEqual(fake.calls.runs[0]?.settingsChoice, { 'controller/registrationMode': false });
 	});
@@ -79,7 +79,7 @@ describe('Wizard with platform settings', () => {
 		const app = render(<Wizard services={fake.services} initial={{ kind: 'restore', connection, folder: '/backups/one', skipVolume: false, force: false }} homeDir="/home/op" onExit={() => {}} />);
 		await waitFor(app.lastFrame, 'Connect with these settings?');
 		await press(app.stdin, keys.enter);
-		const confirm = await waitFor(app.lastFrame, 'Continue? (y/N)');
+		const confirm = await waitFor(app.lastFrame, 'Continue? (type yes or no)');
 		assert.ok(!confirm.includes('Platform settings'));
 	});
 });

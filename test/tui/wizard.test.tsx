@@ -2,8 +2,9 @@ import './interactive-terminal.js';
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
-import type { PlanAnswers, RunSummary } from '../../source/plans/types.js';
+import type { PlanAnswers } from '../../source/plans/types.js';
 import { Wizard } from '../../source/ui/wizard.js';
+import type { WizardOutcome } from '../../source/ui/wizard.js';
 import { fakeServices, pushStages, succeed, summaryFor } from './fake-services.js';
 import type { FakeOptions } from './fake-services.js';
 import { answer, erase, keys, press, until, waitFor, waitForAnyFrame } from './helpers.js';
@@ -12,14 +13,16 @@ afterEach(() => cleanup());
 
 const CLUSTER = { host: 'deis-1.example.com', port: 22, user: 'core', domain: 'example.com' };
 
-function start(options: FakeOptions = {}, initial: Partial<PlanAnswers> = {}) {
+function start(options: FakeOptions = {}, initial: Partial<PlanAnswers> = {}, assumeYes = false) {
 	const fake = fakeServices(options);
-	const exits: Array<RunSummary | undefined> = [];
-	const app = render(<Wizard services={fake.services} initial={initial} homeDir="/home/op" onExit={(summary) => exits.push(summary)} />);
+	const exits: WizardOutcome[] = [];
+	const app = render(<Wizard services={fake.services} initial={initial} assumeYes={assumeYes} homeDir="/home/op" onExit={(outcome) => exits.push(outcome)} />);
 	return { ...app, ...fake, exits };
 }
 
 type App = ReturnType<typeof start>;
+
+const summaryOf = (outcome: WizardOutcome | undefined) => (outcome?.kind === 'ran' ? outcome.summary : undefined);
 
 /** Backup → Vagrant preset, accepting every offered answer. */
 async function throughVagrantConnection({ lastFrame, stdin }: App) {
@@ -83,12 +86,12 @@ describe('Wizard', () => {
 				skipVolume: false,
 			},
 		]);
-		await press(app.stdin, 'y');
+		await answer(app.stdin, 'y');
 		await waitFor(app.lastFrame, 'Profile name (vagrant)');
 		await press(app.stdin, keys.enter);
 		await until(() => app.exits.length === 1, 'exit');
 		assert.deepEqual(app.calls.saved, [{ name: 'vagrant', connection: app.calls.runs[0]?.connection }]);
-		assert.equal(app.exits[0]?.ok, true);
+		assert.equal(summaryOf(app.exits[0])?.ok, true);
 		await waitFor(app.lastFrame, 'Saved the connection as "vagrant".');
 	});
 
@@ -109,7 +112,7 @@ describe('Wizard', () => {
 		// Leaving out the database dump.
 		await press(app.stdin, keys.enter);
 		await waitFor(app.lastFrame, 'Include “Dump the database”?');
-		await press(app.stdin, 'n');
+		await answer(app.stdin, 'n');
 		const preview = await waitFor(app.lastFrame, 'Start the backup?');
 		assert.ok(!preview.includes('pg_dumpall'), 'the preview drops the skipped stage');
 		await press(app.stdin, keys.enter);
@@ -126,13 +129,13 @@ describe('Wizard', () => {
 		await waitFor(app.lastFrame, 'Skip “Restore the store volume”? (y/N)');
 		assert.deepEqual(app.calls.folders, ['/backups/one'], 'the given folder was checked, not asked');
 		await press(app.stdin, keys.enter);
-		await waitFor(app.lastFrame, 'Overwrite objects that differ when a bucket already has data? (y/N)');
-		await press(app.stdin, keys.enter);
-		const confirm = await waitFor(app.lastFrame, 'This will write to the cluster deis-1.example.com. Continue? (y/N)');
+		await waitFor(app.lastFrame, 'Overwrite objects that differ when a bucket already has data? (type yes or no)');
+		await answer(app.stdin, 'no');
+		const confirm = await waitFor(app.lastFrame, 'This will write to the cluster deis-1.example.com. Continue? (type yes or no)');
 		assert.match(confirm, /\$ deisctl install platform/);
-		await press(app.stdin, keys.enter);
+		await answer(app.stdin, 'n');
 		await until(() => app.exits.length === 1, 'exit');
-		assert.deepEqual(app.exits, [undefined]);
+		assert.deepEqual(app.exits, [{ kind: 'declined' }]);
 		assert.equal(app.calls.runs.length, 0);
 		await waitFor(app.lastFrame, 'Nothing was run.');
 	});
@@ -141,8 +144,8 @@ describe('Wizard', () => {
 		const app = start({}, { kind: 'restore', connection: CLUSTER, folder: '/backups/one', skipVolume: false, force: false });
 		await waitFor(app.lastFrame, 'Connect with these settings?');
 		await press(app.stdin, keys.enter);
-		await waitFor(app.lastFrame, 'Continue? (y/N)');
-		await press(app.stdin, 'y');
+		await waitFor(app.lastFrame, 'Continue? (type yes or no)');
+		await answer(app.stdin, 'yes');
 		await until(() => app.exits.length === 1, 'exit');
 		const frame = await waitFor(app.lastFrame, '✔ Restore complete');
 		assert.match(frame, /deisctl start platform/);
@@ -166,7 +169,7 @@ describe('Wizard', () => {
 		await until(() => app.exits.length === 1, 'exit');
 		assert.equal(app.calls.runs.length, 2);
 		assert.deepEqual(app.calls.runs[1], app.calls.runs[0], 'the retry runs the same plan');
-		assert.equal(app.exits[0]?.ok, true);
+		assert.equal(summaryOf(app.exits[0])?.ok, true);
 		await waitFor(app.lastFrame, '✔ Backup complete');
 	});
 
@@ -202,7 +205,7 @@ describe('Wizard', () => {
 		await until(() => app.exits.length === 1, 'exit');
 		const frame = await waitFor(app.lastFrame, 'Resume with the same command');
 		assert.match(frame, /✖ Backup stopped: Disk full while writing registry\/x\./);
-		assert.equal(app.exits[0]?.ok, false);
+		assert.equal(summaryOf(app.exits[0])?.ok, false);
 		assert.equal(app.calls.runs.length, 1);
 	});
 
@@ -229,7 +232,7 @@ describe('Wizard', () => {
 		await until(() => app.exits.length === 1, 'exit');
 		const frame = await waitFor(app.lastFrame, 'Backup stopped at your request (Ctrl-C)');
 		assert.match(frame, /Resume with the same command: deis-backup backup \/backups\/backup-127\.0\.0\.1/);
-		assert.equal(app.exits[0]?.objects, 3);
+		assert.equal(summaryOf(app.exits[0])?.objects, 3);
 		assert.equal(app.calls.runs.length, 1);
 	});
 
@@ -238,7 +241,7 @@ describe('Wizard', () => {
 		await waitFor(app.lastFrame, 'What do you want to do?');
 		await press(app.stdin, keys.ctrlC);
 		await until(() => app.exits.length === 1, 'exit');
-		assert.deepEqual(app.exits, [undefined]);
+		assert.deepEqual(app.exits, [{ kind: 'interrupted' }]);
 		await waitFor(app.lastFrame, 'nothing was changed');
 	});
 
@@ -259,5 +262,63 @@ describe('Wizard', () => {
 		assert.ok(!(app.lastFrame() ?? '').includes('Save this connection'));
 		assert.deepEqual(app.calls.runs[0]?.connection, CLUSTER);
 		assert.equal(app.calls.saved.length, 0);
+	});
+
+	it('y and Enter typed together answer one question; a second Enter in the same read does not answer the next', async () => {
+		const app = start();
+		await throughVagrantConnection(app);
+		await waitFor(app.lastFrame, 'Folder to write the backup to');
+		await press(app.stdin, keys.enter);
+		await waitFor(app.lastFrame, 'Include “Save the store volume”? (Y/n)');
+		app.stdin.write('n\r\r');
+		const next = await waitFor(app.lastFrame, '? Include “Dump the database”? (Y/n) ›');
+		assert.match(next, /✔ Include “Save the store volume”\? · No/);
+		assert.ok(!next.includes('Include “Dump the database”? · '), 'the second Enter was not taken as an answer');
+		await press(app.stdin, keys.enter);
+		await waitFor(app.lastFrame, 'Start the backup?');
+		await press(app.stdin, keys.enter);
+		await until(() => app.exits.length === 1, 'exit');
+		assert.equal(app.calls.runs[0]?.skipVolume, true);
+		assert.equal(app.calls.runs[0]?.skipDatabase, false);
+	});
+
+	it('at the restore, a stray Enter neither skips "Overwrite…?" nor ends the run with "Nothing was run"', async () => {
+		const app = start({}, { kind: 'restore', connection: CLUSTER, folder: '/backups/one', skipVolume: false });
+		await waitFor(app.lastFrame, 'Connect with these settings?');
+		await press(app.stdin, keys.enter);
+		await waitFor(app.lastFrame, 'Overwrite objects that differ when a bucket already has data? (type yes or no)');
+		await press(app.stdin, keys.enter);
+		await waitFor(app.lastFrame, '✖ Type yes to go ahead, or no.');
+		await answer(app.stdin, 'no');
+		await waitFor(app.lastFrame, 'Continue? (type yes or no)');
+		await press(app.stdin, keys.enter);
+		await waitFor(app.lastFrame, '✖ Type yes to go ahead, or no.');
+		assert.equal(app.exits.length, 0, 'still asking');
+		assert.ok(!(app.lastFrame() ?? '').includes('Nothing was run'));
+		await answer(app.stdin, 'yes');
+		await until(() => app.exits.length === 1, 'exit');
+		assert.equal(app.calls.runs[0]?.force, false);
+	});
+
+	it('--yes with every answer given: no question at all, the run in the live task view, the summary, no profile offer', async () => {
+		const initial = { kind: 'restore' as const, connection: CLUSTER, folder: '/backups/one', skipDatabase: true, skipVolume: false, force: false };
+		const app = start({ saveProfile: true }, initial, true);
+		await until(() => app.exits.length === 1, 'exit without a key pressed');
+		assert.deepEqual(app.calls.runs, [initial]);
+		assert.deepEqual(app.calls.connections, [], 'no separate connection check: the run connects');
+		assert.ok(!app.frames.some((frame) => /^\? /m.test(frame)), 'no question was shown');
+		assert.ok(app.frames.some((frame) => frame.includes('Restoring core@deis-1.example.com:22 ← /backups/one')), 'the live task view');
+		assert.match(app.lastFrame() ?? '', /✔ Restore complete/);
+		assert.equal(summaryOf(app.exits[0])?.ok, true);
+		assert.equal(app.calls.saved.length, 0);
+	});
+
+	it('--yes after a failure quits with the summary instead of asking what now', async () => {
+		const initial = { kind: 'backup' as const, connection: CLUSTER, folder: '/backups/one', skipDatabase: false, skipVolume: false };
+		const app = start({ run: async (answers) => summaryFor(answers, { ok: false, error: 'Disk full.', failedStage: 'buckets' }) }, initial, true);
+		await until(() => app.exits.length === 1, 'exit');
+		assert.ok(!app.frames.some((frame) => frame.includes('What now?')));
+		assert.match(app.lastFrame() ?? '', /✖ Backup stopped: Disk full\./);
+		assert.equal(summaryOf(app.exits[0])?.ok, false);
 	});
 });

@@ -1,46 +1,41 @@
-import { Text } from 'ink';
-import { useRef, useState } from 'react';
-import { symbols } from '../symbols.js';
-import { isCtrlC, useKeys } from '../use-keys.js';
+import { readYesNo, yesNoHint } from '../questions.js';
+import { TextPrompt } from './text-prompt.js';
 
 export interface ConfirmPromptProps {
 	label: string;
 	/** What Enter alone means; shown as the capital letter in (Y/n). */
 	defaultValue?: boolean;
+	/** Only the typed word yes answers yes, and Enter alone answers nothing (overwrites, writes to a cluster). */
+	destructive?: boolean;
 	isActive?: boolean;
 	onSubmit: (value: boolean) => void;
 }
 
-export function ConfirmPrompt({ label, defaultValue = true, isActive = true, onSubmit }: ConfirmPromptProps) {
-	const [answer, setAnswer] = useState<boolean | undefined>();
-	const answered = useRef(false);
-	const choose = (value: boolean) => {
-		// Keys can outrun the re-render that deactivates this prompt.
-		if (answered.current) return;
-		answered.current = true;
-		setAnswer(value);
-		onSubmit(value);
-	};
-	useKeys(
-		(input, key) => {
-			if (isCtrlC(input, key)) return;
-			if (key.return) choose(defaultValue);
-			else if (input.toLowerCase() === 'y') choose(true);
-			else if (input.toLowerCase() === 'n') choose(false);
-		},
-		isActive && answer === undefined,
-	);
-	if (answer !== undefined) {
-		return (
-			<Text>
-				<Text color="green">{symbols.done}</Text> {label} <Text dimColor>·</Text> {answer ? 'Yes' : 'No'}
-			</Text>
-		);
-	}
+/**
+ * A yes/no question answered as @inquirer's confirm is: y or n, then Enter.
+ * A single key never answers, so `y` and Enter typed together count as yes,
+ * and an Enter meant for an earlier question does not decide this one.
+ */
+export function ConfirmPrompt({ label, defaultValue = true, destructive = false, isActive = true, onSubmit }: ConfirmPromptProps) {
+	const question = { defaultYes: defaultValue, destructive };
+	const read = (typed: string) => readYesNo(typed, question);
 	return (
-		<Text>
-			<Text color="cyan">{symbols.question}</Text> <Text bold>{label}</Text>
-			<Text dimColor> {defaultValue ? '(Y/n)' : '(y/N)'} </Text>
-		</Text>
+		<TextPrompt
+			label={label}
+			suffix={yesNoHint(question)}
+			isActive={isActive}
+			validate={(typed) => {
+				const reading = read(typed);
+				return 'problem' in reading ? reading.problem : undefined;
+			}}
+			display={(typed) => {
+				const reading = read(typed);
+				return 'value' in reading && reading.value ? 'Yes' : 'No';
+			}}
+			onSubmit={(typed) => {
+				const reading = read(typed);
+				if ('value' in reading) onSubmit(reading.value);
+			}}
+		/>
 	);
 }

@@ -2,8 +2,11 @@ import { Box, Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
 import type { ConnectionSettings } from '../../config/settings.js';
 import { VAGRANT_DEFAULTS } from '../../config/settings.js';
+import { GATEWAY_ROUTE_QUESTION, GATEWAY_ROUTES, GATEWAY_URL_LABEL } from '../questions.js';
+import type { GatewayRoute } from '../questions.js';
+import type { GatewayProblem } from '../services.js';
 import { symbols } from '../symbols.js';
-import { expandHome, tildify, validateDomainName, validateHost, validatePort, validateUser } from '../validate.js';
+import { expandHome, tildify, validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from '../validate.js';
 import { SelectPrompt } from './select-prompt.js';
 import type { SelectItem } from './select-prompt.js';
 import { Spinner } from './spinner.js';
@@ -29,17 +32,23 @@ export interface ConnectionFormProps {
 	homeDir: string;
 	/** Checks the key file exists and is readable; undefined means fine. */
 	validateIdentity?: (path: string) => string | undefined | Promise<string | undefined>;
-	/** Checks deis-store.<domain> answers; undefined means fine. */
-	validateDomain?: (settings: ConnectionSettings) => Promise<string | undefined>;
+	/** Checks deis-store.<domain> (or the chosen route to it) answers; undefined means fine. */
+	validateDomain?: (settings: ConnectionSettings) => Promise<GatewayProblem | undefined>;
 	/** A problem found after a previous submit (e.g. SSH refused): shown on the review. */
 	error?: string;
 	onSubmit: (settings: ConnectionSettings) => void;
 }
 
 type Values = Record<Field, string>;
+/** How the store gateway is reached when not by deis-store.<domain>. */
+type Gateway = { kind: 'name' } | { kind: 'tunnel' } | { kind: 'endpoint'; url: string };
+/** After the gateway question: hand the settings over, or go back to the review. */
+type Then = 'submit' | 'review';
 type Phase =
 	| { kind: 'where' }
 	| { kind: 'ask'; field: Field; edit: boolean; error?: string }
+	| { kind: 'route'; message: string; then: Then }
+	| { kind: 'endpoint'; then: Then }
 	| { kind: 'review'; error?: string }
 	| { kind: 'checking'; label: string }
 	| { kind: 'accepted' };
@@ -62,6 +71,9 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 	}));
 	const [defaults, setDefaults] = useState<Partial<Values>>({});
 	const [where, setWhere] = useState<string | undefined>();
+	const [gateway, setGateway] = useState<Gateway>(() => (initial.tunnel ? { kind: 'tunnel' } : initial.storeEndpoint ? { kind: 'endpoint', url: initial.storeEndpoint } : { kind: 'name' }));
+	// Set by the domain check when the name does not reach the gateway: the answer is kept, and the routes are offered.
+	const unreachable = useRef<{ domain: string; message: string } | undefined>(undefined);
 	const [phase, setPhase] = useState<Phase>(() =>
 		complete ? { kind: 'review', ...(error ? { error } : {}) } : initial.host !== undefined ? { kind: 'ask', field: 'host', edit: false } : { kind: 'where' },
 	);
@@ -70,7 +82,7 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 	const mounted = useRef(true);
 	useEffect(() => () => void (mounted.current = false), []);
 
-	const settingsFrom = (v: Values): ConnectionSettings => {
+	const settingsFrom = (v: Values, route: Gateway = gateway): ConnectionSettings => {
 		const settings: ConnectionSettings = {
 			...initial,
 			host: v.host.trim(),
@@ -81,6 +93,10 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 		const identity = v.identity.trim();
 		if (identity && identity !== AGENT) settings.identity = expandHome(identity, homeDir);
 		else delete settings.identity;
+		delete settings.tunnel;
+		delete settings.storeEndpoint;
+		if (route.kind === 'tunnel') settings.tunnel = true;
+		if (route.kind === 'endpoint') settings.storeEndpoint = route.url;
 		return settings;
 	};
 
@@ -104,8 +120,44 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 		const problem = syncCheck(field, value);
 		if (problem) return problem;
 		if (field === 'identity' && value.trim() !== '' && value.trim() !== AGENT && validateIdentity) return validateIdentity(expandHome(value.trim(), homeDir));
-		if (field === 'domain' && validateDomain) return validateDomain(settingsFrom({ ...v, domain: value }));
+		if (field === 'domain' && validateDomain) {
+			const domain = value.trim().replace(/\.$/, '');
+			return validateDomain(settingsFrom({ ...v, domain: value })).then((problem) => {
+				unreachable.current = problem?.offerRoutes ? { domain, message: problem.message } : undefined;
+				return problem?.offerRoutes ? undefined : problem?.message;
+			});
+		}
 		return undefined;
+	};
+
+	/** After a domain whose gateway cannot be reached by name: ask how to reach it, if that is the case. */
+	const routeNeeded = (domain: string, then: Then): boolean => {
+		const problem = unreachable.current;
+		if (!problem || problem.domain !== domain.trim().replace(/\.$/, '')) return false;
+		unreachable.current = undefined;
+		setPhase({ kind: 'route', message: problem.message, then });
+		return true;
+	};
+
+	const routeChosen = (route: Gateway, then: Then) => {
+		setGateway(route);
+		verified.current.add('domain');
+		if (then === 'submit') {
+			setPhase({ kind: 'accepted' });
+			onSubmit(settingsFrom(values, route));
+		} else setPhase({ kind: 'review' });
+	};
+
+	const chooseRoute = (choice: GatewayRoute, then: Then) => {
+		if (choice === 'tunnel') routeChosen({ kind: 'tunnel' }, then);
+		else if (choice === 'endpoint') setPhase({ kind: 'endpoint', then });
+		else setPhase({ kind: 'ask', field: 'domain', edit: true });
+	};
+
+	const checkEndpoint = (url: string): string | undefined | Promise<string | undefined> => {
+		const problem = validateEndpoint(url.trim());
+		if (problem || !validateDomain) return problem;
+		return validateDomain(settingsFrom(values, { kind: 'endpoint', url: url.trim() })).then((found) => found?.message);
 	};
 
 	const checkingLabel = (field: Field) => (value: string) =>
@@ -116,6 +168,7 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 		setValues(next);
 		verified.current.add(field);
 		const following = FIELDS[FIELDS.indexOf(field) + 1];
+		if (field === 'domain' && routeNeeded(value, !edit && !prefilled ? 'submit' : 'review')) return;
 		if (!edit && following) setPhase({ kind: 'ask', field: following, edit: false });
 		else if (!edit && !prefilled) onSubmit(settingsFrom(next));
 		else setPhase({ kind: 'review' });
@@ -151,6 +204,8 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 				setPhase({ kind: 'ask', field, edit: true, error: problem });
 				return;
 			}
+			// The domain is the last field: once the route is chosen, the settings go.
+			if (field === 'domain' && routeNeeded(values.domain, 'submit')) return;
 			verified.current.add(field);
 		}
 		setPhase({ kind: 'accepted' });
@@ -207,7 +262,7 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 		case 'checking':
 			return (
 				<Box flexDirection="column">
-					<Review values={values} />
+					<Review values={values} gateway={gateway} />
 					<Text>
 						<Spinner /> {phase.label}
 					</Text>
@@ -216,12 +271,39 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 		case 'accepted':
 			return (
 				<Box flexDirection="column">
-					<Review values={values} />
+					<Review values={values} gateway={gateway} />
 					<Text>
 						<Text color="green">{symbols.done}</Text> Connection settings accepted
 					</Text>
 				</Box>
 			);
+		case 'route': {
+			const { then } = phase;
+			return (
+				<Box flexDirection="column">
+					{then === 'submit' && !prefilled ? history('domain') : null}
+					<Text color="yellow">
+						{symbols.warning} {phase.message}
+					</Text>
+					<SelectPrompt<GatewayRoute> key="route" label={GATEWAY_ROUTE_QUESTION} items={GATEWAY_ROUTES} onSubmit={(choice) => chooseRoute(choice, then)} />
+				</Box>
+			);
+		}
+		case 'endpoint': {
+			const { then } = phase;
+			return (
+				<TextPrompt
+					key="endpoint"
+					label={GATEWAY_URL_LABEL}
+					{...(gateway.kind === 'endpoint' ? { defaultValue: gateway.url } : {})}
+					hint="The router of the cluster as this machine reaches it, such as http://10.0.0.5."
+					validate={checkEndpoint}
+					checkingLabel={(url) => `checking ${url.trim()} answers…`}
+					onSubmit={(url) => routeChosen({ kind: 'endpoint', url: url.trim() }, then)}
+					onCancel={() => setPhase({ kind: 'route', message: `deis-store.${values.domain.trim()} cannot be reached from this machine.`, then })}
+				/>
+			);
+		}
 		case 'review': {
 			const items: Array<SelectItem<Field | 'accept'>> = [
 				{ label: 'Use these settings', value: 'accept' },
@@ -229,13 +311,14 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 			];
 			return (
 				<Box flexDirection="column">
-					<Review values={values} />
+					<Review values={values} gateway={gateway} />
 					{phase.error ? (
 						<Text color="red">
 							{symbols.failed} {phase.error}
 						</Text>
 					) : null}
 					<SelectPrompt<Field | 'accept'>
+						key="review"
 						label="Connect with these settings?"
 						items={items}
 						onSubmit={(choice) => (choice === 'accept' ? void accept() : setPhase({ kind: 'ask', field: choice, edit: true }))}
@@ -260,7 +343,8 @@ function shown(field: Field, value: string): string {
 	return value;
 }
 
-function Review({ values }: { values: Values }) {
+function Review({ values, gateway }: { values: Values; gateway: Gateway }) {
+	const route = gateway.kind === 'tunnel' ? 'through the SSH tunnel' : gateway.kind === 'endpoint' ? gateway.url : undefined;
 	return (
 		<Box flexDirection="column" marginBottom={1}>
 			<Text bold>Connection</Text>
@@ -271,6 +355,13 @@ function Review({ values }: { values: Values }) {
 					{shown(field, values[field]) || <Text dimColor>(not set)</Text>}
 				</Text>
 			))}
+			{route ? (
+				<Text>
+					{'  '}
+					{'Gateway'.padEnd(8)}
+					{route}
+				</Text>
+			) : null}
 		</Box>
 	);
 }

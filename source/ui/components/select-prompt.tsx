@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useRef, useState } from 'react';
 import { symbols } from '../symbols.js';
+import { useTerminalSize } from '../transcript.js';
 import { isCtrlC, useKeys } from '../use-keys.js';
 
 export interface SelectItem<T> {
@@ -23,6 +24,7 @@ export interface SelectPromptProps<T> {
 export function SelectPrompt<T>({ label, items, initialIndex = 0, isActive = true, onSubmit, onCancel }: SelectPromptProps<T>) {
 	const [index, setIndex] = useState(clampIndex(initialIndex, items.length));
 	const [chosen, setChosen] = useState<SelectItem<T> | undefined>();
+	const { columns } = useTerminalSize();
 	const indexRef = useRef(index);
 	const answered = useRef(false);
 	const move = (delta: number) => {
@@ -62,16 +64,36 @@ export function SelectPrompt<T>({ label, items, initialIndex = 0, isActive = tru
 				<Text color="cyan">{symbols.question}</Text> <Text bold>{label}</Text>
 				<Text dimColor> (↑/↓, Enter)</Text>
 			</Text>
-			{items.map((item, i) => (
-				<Text key={`${i}:${item.label}`} color={i === index ? 'cyan' : undefined}>
-					{i === index ? `${symbols.pointer} ` : '  '}
-					{item.label}
-					{item.hint ? <Text dimColor>  {item.hint}</Text> : null}
-				</Text>
-			))}
+			{items.map((item, i) => {
+				// Label and hint in columns of their own: on a narrow terminal the hint wraps under itself, never back to
+				// column 0; beside a label that leaves it little room, it goes on the lines below, indented.
+				const stacked = item.hint !== undefined && 2 + item.label.length + 2 + MIN_HINT_COLUMNS > columns;
+				return (
+					<Box key={`${i}:${item.label}`} flexDirection={stacked ? 'column' : 'row'}>
+						<Box flexShrink={0}>
+							<Box width={2} flexShrink={0}>
+								<Text color="cyan">{i === index ? symbols.pointer : ' '}</Text>
+							</Box>
+							<Text color={i === index ? 'cyan' : undefined} wrap="wrap">
+								{item.label}
+							</Text>
+						</Box>
+						{item.hint ? (
+							<Box marginLeft={stacked ? 4 : 2} flexShrink={1}>
+								<Text dimColor wrap="wrap">
+									{item.hint}
+								</Text>
+							</Box>
+						) : null}
+					</Box>
+				);
+			})}
 		</Box>
 	);
 }
+
+/** Narrower than this, a hint column reads as a word per line. */
+const MIN_HINT_COLUMNS = 20;
 
 function clampIndex(index: number, length: number): number {
 	return Math.min(Math.max(0, index), Math.max(0, length - 1));

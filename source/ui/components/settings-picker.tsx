@@ -8,6 +8,7 @@ import { useRef, useState } from 'react';
 import type { SettingRow, SettingsPlan } from '../../steps/settings/plan.js';
 import { rowText, STATUS_WORD } from '../settings-lines.js';
 import { symbols } from '../symbols.js';
+import { liveLineBudget, Printed, useTerminalSize } from '../transcript.js';
 import { isCtrlC, useKeys } from '../use-keys.js';
 
 export interface SettingsPickerProps {
@@ -19,6 +20,9 @@ export interface SettingsPickerProps {
 }
 
 const OTHERS_SHOWN = 10;
+const QUESTION_LABEL = 'Platform settings to apply to the new cluster';
+const QUESTION_KEYS = '(↑/↓, Space ticks, Enter applies)';
+const QUESTION = `${symbols.question} ${QUESTION_LABEL} ${QUESTION_KEYS}`;
 
 /** ↑/↓ move, Space ticks or unticks, Enter applies what is ticked. */
 export function SettingsPicker({ plan, onSubmit, window = 12 }: SettingsPickerProps) {
@@ -29,6 +33,7 @@ export function SettingsPicker({ plan, onSubmit, window = 12 }: SettingsPickerPr
 	const [done, setDone] = useState<number | undefined>();
 	const state = useRef({ index: 0, ticked, answered: false });
 	state.current.ticked = ticked;
+	const { columns, rows: terminalRows } = useTerminalSize();
 
 	useKeys(
 		(input, key) => {
@@ -62,40 +67,101 @@ export function SettingsPicker({ plan, onSubmit, window = 12 }: SettingsPickerPr
 			</Text>
 		);
 	}
-	const first = Math.max(0, Math.min(index - Math.floor(window / 2), rows.length - window));
-	const visible = rows.slice(first, first + window);
+	const line = (row: SettingRow) => `${ticked.get(row.key) ? '[x]' : '[ ]'} ${STATUS_WORD[row.status].padEnd(9)} ${rowText(row)}`;
+	// Around the rows, which wrap: the question, the "… more above/below" lines and one line to spare.
+	const { first, count: shown } = windowAround(
+		rows.map((row) => wrappedLines(line(row), columns - 2)),
+		index,
+		Math.min(window, rows.length),
+		liveLineBudget(terminalRows) - wrappedLines(QUESTION, columns) - 3,
+	);
+	const visible = rows.slice(first, first + shown);
 	return (
 		<Box flexDirection="column">
+			{/* What does not change goes into the transcript once; the live frame keeps to the terminal's height. */}
+			<Printed>
+				<Box flexDirection="column">
+					<Text>
+						{symbols.info} {plan.upgrade.message}
+					</Text>
+					{plan.upgrade.warning ? (
+						<Text color="yellow">
+							{symbols.warning} {plan.upgrade.warning}
+						</Text>
+					) : null}
+					{others.slice(0, OTHERS_SHOWN).map((row) => (
+						<Text key={`other:${row.key}`} dimColor>
+							{'      '}
+							{STATUS_WORD[row.status]}: {rowText(row)}
+						</Text>
+					))}
+					{others.length > OTHERS_SHOWN ? <Text dimColor>{`      … ${others.length - OTHERS_SHOWN} more not copied (deis-backup settings DIR lists every saved key)`}</Text> : null}
+				</Box>
+			</Printed>
 			<Text>
-				<Text color="cyan">{symbols.question}</Text> <Text bold>Platform settings to apply to the new cluster</Text>
-				<Text dimColor> (↑/↓, Space ticks, Enter applies)</Text>
+				<Text color="cyan">{symbols.question}</Text> <Text bold>{QUESTION_LABEL}</Text>
+				<Text dimColor> {QUESTION_KEYS}</Text>
 			</Text>
-			<Text>
-				{symbols.info} {plan.upgrade.message}
-			</Text>
-			{plan.upgrade.warning ? (
-				<Text color="yellow">
-					{symbols.warning} {plan.upgrade.warning}
-				</Text>
-			) : null}
 			{first > 0 ? <Text dimColor>  … {first} more above</Text> : null}
 			{visible.map((row, i) => {
 				const at = first + i === index;
 				return (
-					<Text key={row.key} color={at ? 'cyan' : undefined}>
-						{at ? `${symbols.pointer} ` : '  '}
-						{ticked.get(row.key) ? '[x]' : '[ ]'} {STATUS_WORD[row.status].padEnd(9)} {rowText(row)}
-					</Text>
+					<Box key={row.key}>
+						<Box width={2} flexShrink={0}>
+							<Text color="cyan">{at ? symbols.pointer : ' '}</Text>
+						</Box>
+						<Text color={at ? 'cyan' : undefined}>{line(row)}</Text>
+					</Box>
 				);
 			})}
-			{first + window < rows.length ? <Text dimColor>  … {rows.length - first - window} more below</Text> : null}
-			{others.slice(0, OTHERS_SHOWN).map((row) => (
-				<Text key={`other:${row.key}`} dimColor>
-					{'      '}
-					{STATUS_WORD[row.status]}: {rowText(row)}
-				</Text>
-			))}
-			{others.length > OTHERS_SHOWN ? <Text dimColor>{`      … ${others.length - OTHERS_SHOWN} more not copied (deis-backup settings DIR lists every saved key)`}</Text> : null}
+			{first + shown < rows.length ? <Text dimColor>  … {rows.length - first - shown} more below</Text> : null}
 		</Box>
 	);
+}
+
+/** Lines a text takes when wrapped at word boundaries to `width` columns, as Ink wraps it. */
+export function wrappedLines(text: string, width: number): number {
+	if (width <= 0) return 1;
+	let lines = 1;
+	let used = 0;
+	for (const word of text.split(' ')) {
+		let length = [...word].length;
+		if (used > 0 && used + 1 + length <= width) {
+			used += 1 + length;
+			continue;
+		}
+		if (used > 0) lines++;
+		// A word longer than the line is cut into whole lines.
+		while (length > width) {
+			lines++;
+			length -= width;
+		}
+		used = length;
+	}
+	return lines;
+}
+
+/**
+ * The rows to show around the pointer: as many as fit in `lines` (each row
+ * taking its height), at most `most`, the pointer's row always among them.
+ */
+export function windowAround(heights: number[], index: number, most: number, lines: number): { first: number; count: number } {
+	let first = index;
+	let count = heights.length === 0 ? 0 : 1;
+	let used = heights[index] ?? 0;
+	// Grow below and above in turn, so the pointer stays near the middle.
+	for (let grew = true; grew && count < most; ) {
+		grew = false;
+		for (const below of [true, false]) {
+			if (count >= most) break;
+			const next = below ? first + count : first - 1;
+			const height = heights[next];
+			if (height === undefined || used + height > lines) continue;
+			used += height;
+			count++;
+			if (!below) first--;
+			grew = true;
+		}
+	}
+	return { first, count };
 }

@@ -14,6 +14,10 @@ export interface TextPromptProps {
 	initialValue?: string;
 	/** A dim line under the question. */
 	hint?: string;
+	/** Dim text after the question, such as (Y/n). */
+	suffix?: string;
+	/** How the accepted answer is shown once submitted; defaults to the text itself. */
+	display?: (value: string) => string;
 	/** Returns one sentence saying what is wrong, or undefined when the value is fine. */
 	validate?: Validator;
 	/** Shown while an async validation runs; a function of the value being checked. */
@@ -33,7 +37,7 @@ export interface TextPromptProps {
 type Status = { kind: 'editing' } | { kind: 'checking'; label: string } | { kind: 'done'; value: string };
 
 export function TextPrompt(props: TextPromptProps) {
-	const { label, defaultValue, hint, mask, isActive = true, trim = true } = props;
+	const { label, defaultValue, hint, suffix, mask, isActive = true, trim = true } = props;
 	const [value, setValue] = useState(props.initialValue ?? '');
 	const [error, setError] = useState<string | undefined>(props.initialError);
 	const [status, setStatus] = useState<Status>({ kind: 'editing' });
@@ -105,7 +109,7 @@ export function TextPrompt(props: TextPromptProps) {
 	if (status.kind === 'done') {
 		return (
 			<Text>
-				<Text color="green">{symbols.done}</Text> {label} <Text dimColor>·</Text> {mask ? mask.repeat(status.value.length) : status.value}
+				<Text color="green">{symbols.done}</Text> {label} <Text dimColor>·</Text> {mask ? mask.repeat(status.value.length) : (props.display?.(status.value) ?? status.value)}
 			</Text>
 		);
 	}
@@ -116,6 +120,7 @@ export function TextPrompt(props: TextPromptProps) {
 			<Text>
 				<Text color="cyan">{symbols.question}</Text> <Text bold>{label}</Text>
 				{defaultValue ? <Text dimColor> ({defaultValue})</Text> : null}
+				{suffix ? <Text dimColor> {suffix}</Text> : null}
 				<Text dimColor> › </Text>
 				{shown}
 				{status.kind === 'editing' && isActive ? <Text inverse> </Text> : null}
