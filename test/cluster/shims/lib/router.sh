@@ -161,15 +161,29 @@ served_generation() {
 	curl -fsS --max-time 2 -H 'Host: deis-router-status' "http://$LOOPBACK:$ROUTER_PORT/" 2>/dev/null | sed -n 's/^generation=\([0-9]*\) .*/\1/p'
 }
 
+alive() {
+	[ -r "/proc/$1/stat" ] && [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
 apply() {
-	local generation deadline
+	local generation deadline master old pid
 	generation=$(render)
 	[ -s "$ROUTER_DIR/nginx.pid" ] || die "router: nginx is not running (no $ROUTER_DIR/nginx.pid)"
+	master=$(cat "$ROUTER_DIR/nginx.pid")
+	old=$(pgrep -P "$master" || true)
 	nginx -q -c "$ROUTER_CONF" -e "$ROUTER_ERROR_LOG" -s reload
 	deadline=$((SECONDS + 15))
 	until [ "$(served_generation)" = "$generation" ]; do
 		[ $SECONDS -lt $deadline ] || die "router: nginx did not load config generation $generation within 15 s (see $ROUTER_ERROR_LOG)"
 		sleep 0.02
+	done
+	# Until the old workers have exited they may still accept a new connection and answer with
+	# the old config: only then does every new connection see this generation.
+	for pid in $old; do
+		while alive "$pid"; do
+			[ $SECONDS -lt $deadline ] || die "router: an old nginx worker ($pid) still runs 15 s after the reload (a transfer still open?)"
+			sleep 0.02
+		done
 	done
 }
 
