@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEISCTL_INSTALLED } from '../source/deis.js';
 import { dataSets, type DataSet } from './lib/data.js';
 import { CLUSTER_DIR, GiB, MiB, QUICK, readClusterEnv, ROOT, RUNS, type ClusterEnv } from './lib/env.js';
 import { collectGarbage, countObjects, createBucket, directClient, listBuckets, osdUsage, removeBucket, seedBucket } from './lib/gateway.js';
@@ -69,17 +70,17 @@ function ssh(command: string): Promise<{ stdout: string; stderr: string }> {
 let previousBodySize: string | undefined | null = null; // null: not changed
 async function raiseBodySize(): Promise<void> {
 	try {
-		previousBodySize = (await ssh('deisctl config router get bodySize')).stdout.trim();
+		previousBodySize = (await ssh(`${DEISCTL_INSTALLED} config router get bodySize`)).stdout.trim();
 	} catch {
 		previousBodySize = undefined;
 	}
-	await ssh('deisctl config router set bodySize=2048m');
+	await ssh(`${DEISCTL_INSTALLED} config router set bodySize=2048m`);
 	log(`router bodySize ${previousBodySize ?? '(unset: 1m)'} -> 2048m for the upload runs`);
 }
 async function restoreBodySize(): Promise<void> {
 	if (previousBodySize === null) return;
-	if (previousBodySize === undefined) await ssh('deisctl config router rm bodySize');
-	else await ssh(`deisctl config router set bodySize=${previousBodySize}`);
+	if (previousBodySize === undefined) await ssh(`${DEISCTL_INSTALLED} config router rm bodySize`);
+	else await ssh(`${DEISCTL_INSTALLED} config router set bodySize=${previousBodySize}`);
 	log(`router bodySize back to ${previousBodySize ?? '(unset)'}`);
 	previousBodySize = null;
 }

@@ -11,6 +11,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEISCTL_INSTALLED } from '../source/deis.js';
 import { dataSets } from './lib/data.js';
 import { readClusterEnv, ROOT } from './lib/env.js';
 import { createBucket, directClient, removeBucket, seedBucket } from './lib/gateway.js';
@@ -92,15 +93,15 @@ try {
 		await createBucket(s3, target);
 		let previous: string | undefined;
 		try {
-			previous = onHost('deisctl config router get bodySize').trim();
+			previous = onHost(`${DEISCTL_INSTALLED} config router get bodySize`).trim();
 		} catch {
 			previous = undefined;
 		}
-		onHost('deisctl config router set bodySize=2048m');
+		onHost(`${DEISCTL_INSTALLED} config router set bodySize=2048m`);
 		try {
 			profiled('upload', ['restore', backup, ...connectionFlags(env), '--yes', '--skip-platform', '--skip-volume', '--skip-controller', '--skip-verify']);
 		} finally {
-			onHost(previous ? `deisctl config router set bodySize=${previous}` : 'deisctl config router rm bodySize');
+			onHost(previous ? `${DEISCTL_INSTALLED} config router set bodySize=${previous}` : `${DEISCTL_INSTALLED} config router rm bodySize`);
 		}
 	}
 } finally {

@@ -5,7 +5,8 @@
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UserError } from '../errors.js';
-import { isTemporaryName } from './atomic.js';
+import { exists, makeDirectories } from '../util/fs.js';
+import { isTemporaryName } from '../util/atomic.js';
 import { STATE_DIR } from './layout.js';
 import { MANIFEST_FILE, readManifestIfPresent, type Manifest } from './manifest.js';
 
@@ -95,34 +96,4 @@ async function removeTemporaries(folder: string): Promise<void> {
 	await Promise.all(
 		entries.filter((entry) => entry.isFile() && isTemporaryName(entry.name)).map((entry) => rm(join(entry.parentPath, entry.name), { force: true })),
 	);
-}
-
-export async function exists(path: string): Promise<boolean> {
-	try {
-		await stat(path);
-		return true;
-	} catch {
-		return false;
-	}
-}
-
-/**
- * `mkdir -p`, one level at a time. Node's own recursive mkdir never returns
- * when the parent is a pseudo-filesystem that answers ENOENT to every mkdir
- * (`--out /proc/x` spins forever on Node 20); this fails at once instead.
- */
-export async function makeDirectories(path: string, mode: number): Promise<void> {
-	try {
-		await mkdir(path, { mode });
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'EEXIST') {
-			if (!(await stat(path)).isDirectory()) throw error;
-			return;
-		}
-		const parent = dirname(path);
-		if (code !== 'ENOENT' || parent === path || (await exists(parent))) throw error;
-		await makeDirectories(parent, mode);
-		await mkdir(path, { mode });
-	}
 }

@@ -5,10 +5,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
-import type { StageId } from '../steps/progress.js';
-import { explainDiskError } from '../steps/disk.js';
-import { isValidBucketName } from '../steps/gateway/keys.js';
-import { writeFileAtomic } from './atomic.js';
+import type { StageId } from '../progress.js';
+import { explainDiskError } from './disk-errors.js';
+import { isValidBucketName } from '../validate.js';
+import { writeFileAtomic } from '../util/atomic.js';
 import type { SettingsEntry } from './settings-file.js';
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Report } from '../steps/progress.js';
+import type { Report } from '../progress.js';
 import { runPool } from '../util/pool.js';
 import type { Manifest } from './manifest.js';
 

@@ -7,14 +7,7 @@
  * The strings are the procedure's own commands ("Backing Up and Restoring Data"),
  * so --dry-run can show an operator what would be typed by hand.
  */
-export const STORE_PATH = '/var/lib/deis/store';
-
-/** The store units the procedure starts before restoring, in its order. */
-export const STORE_UNITS = ['store-monitor', 'store-daemon', 'store-metadata', 'store-gateway@1', 'store-volume'] as const;
-export const ROUTER_UNIT = 'router@1';
-
-/** Where CoreOS installs deisctl: on a login shell's PATH, not always on a non-interactive one's. */
-export const DEISCTL_INSTALLED = '/opt/bin/deisctl';
+import { STORE_PATH } from '../deis.js';
 
 export const commands = {
 	/** Prints the value and exits 0; exits non-zero when the key is unset. */

@@ -6,10 +6,11 @@
  * found is tried again at that path before it is called missing.
  */
 import { UserError } from '../errors.js';
-import { commands, DEISCTL_INSTALLED } from './commands.js';
+import { DEISCTL_INSTALLED } from '../deis.js';
+import { commands } from './commands.js';
 import { parseFleetTable, type UnitRow } from './fleet-table.js';
 import type { ExecResult, RemoteHost } from './ssh.js';
-import { quoteCommand } from './shell-quote.js';
+import { quoteCommand } from '../util/shell-quote.js';
 
 /** The shell's answer for a command it cannot find (bash: "command not found"; exec of a missing path). */
 const NOT_FOUND = 127;

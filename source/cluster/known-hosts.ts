@@ -9,7 +9,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { appendFile, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { makeDirectories } from '../archive/folder.js';
+import { makeDirectories } from '../util/fs.js';
 
 /** One known_hosts file and its text. */
 export interface KnownHostsFile {

@@ -16,7 +16,7 @@ import type { Readable } from 'node:stream';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { AdaptiveGate } from './adaptive-gate.js';
 import { NodeSha256 } from './node-sha256.js';
-import type { SignatureVersion } from '../config/settings.js';
+import type { SignatureVersion } from '../settings.js';
 import { signingHeaders } from './signature-v2.js';
 
 export interface ObjectHttpOptions {

@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type ParsedKey } from 'ssh2';
-import { VAGRANT_DEFAULTS } from '../config/settings.js';
+import { VAGRANT_DEFAULTS } from '../settings.js';
 import { UserError } from '../errors.js';
 
 const { BaseAgent, createAgent, utils } = ssh2;

@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import { NodeSSH, type Config as NodeSshConfig } from 'node-ssh';
 import type { Client } from 'ssh2';
-import type { SshConfigured, SshEndpoint } from '../config/settings.js';
+import type { SshConfigured, SshEndpoint } from '../settings.js';
 import { UserError } from '../errors.js';
 import { checkHostKey, fingerprint, knownKeyTypes, readKnownHosts, rememberHostKey, removeCommand, type KnownHostsFile } from './known-hosts.js';
 import { DEFAULT_KEY_NAMES, defaultKeyFiles, planKeys, unlockKey, type FileKey, type KeyPlan } from './ssh-keys.js';
-import { quoteCommand } from './shell-quote.js';
+import { quoteCommand } from '../util/shell-quote.js';
 import { idleTimeoutMs } from './timeouts.js';
 import { limiter } from '../util/limit.js';
 

@@ -11,7 +11,7 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SignatureVersion } from '../config/settings.js';
+import type { SignatureVersion } from '../settings.js';
 import { ObjectHttp } from './object-http.js';
 import { signingHeaders, type SigningKeys } from './signature-v2.js';
 import { loadHttpHandler, loadS3Sdk } from './s3-sdk.js';

@@ -3,9 +3,9 @@
  * echoed, an empty answer skips the key. Without a terminal there is no one
  * to ask, and the SSH layer skips locked keys with a sentence saying so.
  */
-import type { ConnectOptions } from '../cluster/ssh.js';
+import type { PlanHooks } from '../plans/context.js';
 
-export function terminalPassphrase(): ConnectOptions['askPassphrase'] {
+export function terminalPassphrase(): PlanHooks['askPassphrase'] {
 	if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
 	return async (keyFile, attempt) => {
 		const { password } = await import('@inquirer/prompts');

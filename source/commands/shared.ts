@@ -5,8 +5,8 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Flags } from '../cli/args.js';
-import { quoteArg } from '../cluster/shell-quote.js';
-import { runOptionsFrom, type RunOptions } from '../config/validate.js';
+import { quoteArg } from '../util/shell-quote.js';
+import { runOptionsFrom, type RunOptions } from '../validate.js';
 import { EXIT, UserError } from '../errors.js';
 
 /** A plan is running and has its own handler: the early one steps aside. */

@@ -1,22 +1,22 @@
 /**
- * The wizard's window on the real world: SSH checks, the gateway probe,
- * folders, profiles and the plans, run under the Ink bridge renderer.
+ * The wizard's window on the real world: the plans' checks of the connection
+ * and the gateway, folders, profiles and the plans, run under the Ink bridge
+ * renderer.
  */
 import { access, constants, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { lookup } from 'node:dns/promises';
-import http from 'node:http';
 import { defaultBackupName } from '../archive/layout.js';
 import { readManifest, readManifestIfPresent } from '../archive/manifest.js';
 import { loadProfiles, saveProfile } from '../config/profiles.js';
-import { storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
+import type { ConnectionSettings } from '../settings.js';
 import { applySshConfig } from '../config/ssh-config.js';
 import { messageOf } from '../errors.js';
+import { checkConnection, checkGatewayName, probeGateway } from '../plans/checks.js';
 import type { PlanHooks } from '../plans/context.js';
 import { previewBackup, previewRestore } from '../plans/preview.js';
 import type { PlanAnswers, RunHandle } from '../plans/types.js';
 import { createProgressBus } from '../ui/progress-bus.js';
-import type { GatewayProblem, WizardServices } from '../ui/services.js';
+import type { WizardServices } from '../ui/services.js';
 
 export interface WizardRunDefaults {
 	concurrency: number;
@@ -35,30 +35,7 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 	// A new host key is shown once; submitting the same answers again trusts it (ssh's "yes").
 	const shownKeys = new Map<string, string>();
 	return {
-		async validateConnection(connection) {
-			let offered: string | undefined;
-			const where = `${connection.host}:${connection.port}`;
-			try {
-				// SSH, the S3 client and the plans load on first use: the first screen must not wait for them.
-				const { connectHost } = await import('../cluster/ssh.js');
-				// A host typed into the form may be an ssh_config alias.
-				const host = await connectHost({ ...connection, ...(await applySshConfig(connection)) }, {
-					confirmHostKey: async (_label, print) => {
-						offered = print;
-						return shownKeys.get(where) === print;
-					},
-					askPassphrase: defaults.askPassphrase,
-				});
-				await host.close();
-				return undefined;
-			} catch (error) {
-				if (offered && shownKeys.get(where) !== offered) {
-					shownKeys.set(where, offered);
-					return `${where} is a host not seen before; its key is ${offered}. If that matches the host (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on it), accept the same answers again to trust it.`;
-				}
-				return messageOf(error);
-			}
-		},
+		validateConnection: (connection) => checkConnection(connection, shownKeys, defaults.askPassphrase),
 		validateDomain: (connection, kind) => (kind === 'backup' ? probeGateway(connection) : checkGatewayName(connection)),
 		async validateFolder(kind, folder) {
 			const path = resolve(folder);
@@ -141,38 +118,4 @@ async function runPlan(given: PlanAnswers, handle: RunHandle, defaults: WizardRu
 		},
 		renderer,
 	);
-}
-
-/** Before a restore the gateway is not running yet: the name must resolve, nothing more. */
-export async function checkGatewayName(connection: ConnectionSettings): Promise<GatewayProblem | undefined> {
-	if (connection.tunnel) return undefined;
-	const host = new URL(storeEndpointFor(connection)).hostname;
-	try {
-		await lookup(host);
-		return undefined;
-	} catch {
-		return { message: `${host} does not resolve from this machine.`, offerRoutes: true };
-	}
-}
-
-/** Any HTTP answer from the gateway proves the name resolves and something listens. */
-export function probeGateway(connection: ConnectionSettings, timeoutMs = 5000): Promise<GatewayProblem | undefined> {
-	const endpoint = storeEndpointFor(connection);
-	if (connection.tunnel) return Promise.resolve(undefined);
-	return new Promise((done) => {
-		const request = http.get(endpoint, { timeout: timeoutMs }, (response) => {
-			response.resume();
-			const server = String(response.headers.server ?? '');
-			const looksLikeS3 = response.statusCode === 200 || response.statusCode === 403 || /ceph|rgw|nginx|amazon|s3/i.test(server);
-			done(looksLikeS3 ? undefined : { message: `${endpoint} answered HTTP ${response.statusCode}, not like a store gateway.`, offerRoutes: true });
-		});
-		request.on('timeout', () => {
-			request.destroy();
-			done({ message: `${endpoint} did not answer within ${timeoutMs / 1000} s.`, offerRoutes: true });
-		});
-		request.on('error', (error: NodeJS.ErrnoException) => {
-			if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') done({ message: `${new URL(endpoint).hostname} does not resolve from this machine.`, offerRoutes: true });
-			else done({ message: `${endpoint} cannot be reached (${error.code ?? error.message}).`, offerRoutes: true });
-		});
-	});
 }

@@ -5,8 +5,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { writeFileAtomic } from '../archive/atomic.js';
-import type { ConnectionSettings } from './settings.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import type { ConnectionSettings } from '../settings.js';
 
 const SAVED_FIELDS = ['host', 'port', 'user', 'identity', 'knownHosts', 'sshConfig', 'domain', 'storeEndpoint', 'tunnel', 'signatureVersion'] as const;
 

@@ -6,14 +6,34 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { Flags } from '../cli/args.js';
 import { UserError } from '../errors.js';
 import { loadProfiles } from './profiles.js';
-import { VAGRANT_DEFAULTS, type ConnectionSettings } from './settings.js';
+import { VAGRANT_DEFAULTS, type ConnectionSettings } from '../settings.js';
 import { applySshConfig, splitHostPort } from './ssh-config.js';
-import { validateAlias, validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from './validate.js';
+import { validateAlias, validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from '../validate.js';
 
-export function partialSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env, profile?: Partial<ConnectionSettings>): Partial<ConnectionSettings> {
+/**
+ * The command-line flags that say how to connect (the CLI's parsed flags fit
+ * this shape): settings are resolved here without depending on the CLI.
+ */
+export interface ConnectionFlags {
+	host?: string;
+	port?: string;
+	user?: string;
+	identity?: string;
+	'known-hosts'?: string;
+	'accept-new-host-key'?: boolean;
+	'insecure-key-permissions'?: boolean;
+	'ssh-config'?: string;
+	domain?: string;
+	'store-endpoint'?: string;
+	tunnel?: boolean;
+	'signature-version'?: string;
+	vagrant?: boolean;
+	profile?: string;
+}
+
+export function partialSettings(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env, profile?: Partial<ConnectionSettings>): Partial<ConnectionSettings> {
 	const vagrant: Partial<ConnectionSettings> = flags.vagrant
 		? { host: VAGRANT_DEFAULTS.host, port: VAGRANT_DEFAULTS.port, user: VAGRANT_DEFAULTS.user, domain: VAGRANT_DEFAULTS.domain, identity: join(homedir(), VAGRANT_DEFAULTS.identityFromHome) }
 		: {};
@@ -61,7 +81,7 @@ function signatureVersionOf(text: string | undefined): 2 | 4 | undefined {
 }
 
 /** Flags over environment over the saved profile named by --profile, then ssh_config. */
-export async function settingsFromFlags(flags: Flags, env: NodeJS.ProcessEnv = process.env): Promise<Partial<ConnectionSettings>> {
+export async function settingsFromFlags(flags: ConnectionFlags, env: NodeJS.ProcessEnv = process.env): Promise<Partial<ConnectionSettings>> {
 	if (!flags.profile) return applySshConfig(partialSettings(flags, env), env);
 	const profiles = await loadProfiles();
 	const profile = profiles[flags.profile];

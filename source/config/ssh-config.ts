@@ -11,8 +11,8 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import SSHConfig from 'ssh-config';
 import { UserError } from '../errors.js';
-import type { ConnectionSettings, SshConfigured, SshEndpoint } from './settings.js';
-import { validatePort } from './validate.js';
+import type { ConnectionSettings, SshConfigured, SshEndpoint } from '../settings.js';
+import { validatePort } from '../validate.js';
 
 /** The lower-cased directives this tool reads, as ssh-config's compute() returns them. */
 interface HostBlock {

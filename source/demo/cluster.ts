@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ConnectionSettings } from '../config/settings.js';
+import type { ConnectionSettings } from '../settings.js';
 import { publishAll } from './controller.js';
 import { DemoEtcd } from './etcd.js';
 import { generateEd25519 } from './keys.js';

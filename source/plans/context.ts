@@ -7,8 +7,8 @@ import { Deisctl } from '../cluster/deisctl.js';
 import { connectHost, type ConnectOptions, type RemoteHost } from '../cluster/ssh.js';
 import { loadS3Sdk } from '../cluster/s3-sdk.js';
 import { createStoreClient, type GatewayKeys, type StoreClient } from '../cluster/store.js';
-import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor, type ConnectionSettings } from '../config/settings.js';
-import type { Progress, Report } from '../steps/progress.js';
+import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor, type ConnectionSettings } from '../settings.js';
+import type { Progress, Report } from '../progress.js';
 import type { SettingsPlan } from '../steps/settings/plan.js';
 
 export interface PlanHooks {

@@ -3,10 +3,11 @@
  * shown by the wizard before anything runs, and by --dry-run as what each
  * skipped task of the plan would have run.
  */
-import { commands, ROUTER_UNIT, STORE_UNITS } from '../cluster/commands.js';
-import { quoteCommand } from '../cluster/shell-quote.js';
-import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor } from '../config/settings.js';
-import { DEFAULT_BODY_SIZE } from '../config/validate.js';
+import { commands } from '../cluster/commands.js';
+import { ROUTER_UNIT, STORE_UNITS } from '../deis.js';
+import { quoteCommand } from '../util/shell-quote.js';
+import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor } from '../settings.js';
+import { DEFAULT_BODY_SIZE } from '../validate.js';
 import type { PlanAnswers, StagePreview } from './types.js';
 
 function sshPrefix(answers: PlanAnswers): string {

@@ -23,7 +23,7 @@ import { ensureBucket, pushBucket, type PushedObject } from '../steps/gateway/pu
 import { writeSettings, planSettings } from '../steps/settings/apply.js';
 import { chosenKeys } from '../steps/settings/plan.js';
 import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
-import type { StageId } from '../steps/progress.js';
+import type { StageId } from '../progress.js';
 import { checkExtracted, restoreVolume } from '../steps/volume.js';
 import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
 import { previewRestore } from './preview.js';

@@ -2,7 +2,7 @@
  * What a screen needs to draw one task of a plan: a renderer-neutral snapshot
  * of listr2's task tree plus the latest Progress of the task.
  */
-import type { Progress } from '../steps/progress.js';
+import type { Progress } from '../progress.js';
 
 export type TaskState = 'pending' | 'running' | 'done' | 'skipped' | 'warning' | 'failed' | 'retrying';
 

@@ -1,9 +1,9 @@
 /**
  * The shapes shared by the plans, the wizard and the plain mode.
  */
-import type { ConnectionSettings } from '../config/settings.js';
+import type { ConnectionSettings } from '../settings.js';
 import type { ErrorKind } from '../errors.js';
-import type { StageId } from '../steps/progress.js';
+import type { StageId } from '../progress.js';
 import type { TaskView } from './task-view.js';
 
 export type PlanKind = 'backup' | 'restore';

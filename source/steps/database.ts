@@ -8,9 +8,9 @@ import { lastLine } from '../cluster/deisctl.js';
 import type { RemoteHost } from '../cluster/ssh.js';
 import { UserError } from '../errors.js';
 import type { FileEntry } from '../archive/manifest.js';
-import { explainDiskError } from './disk.js';
-import { HashingFile } from './hashing-file.js';
-import type { Report } from './progress.js';
+import { explainDiskError } from '../archive/disk-errors.js';
+import { HashingFile } from '../archive/hashing-file.js';
+import type { Report } from '../progress.js';
 
 const COMPLETE_MARK = '-- PostgreSQL database cluster dump complete';
 

@@ -5,11 +5,11 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadS3Sdk } from '../cluster/s3-sdk.js';
-import { ROUTER_UNIT, STORE_UNITS } from '../cluster/commands.js';
+import { ROUTER_UNIT, STORE_UNITS } from '../deis.js';
 import type { Deisctl } from '../cluster/deisctl.js';
 import { findRunning } from '../cluster/fleet-table.js';
 import { UserError } from '../errors.js';
-import type { Report } from './progress.js';
+import type { Report } from '../progress.js';
 import { waitUntil } from '../util/wait.js';
 
 export async function startStore(deisctl: Deisctl, report: Report): Promise<void> {

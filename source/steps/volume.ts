@@ -14,9 +14,9 @@ import { EXIT, UserError } from '../errors.js';
 import type { FileEntry } from '../archive/manifest.js';
 import { sha256File } from '../archive/verify.js';
 import { tap } from '../util/tap.js';
-import { explainDiskError } from './disk.js';
-import { HashingFile } from './hashing-file.js';
-import type { Report } from './progress.js';
+import { explainDiskError } from '../archive/disk-errors.js';
+import { HashingFile } from '../archive/hashing-file.js';
+import type { Report } from '../progress.js';
 
 export const LIVE_CHANGE_WARNING = 'file changed as we read it';
 

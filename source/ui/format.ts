@@ -4,7 +4,7 @@
  * Sizes are decimal (1 kB = 1000 B), like s3cmd and rsync -h print them, so
  * the numbers an operator compares against those tools match.
  */
-import type { Progress, StageId } from '../steps/progress.js';
+import type { Progress, StageId } from '../progress.js';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'] as const;
 

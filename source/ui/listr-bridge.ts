@@ -9,7 +9,7 @@
 import { ListrTaskEventType, ListrTaskState } from 'listr2';
 import type { ListrRenderer, ListrTaskObject } from 'listr2';
 import type { TaskState, TaskView } from '../plans/task-view.js';
-import type { Progress } from '../steps/progress.js';
+import type { Progress } from '../progress.js';
 import type { ProgressBus } from './progress-bus.js';
 
 export interface ViewRendererOptions {

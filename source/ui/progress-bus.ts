@@ -6,7 +6,7 @@
  * `id` given in the task's rendererOptions) and the bridge merges them into
  * the task views.
  */
-import type { Progress, Report } from '../steps/progress.js';
+import type { Progress, Report } from '../progress.js';
 
 export type BusEvent =
 	| { type: 'progress'; taskId: string; progress: Progress }

@@ -3,22 +3,17 @@
  * touches the network, the disk or the cluster comes in through here, so
  * the screens can be driven by an in-memory fake in tests.
  */
-import type { ConnectionSettings } from '../config/settings.js';
+import type { ConnectionSettings } from '../settings.js';
 import type { PlanAnswers, PlanKind, RunHandle, RunSummary, StagePreview } from '../plans/types.js';
 import type { SettingsPlan } from '../steps/settings/plan.js';
+import type { GatewayProblem } from '../plans/checks.js';
 
 export interface SavedProfile {
 	name: string;
 	connection: ConnectionSettings;
 }
 
-/** Why the store gateway cannot be used as given. */
-export interface GatewayProblem {
-	/** One sentence: what was tried and what happened. */
-	message: string;
-	/** The gateway is not reachable by its name from here: the SSH tunnel or a gateway URL may still reach it. */
-	offerRoutes: boolean;
-}
+export type { GatewayProblem };
 
 export interface WizardServices {
 	/** undefined = reachable over SSH; else one sentence saying what failed. */

@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export { validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from '../config/validate.js';
+export { validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from '../validate.js';
 
 export function expandHome(path: string, home: string): string {
 	if (path === '~') return home;

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { Box, Text, useApp } from 'ink';
 import type { ReactElement } from 'react';
 import { useEffect, useState } from 'react';
-import type { ConnectionSettings } from '../config/settings.js';
+import type { ConnectionSettings } from '../settings.js';
 import type { PlanAnswers, PlanKind, RunSummary, StagePreview } from '../plans/types.js';
 import { chosenKeys, type SettingsPlan } from '../steps/settings/plan.js';
 import { ConfirmPrompt } from './components/confirm-prompt.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { commands, RESAVE_SCRIPT } from '../../source/cluster/commands.js';
-import { quoteCommand } from '../../source/cluster/shell-quote.js';
+import { quoteCommand } from '../../source/util/shell-quote.js';
 import { parseShellWords } from '../../source/demo/shell-words.js';
 
 describe('demo shell-words parser', () => {

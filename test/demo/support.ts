@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { NodeSSH } from 'node-ssh';
-import { quoteCommand } from '../../source/cluster/shell-quote.js';
-import type { ConnectionSettings } from '../../source/config/settings.js';
+import { quoteCommand } from '../../source/util/shell-quote.js';
+import type { ConnectionSettings } from '../../source/settings.js';
 import { v2Signer } from '../cluster/lib/sigv2.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';

@@ -2,7 +2,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { commands, STORE_UNITS, ROUTER_UNIT } from '../../source/cluster/commands.js';
+import { commands } from '../../source/cluster/commands.js';
+import { ROUTER_UNIT, STORE_UNITS } from '../../source/deis.js';
 import { deisctlLog, loadCluster, makeFresh, makeSource, readUnits, runOnHost, setUnitMachine } from '../cluster/env.js';
 import { installed } from '../support/installed.js';
 

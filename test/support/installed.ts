@@ -3,7 +3,7 @@
  * back to when a non-interactive shell's PATH lacks /opt/bin (the simulated
  * cluster and the demo host both answer a bare `deisctl` with 127 there).
  */
-import { DEISCTL_INSTALLED } from '../../source/cluster/commands.js';
+import { DEISCTL_INSTALLED } from '../../source/deis.js';
 
 export function installed(argv: readonly string[]): string[] {
 	return argv[0] === 'deisctl' ? [DEISCTL_INSTALLED, ...argv.slice(1)] : [...argv];

@@ -1,7 +1,7 @@
 /**
  * Running the real plans from tests: no renderer output, no prompts.
  */
-import type { ConnectionSettings } from '../../source/config/settings.js';
+import type { ConnectionSettings } from '../../source/settings.js';
 import { runBackup, type BackupOptions } from '../../source/plans/backup.js';
 import type { RendererChoice } from '../../source/plans/context.js';
 import { runRestore, type RestoreOptions } from '../../source/plans/restore.js';

@@ -2,7 +2,7 @@ import './interactive-terminal.js';
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
-import type { ConnectionSettings } from '../../source/config/settings.js';
+import type { ConnectionSettings } from '../../source/settings.js';
 import { ConnectionForm } from '../../source/ui/components/connection-form.js';
 import { answer, erase, keys, press, until, waitFor } from './helpers.js';
 

@@ -2,7 +2,7 @@
  * In-memory WizardServices: deterministic answers, call logs, and scripted
  * runs that push TaskView sequences the way a real plan would.
  */
-import type { ConnectionSettings } from '../../source/config/settings.js';
+import type { ConnectionSettings } from '../../source/settings.js';
 import type { TaskView } from '../../source/plans/task-view.js';
 import type { PlanAnswers, PlanKind, RunHandle, RunSummary, StagePreview } from '../../source/plans/types.js';
 import type { SavedProfile, WizardServices } from '../../source/ui/services.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { isTemporaryName, temporarySibling } from '../../source/archive/atomic.js';
+import { isTemporaryName, temporarySibling } from '../../source/util/atomic.js';
 import { Directories } from '../../source/archive/directories.js';
 
 test('temporary names are siblings, distinct, and recognised as temporary (never as a final file)', () => {

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { escapePath, GatewayError, ObjectHttp } from '../../source/cluster/object-http.js';
-import type { SignatureVersion } from '../../source/config/settings.js';
+import type { SignatureVersion } from '../../source/settings.js';
 import { authorizationV2 } from '../../source/cluster/signature-v2.js';
 
 interface Seen {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { findRunning, parseFleetTable } from '../../source/cluster/fleet-table.js';
-import { quoteArg, quoteCommand } from '../../source/cluster/shell-quote.js';
+import { quoteArg, quoteCommand } from '../../source/util/shell-quote.js';
 import { parseBodySize } from '../../source/steps/platform.js';
-import { validateEndpoint } from '../../source/config/validate.js';
+import { validateEndpoint } from '../../source/validate.js';
 import { spawnSync } from 'node:child_process';
 
 test('fleet table rows give the unit, the machine id and its IP', () => {

@@ -16,7 +16,7 @@ import {
 	validateConcurrency,
 	validateEndpoint,
 	validateScaleGateways,
-} from '../../source/config/validate.js';
+} from '../../source/validate.js';
 import { UserError } from '../../source/errors.js';
 
 test('body sizes: nginx syntax, between 8m and 5g', () => {

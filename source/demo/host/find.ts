@@ -4,7 +4,7 @@
  */
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { STORE_PATH } from '../../cluster/commands.js';
+import { STORE_PATH } from '../../deis.js';
 import type { Handler } from './types.js';
 import { write } from './types.js';
 

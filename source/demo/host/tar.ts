@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { STORE_PATH } from '../../cluster/commands.js';
+import { STORE_PATH } from '../../deis.js';
 import type { Handler } from './types.js';
 import { write } from './types.js';
 

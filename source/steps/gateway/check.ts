@@ -9,7 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
 import { runPool } from '../../util/pool.js';
-import type { Report } from '../progress.js';
+import type { Report } from '../../progress.js';
 import { explainS3Error } from './explain.js';
 import { listBucket, sameSinglePartEtag } from './listing.js';
 import type { PushedObject } from './push.js';

@@ -4,7 +4,7 @@
  */
 import type { Deisctl } from '../../cluster/deisctl.js';
 import type { GatewayKeys } from '../../cluster/store.js';
-import { isValidBucketName } from '../../config/validate.js';
+import { isValidBucketName } from '../../validate.js';
 import { UserError } from '../../errors.js';
 import type { BucketRole } from '../../archive/manifest.js';
 
@@ -26,7 +26,6 @@ const DEIS_BUCKETS = [
 	{ role: 'registry', component: 'registry', fallback: 'registry' },
 ] as const;
 // One rule for bucket names, whether typed in --buckets, read from etcd or from a manifest.
-export { isValidBucketName };
 
 /** The database's and the registry's buckets, as etcd names them (else Deis' defaults). */
 export async function bucketNames(deisctl: Deisctl): Promise<BucketChoice[]> {

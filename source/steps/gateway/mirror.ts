@@ -9,15 +9,15 @@ import { open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/prom
 import { dirname, join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectHttp } from '../../cluster/object-http.js';
-import { temporarySibling } from '../../archive/atomic.js';
+import { temporarySibling } from '../../util/atomic.js';
 import { Directories } from '../../archive/directories.js';
 import { Journal } from '../../archive/journal.js';
 import { planKeyPaths } from '../../archive/key-paths.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
 import { UserError } from '../../errors.js';
 import { runPool } from '../../util/pool.js';
-import type { Report } from '../progress.js';
-import { explainDiskError } from '../disk.js';
+import type { Report } from '../../progress.js';
+import { explainDiskError } from '../../archive/disk-errors.js';
 import { explainS3Error } from './explain.js';
 import { listBucket, type RemoteObject } from './listing.js';
 import { ShortTransfer, withRetriedProgress } from './retry.js';

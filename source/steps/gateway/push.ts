@@ -15,7 +15,7 @@ import type { ObjectHttp } from '../../cluster/object-http.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
 import { EXIT, UserError } from '../../errors.js';
 import { runPool } from '../../util/pool.js';
-import type { Report } from '../progress.js';
+import type { Report } from '../../progress.js';
 import { explainS3Error } from './explain.js';
 import { isSinglePartEtag, listBucket, sameSinglePartEtag, type RemoteObject } from './listing.js';
 import { md5File } from './md5.js';

@@ -11,7 +11,7 @@ import { lastLine } from '../../cluster/deisctl.js';
 import type { RemoteHost } from '../../cluster/ssh.js';
 import { UserError } from '../../errors.js';
 import { runPool } from '../../util/pool.js';
-import type { Report } from '../progress.js';
+import type { Report } from '../../progress.js';
 import { absoluteKey, DEIS_ROOT } from './catalog.js';
 import { buildSettingsPlan, type BuiltPlan } from './plan.js';
 import { readDeisTree, readRelease } from './read.js';

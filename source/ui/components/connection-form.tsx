@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
-import type { ConnectionSettings } from '../../config/settings.js';
-import { VAGRANT_DEFAULTS } from '../../config/settings.js';
+import type { ConnectionSettings } from '../../settings.js';
+import { VAGRANT_DEFAULTS } from '../../settings.js';
 import { GATEWAY_ROUTE_QUESTION, GATEWAY_ROUTES, GATEWAY_URL_LABEL } from '../questions.js';
 import type { GatewayRoute } from '../questions.js';
 import type { GatewayProblem } from '../services.js';

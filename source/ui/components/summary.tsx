@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
-import { quoteArg } from '../../cluster/shell-quote.js';
+import { quoteArg } from '../../util/shell-quote.js';
 import type { RunSummary } from '../../plans/types.js';
-import type { StageId } from '../../steps/progress.js';
+import type { StageId } from '../../progress.js';
 import { formatBytes, formatDuration } from '../format.js';
 import { symbols } from '../symbols.js';
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { isTemporaryName } from '../../../source/archive/atomic.js';
+import { isTemporaryName } from '../../../source/util/atomic.js';
 import { readManifest, type Manifest } from '../../../source/archive/manifest.js';
 import { verifyFolder } from '../../../source/archive/verify.js';
 

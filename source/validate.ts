@@ -5,7 +5,7 @@
  * whichever face it was typed in.
  */
 import { isIP } from 'node:net';
-import { EXIT, UserError } from '../errors.js';
+import { EXIT, UserError } from './errors.js';
 
 // Anything a shell would interpret: the host ends up in ssh command lines shown to the operator.
 const SHELL_META = /[\s;&|$`'"<>()\\*?!{}[\]#~]/;

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { syncDirectory, temporarySibling } from '../archive/atomic.js';
+import { syncDirectory, temporarySibling } from '../util/atomic.js';
 import { dirname } from 'node:path';
 
 const TAIL_BYTES = 256;
