@@ -361,7 +361,7 @@ async function tarball(): Promise<void> {
 				{
 					tool: OURS,
 					prepare: () => rmSync(ourDir, { recursive: true, force: true }),
-					command: () => ({ argv: ['node', CLI, 'backup', ...connectionFlags(env), '--out', ourDir, '--buckets', emptyBucket, '--skip-database'], env: childEnv }),
+					command: () => ({ argv: ['node', CLI, 'backup', ...connectionFlags(env), '--out', ourDir, '--buckets', emptyBucket, '--skip-database', '--skip-settings'], env: childEnv }),
 					check: () => {
 						const size = existsSync(join(ourDir, 'store_file_backup.tar.gz')) ? statSync(join(ourDir, 'store_file_backup.tar.gz')).size : 0;
 						return size > 0 ? undefined : 'no store_file_backup.tar.gz';
@@ -421,7 +421,7 @@ async function startup(): Promise<void> {
 	for (let i = 0; i < 3; i++) {
 		const dir = join(scratch, 'empty-backup');
 		rmSync(dir, { recursive: true, force: true });
-		const sample = await timed(['node', CLI, 'backup', ...connectionFlags(env), '--out', dir, '--buckets', 'bench-empty', '--skip-volume', '--skip-database'], childEnv, logDir, 'empty-backup');
+		const sample = await timed(['node', CLI, 'backup', ...connectionFlags(env), '--out', dir, '--buckets', 'bench-empty', '--skip-volume', '--skip-database', '--skip-settings'], childEnv, logDir, 'empty-backup');
 		if (sample.code === 0) emptySamples.push(sample.wallMs);
 	}
 	await removeBucket('bench-empty');

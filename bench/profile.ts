@@ -83,7 +83,7 @@ try {
 	await removeBucket(set.bucket);
 	await removeBucket(target);
 	await seedBucket(s3, set.bucket, set.objects);
-	profiled('download', ['backup', ...connectionFlags(env), '--out', backup, '--buckets', set.bucket, '--skip-volume', '--skip-database']);
+	profiled('download', ['backup', ...connectionFlags(env), '--out', backup, '--buckets', set.bucket, '--skip-volume', '--skip-database', '--skip-settings']);
 	if (which !== 'download') {
 		await removeBucket(set.bucket);
 		const manifest = JSON.parse(readFileSync(join(backup, 'manifest.json'), 'utf8')) as { buckets: Array<{ name: string; folder: string }> };
@@ -99,7 +99,7 @@ try {
 		}
 		onHost(`${DEISCTL_INSTALLED} config router set bodySize=2048m`);
 		try {
-			profiled('upload', ['restore', backup, ...connectionFlags(env), '--yes', '--skip-platform', '--skip-volume', '--skip-controller', '--skip-verify']);
+			profiled('upload', ['restore', backup, ...connectionFlags(env), '--yes', '--skip-platform', '--skip-volume', '--skip-controller', '--skip-verify', '--skip-settings', '--skip-preflight']);
 		} finally {
 			onHost(previous ? `${DEISCTL_INSTALLED} config router set bodySize=${previous}` : `${DEISCTL_INSTALLED} config router rm bodySize`);
 		}

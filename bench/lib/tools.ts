@@ -95,8 +95,8 @@ export function makeTools(env: ClusterEnv, scratch: string, concurrency?: number
 	return [
 		{
 			id: 'deis-backup',
-			download: (bucket, dir) => ({ argv: ['node', CLI, 'backup', ...ours, '--out', dir, '--buckets', bucket, '--skip-volume', '--skip-database'], env: base }),
-			upload: (dir) => ({ argv: ['node', CLI, 'restore', dir, ...ours, '--yes', '--skip-platform', '--skip-volume', '--skip-controller', '--skip-verify'], env: base }),
+			download: (bucket, dir) => ({ argv: ['node', CLI, 'backup', ...ours, '--out', dir, '--buckets', bucket, '--skip-volume', '--skip-database', '--skip-settings'], env: base }),
+			upload: (dir) => ({ argv: ['node', CLI, 'restore', dir, ...ours, '--yes', '--skip-platform', '--skip-volume', '--skip-controller', '--skip-verify', '--skip-settings', '--skip-preflight'], env: base }),
 		},
 		{
 			id: 's3cmd',
