@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectHttp } from '../../cluster/object-http.js';
 import { temporarySibling } from '../../util/atomic.js';
 import { Directories } from '../../archive/directories.js';
@@ -19,15 +18,12 @@ import { runPool } from '../../util/pool.js';
 import type { Report } from '../../progress.js';
 import { explainDiskError } from '../../archive/disk-errors.js';
 import { explainS3Error } from './explain.js';
-import { listBucket, type RemoteObject } from './listing.js';
+import { listGatewayBucket, type GatewayBucket, type RemoteObject } from './listing.js';
 import { ShortTransfer, withRetriedProgress } from './retry.js';
 import { bySizeClass, IN_MEMORY_BYTES, sizeClass } from './size-class.js';
 
-export interface MirrorOptions {
-	s3: S3Client;
+export interface MirrorOptions extends GatewayBucket {
 	http: ObjectHttp;
-	endpoint: string;
-	bucket: string;
 	/** Absolute folder receiving the bucket's objects. */
 	folder: string;
 	/** What earlier runs saved (manifest and journal), by key. */
@@ -35,7 +31,6 @@ export interface MirrorOptions {
 	journalPath: string;
 	concurrency: number;
 	report: Report;
-	signal?: AbortSignal;
 }
 
 interface FetchContext extends MirrorOptions {
@@ -50,13 +45,8 @@ export interface MirrorResult {
 }
 
 export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult> {
-	const { s3, bucket, folder, report, signal } = options;
-	let listing: RemoteObject[];
-	try {
-		listing = await listBucket(s3, bucket, signal);
-	} catch (error) {
-		throw explainS3Error(error, options.endpoint, bucket, signal);
-	}
+	const { bucket, folder, report, signal } = options;
+	const listing = await listGatewayBucket(options);
 	const paths = planKeyPaths(listing.map((object) => object.key));
 	const done = new Map<string, ObjectEntry>();
 	const toFetch: RemoteObject[] = [];

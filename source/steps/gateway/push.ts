@@ -16,7 +16,7 @@ import { EXIT, UserError } from '../../errors.js';
 import { runPool } from '../../util/pool.js';
 import type { Report } from '../../progress.js';
 import { explainS3Error } from './explain.js';
-import { isSinglePartEtag, listBucket, sameSinglePartEtag, type RemoteObject } from './listing.js';
+import { isSinglePartEtag, listGatewayBucket, sameSinglePartEtag, type GatewayBucket, type RemoteObject } from './listing.js';
 import { hashFile } from '../../util/hash-file.js';
 import { tappedFile } from '../../util/tap.js';
 import { SourceMismatch, uploadInParts } from './multipart.js';
@@ -57,11 +57,8 @@ export async function ensureBucket(s3: S3Client, endpoint: string, bucket: strin
 	}
 }
 
-export interface PushOptions {
-	s3: S3Client;
+export interface PushOptions extends GatewayBucket {
 	http: ObjectHttp;
-	endpoint: string;
-	bucket: string;
 	folder: string;
 	objects: readonly ObjectEntry[];
 	/** What earlier runs of this restore already pushed, by key. */
@@ -72,7 +69,6 @@ export interface PushOptions {
 	/** Objects larger than this go up in parts of this size. */
 	partSize: number;
 	report: Report;
-	signal?: AbortSignal;
 }
 
 export interface PushResult {
@@ -89,13 +85,8 @@ const STREAMED_IN_FLIGHT = 8;
 const MULTIPART_IN_FLIGHT = 2;
 
 export async function pushBucket(options: PushOptions): Promise<PushResult> {
-	const { s3, bucket, report, signal } = options;
-	let existing: RemoteObject[];
-	try {
-		existing = await listBucket(s3, bucket, signal);
-	} catch (error) {
-		throw explainS3Error(error, options.endpoint, bucket, signal);
-	}
+	const { bucket, report, signal } = options;
+	const existing = await listGatewayBucket(options);
 	const remote = new Map(existing.map((object) => [object.key, object]));
 	const wanted = new Set(options.objects.map((object) => object.key));
 	const toSend: ObjectEntry[] = [];
