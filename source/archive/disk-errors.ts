@@ -17,6 +17,7 @@ export function explainDiskError(error: unknown, folder: string, neededBytes?: n
 	return undefined;
 }
 
+/** Decimal units, as the progress display (ui/format.ts), s3cmd and df -H print them, so the numbers compare. */
 function megabytes(bytes: number): string {
-	return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.max(0.1, bytes / 1024 ** 2).toFixed(1)} MB`;
+	return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(0.1, bytes / 1e6).toFixed(1)} MB`;
 }

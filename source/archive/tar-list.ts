@@ -1,77 +1,78 @@
 /**
- * Lists the regular files of a .tar.gz (path and size) without unpacking it,
- * to check an extraction on the host. Reads ustar headers plus the GNU long
- * name and pax path extensions that GNU tar writes for long paths.
+ * Reads a .tar.gz without unpacking it: the regular files it holds (path and
+ * size), to check an extraction on the host, and whether it is whole, to
+ * check a download. tar-stream parses the headers (GNU long names, pax
+ * extended and global headers, base-256 sizes) and fails on a damaged header
+ * or an entry cut short.
  */
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { extract, type Header } from 'tar-stream';
 
 export interface TarFile {
 	path: string;
 	size: number;
 }
 
-const BLOCK = 512;
-
-function field(header: Buffer, offset: number, length: number): string {
-	const raw = header.subarray(offset, offset + length);
-	const end = raw.indexOf(0);
-	return raw.subarray(0, end === -1 ? length : end).toString('utf8');
+export interface TarContents {
+	files: TarFile[];
+	/**
+	 * The archive closed with tar's end-of-archive (two zero blocks). A tar that
+	 * dies between two files still leaves gzip a valid trailer, and tar-stream
+	 * skips zero blocks rather than report them: only this tells the cut apart.
+	 */
+	ended: boolean;
 }
 
-function octal(header: Buffer, offset: number, length: number): number {
-	const raw = header.subarray(offset, offset + length);
-	// GNU base-256 for sizes of 8 GiB and more.
-	if ((raw[0] ?? 0) & 0x80) return raw.subarray(1).reduce((value, byte) => value * 256 + byte, 0);
-	return Number.parseInt(field(header, offset, length).trim() || '0', 8);
+const BLOCK = 512;
+
+function isRegularFile(header: Header): boolean {
+	return header.type === 'file' || header.type === 'contiguous-file';
 }
 
 function normalize(path: string): string {
 	return path.replace(/^\.\//, '').replace(/\/$/, '');
 }
 
-export async function listTarGz(file: string): Promise<TarFile[]> {
+/**
+ * A writable taking the compressed bytes, and what they held once it ends:
+ * rejected when gzip's CRC or length, or a tar header, is wrong.
+ */
+export function tarGzReader(): { input: Writable; contents: Promise<TarContents> } {
+	const gunzip = createGunzip();
+	// Old v7 archives have no magic: accepted as tar would; headers' checksums are still checked.
+	// (tar-stream's types leave this option out.)
+	const entries = extract({ allowUnknownFormat: true } as Parameters<typeof extract>[0]);
 	const files: TarFile[] = [];
-	let buffer = Buffer.alloc(0);
-	let skip = 0;
-	let pendingName: string | undefined;
-	let collect: { type: string; size: number; data: Buffer[]; got: number } | undefined;
-	for await (const chunk of createReadStream(file).pipe(createGunzip())) {
-		buffer = Buffer.concat([buffer, chunk as Buffer]);
-		for (;;) {
-			if (collect) {
-				const take = Math.min(collect.size - collect.got, buffer.length);
-				collect.data.push(buffer.subarray(0, take));
-				collect.got += take;
-				buffer = buffer.subarray(take);
-				if (collect.got < collect.size) break;
-				const text = Buffer.concat(collect.data).toString('utf8');
-				pendingName = collect.type === 'L' ? text.replace(/\0.*$/s, '') : (/\d+ path=([^\n]*)\n/.exec(text)?.[1] ?? pendingName);
-				skip = (BLOCK - (collect.size % BLOCK)) % BLOCK;
-				collect = undefined;
-			}
-			if (skip > 0) {
-				const take = Math.min(skip, buffer.length);
-				buffer = buffer.subarray(take);
-				skip -= take;
-				if (skip > 0) break;
-			}
-			if (buffer.length < BLOCK) break;
-			const header = buffer.subarray(0, BLOCK);
-			buffer = buffer.subarray(BLOCK);
-			if (header.every((byte) => byte === 0)) continue;
-			const type = String.fromCharCode(header[156] ?? 48);
-			const size = octal(header, 124, 12);
-			if (type === 'L' || type === 'x') {
-				collect = { type, size, data: [], got: 0 };
-				continue;
-			}
-			const prefix = field(header, 345, 155);
-			const name = pendingName ?? (prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100));
-			pendingName = undefined;
-			if (type === '0' || type === '\0' || type === '7') files.push({ path: normalize(name), size });
-			skip = Math.ceil(size / BLOCK) * BLOCK;
-		}
-	}
-	return files;
+	let tail = Buffer.alloc(0);
+	entries.on('entry', (header, body, next) => {
+		if (isRegularFile(header)) files.push({ path: normalize(header.name), size: header.size });
+		body.on('end', () => next());
+		body.resume();
+	});
+	const tracked = new Writable({
+		write(chunk: Buffer, _encoding, callback) {
+			tail = Buffer.concat([tail, chunk]).subarray(-2 * BLOCK);
+			if (entries.write(chunk)) callback();
+			else entries.once('drain', () => callback());
+		},
+		final(callback) {
+			entries.once('finish', () => callback());
+			entries.once('error', (error: Error) => callback(error));
+			entries.end(undefined);
+		},
+	});
+	entries.on('error', (error: Error) => tracked.destroy(error));
+	// `contents` carries the failure; a write that lands after it must not become an uncaught 'error'.
+	gunzip.on('error', () => undefined);
+	const contents = pipeline(gunzip, tracked).then(() => ({ files, ended: tail.length === 2 * BLOCK && tail.every((byte) => byte === 0) }));
+	return { input: gunzip, contents };
+}
+
+export async function listTarGz(file: string): Promise<TarFile[]> {
+	const reader = tarGzReader();
+	const [, contents] = await Promise.all([pipeline(createReadStream(file), reader.input), reader.contents]);
+	return contents.files;
 }

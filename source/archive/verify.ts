@@ -1,11 +1,10 @@
 /**
  * `deis-backup verify DIR`: every file the manifest names, re-read and hashed.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Report } from '../progress.js';
+import { hashFile } from '../util/hash-file.js';
 import { runPool } from '../util/pool.js';
 import type { Manifest } from './manifest.js';
 
@@ -51,7 +50,7 @@ export async function verifyFolder(folder: string, manifest: Manifest, report: R
 		);
 		if (size === undefined) problems.push({ file: expected.file, problem: 'missing' });
 		else if (size !== expected.size) problems.push({ file: expected.file, problem: 'size' });
-		else if ((await sha256File(path)) !== expected.sha256) problems.push({ file: expected.file, problem: 'checksum' });
+		else if ((await hashFile(path, 'sha256')) !== expected.sha256) problems.push({ file: expected.file, problem: 'checksum' });
 		bytesDone += expected.size;
 		itemsDone++;
 		report({ stage: 'verify', item: expected.file, bytesDone, bytesTotal, itemsDone, itemsTotal: files.length });
@@ -62,10 +61,4 @@ export async function verifyFolder(folder: string, manifest: Manifest, report: R
 /** One line an operator can act on: `wrong checksum: buckets/db_wal/base/1`. */
 export function describeProblem(problem: VerifyProblem): string {
 	return `${problem.problem === 'missing' ? 'missing' : `wrong ${problem.problem}`}: ${problem.file}`;
-}
-
-export async function sha256File(path: string): Promise<string> {
-	const hash = createHash('sha256');
-	for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-	return hash.digest('hex');
 }

@@ -15,7 +15,7 @@ import type { Duplex, Readable, Writable } from 'node:stream';
 import { NodeSSH, type Config as NodeSshConfig } from 'node-ssh';
 import type { Client } from 'ssh2';
 import type { SshConfigured, SshEndpoint } from '../settings.js';
-import { UserError } from '../errors.js';
+import { messageOf, UserError } from '../errors.js';
 import { checkHostKey, fingerprint, knownKeyTypes, readKnownHosts, rememberHostKey, removeCommand, type KnownHostsFile } from './known-hosts.js';
 import { DEFAULT_KEY_NAMES, defaultKeyFiles, planKeys, unlockKey, type FileKey, type KeyPlan } from './ssh-keys.js';
 import { quoteCommand } from '../util/shell-quote.js';
@@ -466,7 +466,7 @@ class SshHost implements RemoteHost {
 			result = await this.sessions(() => this.ssh.execCommand(quoteCommand(argv), { stdin, noTrim: true }));
 		} catch (error) {
 			if (this.lost) throw this.lostConnection();
-			throw new UserError(`Could not run a command on ${this.label}: ${error instanceof Error ? error.message : String(error)}.`);
+			throw new UserError(`Could not run a command on ${this.label}: ${messageOf(error)}.`);
 		}
 		return { code: result.code, signal: result.signal ?? undefined, stdout: result.stdout, stderr: result.stderr };
 	}

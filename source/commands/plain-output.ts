@@ -2,7 +2,7 @@
  * Line output for scripts and --plain: progress on stderr, results on stdout
  * (so `deis-backup … > result` keeps the outcome and a pipe stays free for
  * data), or with --json one machine-readable summary on stdout. Colours off
- * when NO_COLOR is set or stderr is not a terminal.
+ * when NO_COLOR is set or stdout is not a terminal (colorette's test, though progress goes to stderr).
  */
 import { ListrLogger, ProcessOutput, PRESET_TIMER } from 'listr2';
 import type { Flags } from '../cli/args.js';

@@ -1,6 +1,6 @@
 /**
- * Shared plumbing of the backup and restore plans: connecting, the gateway
- * client, progress forwarding, and the summary every run ends with.
+ * Shared plumbing of the backup and restore plans: the face's hooks,
+ * connecting, the gateway client, warnings and progress forwarding.
  */
 import type { ListrBaseClassOptions, ListrTaskWrapper } from 'listr2';
 import { Deisctl } from '../cluster/deisctl.js';
@@ -58,11 +58,9 @@ export function openStore(connection: ConnectionSettings, host: RemoteHost, keys
 }
 
 // The plans' tasks run under any renderer; only output/title/id are used.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyTask = ListrTaskWrapper<any, any, any>;
 
 /** Which listr2 renderer draws the plan, and its options. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type RendererChoice = Omit<ListrBaseClassOptions<any, any, any>, 'ctx' | 'exitOnError'>;
 
 /**

@@ -3,17 +3,16 @@
  * `ssh core@<host> 'cd /var/lib/deis/store && sudo tar cpzf …'` + rsync,
  * streamed straight over the SSH channel into the backup folder, and back.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { commands } from '../cluster/commands.js';
 import type { RemoteHost } from '../cluster/ssh.js';
 import { lastLine } from '../cluster/deisctl.js';
 import { EXIT, UserError } from '../errors.js';
 import type { FileEntry } from '../archive/manifest.js';
-import { sha256File } from '../archive/verify.js';
-import { tap } from '../util/tap.js';
+import type { TarContents } from '../archive/tar-list.js';
+import { hashFile } from '../util/hash-file.js';
+import { tappedFile } from '../util/tap.js';
 import { explainDiskError } from '../archive/disk-errors.js';
 import { HashingFile } from '../archive/hashing-file.js';
 import type { Report } from '../progress.js';
@@ -31,7 +30,7 @@ export interface VolumeBackup extends FileEntry {
  */
 export async function backupVolume(host: RemoteHost, target: string, report: Report, signal?: AbortSignal): Promise<VolumeBackup> {
 	const file = new HashingFile(target, (bytes) => report({ stage: 'volume', item: 'store_file_backup.tar.gz', bytesDone: bytes }));
-	const check = new TarballCheck();
+	const check = new TarballCheck((await import('../archive/tar-list.js')).tarGzReader());
 	const tee = new Writable({
 		write(chunk: Buffer, _encoding, callback) {
 			check.write(chunk);
@@ -70,19 +69,15 @@ export async function backupVolume(host: RemoteHost, target: string, report: Rep
  * up to the damage and leave the volume half restored.
  */
 export async function restoreVolume(host: RemoteHost, tarball: string, report: Report, signal?: AbortSignal, expectedSha256?: string): Promise<void> {
-	if (expectedSha256 !== undefined && (await sha256File(tarball)) !== expectedSha256) {
+	if (expectedSha256 !== undefined && (await hashFile(tarball, 'sha256')) !== expectedSha256) {
 		throw new UserError(`${tarball} does not match the checksum in manifest.json (the backup folder is damaged); nothing was extracted: run deis-backup verify on the folder.`, EXIT.mismatch);
 	}
 	const size = (await stat(tarball)).size;
 	let sent = 0;
-	const file = createReadStream(tarball);
-	const input = file.pipe(
-		tap((chunk) => {
-			sent += chunk.length;
-			report({ stage: 'volume', item: 'store_file_backup.tar.gz', bytesDone: sent, bytesTotal: size });
-		}),
-	);
-	file.on('error', (error) => input.destroy(error));
+	const input = tappedFile(tarball, {}, (chunk) => {
+		sent += chunk.length;
+		report({ stage: 'volume', item: 'store_file_backup.tar.gz', bytesDone: sent, bytesTotal: size });
+	});
 	const result = await host.stream(commands.untarStore(), { stdin: input, signal });
 	// Ctrl-C closes the channel, so tar reports no status: say it was a stop, and how to resume.
 	if (signal?.aborted) throw new UserError('Stopped during the store volume extraction; run the same command again to resume.', 130);
@@ -92,30 +87,31 @@ export async function restoreVolume(host: RemoteHost, tarball: string, report: R
 }
 
 /**
- * Decompresses alongside the download to prove the archive whole: gzip checks
- * its CRC and length, and a tar archive ends with two zero blocks.
+ * Reads the archive alongside the download to prove it whole: gzip checks its
+ * CRC and length, every tar header and entry must be complete, and the
+ * archive must end with tar's end-of-archive.
  */
 class TarballCheck {
-	private readonly gunzip = createGunzip();
-	private tail = Buffer.alloc(0);
+	private failed = false;
 	private readonly done: Promise<boolean>;
 
-	constructor() {
-		this.gunzip.on('data', (chunk: Buffer) => {
-			this.tail = Buffer.concat([this.tail, chunk]).subarray(-1024);
-		});
-		this.done = new Promise((resolve) => {
-			this.gunzip.on('end', () => resolve(this.tail.length === 1024 && this.tail.every((byte) => byte === 0)));
-			this.gunzip.on('error', () => resolve(false));
-		});
+	constructor(private readonly reader: { input: Writable; contents: Promise<TarContents> }) {
+		this.done = reader.contents.then(
+			(contents) => contents.ended,
+			() => {
+				this.failed = true;
+				return false;
+			},
+		);
 	}
 
 	write(chunk: Buffer): void {
-		this.gunzip.write(chunk);
+		// Once the verdict is in, the rest of the download only needs saving.
+		if (!this.failed) this.reader.input.write(chunk);
 	}
 
 	end(): Promise<boolean> {
-		this.gunzip.end();
+		if (!this.failed) this.reader.input.end();
 		return this.done;
 	}
 }

@@ -5,13 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
 import { runPool } from '../../util/pool.js';
 import type { Report } from '../../progress.js';
 import { explainS3Error } from './explain.js';
-import { listBucket, sameSinglePartEtag } from './listing.js';
+import { listGatewayBucket, sameSinglePartEtag, type GatewayBucket } from './listing.js';
 import type { PushedObject } from './push.js';
 import { ShortTransfer, withRetries } from './retry.js';
 
@@ -21,19 +20,17 @@ export interface ObjectMismatch {
 	problem: 'missing' | 'size' | 'checksum';
 }
 
-export async function checkBucket(options: {
-	s3: S3Client;
-	endpoint: string;
-	bucket: string;
-	objects: readonly ObjectEntry[];
-	pushed: ReadonlyMap<string, PushedObject>;
-	concurrency: number;
-	report: Report;
-	signal?: AbortSignal;
-}): Promise<ObjectMismatch[]> {
+export async function checkBucket(
+	options: GatewayBucket & {
+		objects: readonly ObjectEntry[];
+		pushed: ReadonlyMap<string, PushedObject>;
+		concurrency: number;
+		report: Report;
+	},
+): Promise<ObjectMismatch[]> {
 	const { s3, bucket } = options;
 	const { GetObjectCommand } = await loadS3Sdk();
-	const listing = new Map((await listBucket(s3, bucket, options.signal).catch((error: unknown) => Promise.reject(explainS3Error(error, options.endpoint, bucket, options.signal)))).map((o) => [o.key, o]));
+	const listing = new Map((await listGatewayBucket(options)).map((o) => [o.key, o]));
 	const problems: ObjectMismatch[] = [];
 	const toDownload: ObjectEntry[] = [];
 	for (const object of options.objects) {

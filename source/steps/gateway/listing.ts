@@ -1,11 +1,30 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadS3Sdk } from '../../cluster/s3-sdk.js';
+import { explainS3Error } from './explain.js';
 import { withRetries } from './retry.js';
 
 export interface RemoteObject {
 	key: string;
 	size: number;
 	etag?: string;
+}
+
+/** A bucket on the gateway, as the bucket steps (mirror, push, check) address it. */
+export interface GatewayBucket {
+	s3: S3Client;
+	/** The gateway's address, for error messages. */
+	endpoint: string;
+	bucket: string;
+	signal?: AbortSignal;
+}
+
+/** listBucket, its failure said as one sentence an operator can act on. */
+export async function listGatewayBucket(target: GatewayBucket): Promise<RemoteObject[]> {
+	try {
+		return await listBucket(target.s3, target.bucket, target.signal);
+	} catch (error) {
+		throw explainS3Error(error, target.endpoint, target.bucket, target.signal);
+	}
 }
 
 /**

@@ -7,7 +7,6 @@
 import { createHash } from 'node:crypto';
 import { open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { ObjectHttp } from '../../cluster/object-http.js';
 import { temporarySibling } from '../../util/atomic.js';
 import { Directories } from '../../archive/directories.js';
@@ -19,14 +18,12 @@ import { runPool } from '../../util/pool.js';
 import type { Report } from '../../progress.js';
 import { explainDiskError } from '../../archive/disk-errors.js';
 import { explainS3Error } from './explain.js';
-import { listBucket, type RemoteObject } from './listing.js';
+import { listGatewayBucket, type GatewayBucket, type RemoteObject } from './listing.js';
 import { ShortTransfer, withRetriedProgress } from './retry.js';
+import { bySizeClass, IN_MEMORY_BYTES, sizeClass } from './size-class.js';
 
-export interface MirrorOptions {
-	s3: S3Client;
+export interface MirrorOptions extends GatewayBucket {
 	http: ObjectHttp;
-	endpoint: string;
-	bucket: string;
 	/** Absolute folder receiving the bucket's objects. */
 	folder: string;
 	/** What earlier runs saved (manifest and journal), by key. */
@@ -34,7 +31,6 @@ export interface MirrorOptions {
 	journalPath: string;
 	concurrency: number;
 	report: Report;
-	signal?: AbortSignal;
 }
 
 interface FetchContext extends MirrorOptions {
@@ -49,13 +45,8 @@ export interface MirrorResult {
 }
 
 export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult> {
-	const { s3, bucket, folder, report, signal } = options;
-	let listing: RemoteObject[];
-	try {
-		listing = await listBucket(s3, bucket, signal);
-	} catch (error) {
-		throw explainS3Error(error, options.endpoint, bucket, signal);
-	}
+	const { bucket, folder, report, signal } = options;
+	const listing = await listGatewayBucket(options);
 	const paths = planKeyPaths(listing.map((object) => object.key));
 	const done = new Map<string, ObjectEntry>();
 	const toFetch: RemoteObject[] = [];
@@ -95,8 +86,7 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 		// Large objects are limited by bandwidth and CPU, not by round trips: a few at a time move
 		// them as fast as many would, with less memory and less disk seeking. Both pools settle
 		// before we return, so no download is left writing behind an error.
-		const small = toFetch.filter((remote) => remote.size <= IN_MEMORY_BYTES);
-		const large = toFetch.filter((remote) => remote.size > IN_MEMORY_BYTES);
+		const { small, streamed: large } = bySizeClass(toFetch);
 		const settled = await Promise.allSettled([runPool(small, options.concurrency, fetch, signal), runPool(large, Math.min(options.concurrency, LARGE_IN_FLIGHT), fetch, signal)]);
 		for (const result of settled) if (result.status === 'rejected') throw result.reason;
 	} catch (error) {
@@ -136,7 +126,7 @@ async function fetchOnce(options: FetchContext, remote: RemoteObject, path: stri
 		const response = await options.http.get(options.bucket, remote.key, options.signal);
 		etag = response.etag ?? etag;
 		const body = response.body;
-		if (remote.size <= IN_MEMORY_BYTES) {
+		if (sizeClass(remote.size) === 'small') {
 			// Small objects (most WAL segments and registry JSON) are gathered and written in one call:
 			// a write stream per object costs more than the object.
 			const chunks: Buffer[] = [];
@@ -166,8 +156,6 @@ async function fetchOnce(options: FetchContext, remote: RemoteObject, path: stri
 	return { key: remote.key, path, size, sha256: hash.digest('hex'), etag };
 }
 
-/** Objects up to this size are held in memory between the gateway and the disk. */
-const IN_MEMORY_BYTES = 1024 * 1024;
 /** Large objects downloading at once. */
 const LARGE_IN_FLIGHT = 8;
 /** Network chunks (16-64 KB) are gathered into writes of this size: far fewer system calls. */
@@ -184,8 +172,8 @@ async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
 
 /**
  * Streams a body into a new file in large writes, one write in flight while
- * the next batch gathers (so the socket keeps being read), the file flushed
- * to the kernel before it is closed.
+ * the next batch gathers (so the socket keeps being read). The last write is
+ * awaited before the file is closed; nothing here calls fsync.
  */
 async function writeInBatches(body: AsyncIterable<unknown>, path: string, signal: AbortSignal | undefined, onChunk: (data: Buffer) => void): Promise<void> {
 	const handle = await open(path, 'w', 0o600);

@@ -5,13 +5,12 @@
  * pass; only when it matches the manifest is the upload completed, so a
  * damaged backup file never becomes an object (the upload is aborted).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import type { ObjectHttp } from '../../cluster/object-http.js';
 import { runPool } from '../../util/pool.js';
-import { tap } from '../../util/tap.js';
+import { hashFile } from '../../util/hash-file.js';
+import { tappedFile } from '../../util/tap.js';
 import { withRetriedProgress } from './retry.js';
 
 export interface PartsUpload {
@@ -47,7 +46,7 @@ export async function uploadInParts(upload: PartsUpload, expectedSha256: string)
 		const etags: string[] = new Array<string>(count);
 		const numbers = Array.from({ length: count }, (_, index) => index + 1);
 		const [digest] = await Promise.all([
-			sha256Of(upload.path, upload.signal),
+			hashFile(upload.path, 'sha256', upload.signal),
 			runPool(numbers, upload.concurrency, async (number) => {
 				etags[number - 1] = await sendPart(upload, uploadId, number);
 			}, upload.signal),
@@ -70,25 +69,16 @@ function sendPart(upload: PartsUpload, uploadId: string, number: number): Promis
 	const length = Math.min(upload.partSize, upload.size - start);
 	return withRetriedProgress(
 		async (counted) => {
-			const file = createReadStream(upload.path, { start, end: start + length - 1, highWaterMark: 1024 * 1024 });
-			const body = file.pipe(tap((chunk) => counted(chunk.length)));
-			file.on('error', (error) => body.destroy(error));
+			const body = tappedFile(upload.path, { start, end: start + length - 1, highWaterMark: 1024 * 1024 }, (chunk) => counted(chunk.length));
 			try {
 				const { etag } = await upload.http.put(upload.bucket, upload.key, body, length, upload.signal, { partNumber: String(number), uploadId });
 				if (!etag) throw new Error(`the gateway gave no ETag for part ${number} of ${upload.bucket}/${upload.key}`);
 				return etag;
 			} finally {
-				file.destroy();
 				body.destroy();
 			}
 		},
 		upload.onBytes,
 		{ signal: upload.signal },
 	);
-}
-
-async function sha256Of(path: string, signal?: AbortSignal): Promise<string> {
-	const hash = createHash('sha256');
-	for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024, signal })) hash.update(chunk as Buffer);
-	return hash.digest('hex');
 }

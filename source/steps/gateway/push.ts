@@ -6,7 +6,6 @@
  * the router's body size, and every upload checked against the gateway's ETag.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -17,11 +16,12 @@ import { EXIT, UserError } from '../../errors.js';
 import { runPool } from '../../util/pool.js';
 import type { Report } from '../../progress.js';
 import { explainS3Error } from './explain.js';
-import { isSinglePartEtag, listBucket, sameSinglePartEtag, type RemoteObject } from './listing.js';
-import { md5File } from './md5.js';
-import { tap } from '../../util/tap.js';
+import { isSinglePartEtag, listGatewayBucket, sameSinglePartEtag, type GatewayBucket, type RemoteObject } from './listing.js';
+import { hashFile } from '../../util/hash-file.js';
+import { tappedFile } from '../../util/tap.js';
 import { SourceMismatch, uploadInParts } from './multipart.js';
 import { withRetriedProgress } from './retry.js';
+import { bySizeClass, sizeClass } from './size-class.js';
 
 export interface PushedObject {
 	bucket: string;
@@ -57,11 +57,8 @@ export async function ensureBucket(s3: S3Client, endpoint: string, bucket: strin
 	}
 }
 
-export interface PushOptions {
-	s3: S3Client;
+export interface PushOptions extends GatewayBucket {
 	http: ObjectHttp;
-	endpoint: string;
-	bucket: string;
 	folder: string;
 	objects: readonly ObjectEntry[];
 	/** What earlier runs of this restore already pushed, by key. */
@@ -72,7 +69,6 @@ export interface PushOptions {
 	/** Objects larger than this go up in parts of this size. */
 	partSize: number;
 	report: Report;
-	signal?: AbortSignal;
 }
 
 export interface PushResult {
@@ -89,13 +85,8 @@ const STREAMED_IN_FLIGHT = 8;
 const MULTIPART_IN_FLIGHT = 2;
 
 export async function pushBucket(options: PushOptions): Promise<PushResult> {
-	const { s3, bucket, report, signal } = options;
-	let existing: RemoteObject[];
-	try {
-		existing = await listBucket(s3, bucket, signal);
-	} catch (error) {
-		throw explainS3Error(error, options.endpoint, bucket, signal);
-	}
+	const { bucket, report, signal } = options;
+	const existing = await listGatewayBucket(options);
 	const remote = new Map(existing.map((object) => [object.key, object]));
 	const wanted = new Set(options.objects.map((object) => object.key));
 	const toSend: ObjectEntry[] = [];
@@ -139,9 +130,7 @@ export async function pushBucket(options: PushOptions): Promise<PushResult> {
 	// the others, so the gateway is not flooded however many large objects there are.
 	// Files read whole go many at once (round trips dominate); streamed ones a few at a time
 	// (bandwidth and CPU dominate: more at once only adds seeking and contention).
-	const small = toSend.filter((object) => object.size <= IN_MEMORY_BYTES);
-	const streamed = toSend.filter((object) => object.size > IN_MEMORY_BYTES && object.size <= options.partSize);
-	const large = toSend.filter((object) => object.size > options.partSize);
+	const { small, streamed, parts: large } = bySizeClass(toSend, options.partSize);
 	// Both pools settle before we return, so no upload is left running behind an error.
 	const settled = await Promise.allSettled([
 		runPool(small, options.concurrency, send, signal),
@@ -165,7 +154,7 @@ async function sameContent(options: PushOptions, object: ObjectEntry, there: Rem
 	if (earlier && !earlier.pending && earlier.size === object.size && earlier.etag === there.etag) return true;
 	if (!isSinglePartEtag(there.etag)) return false;
 	if (isSinglePartEtag(object.etag)) return sameSinglePartEtag(object.etag, there.etag);
-	return (await md5File(join(options.folder, object.path))) === there.etag;
+	return (await hashFile(join(options.folder, object.path), 'md5')) === there.etag;
 }
 
 async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (delta: number) => void): Promise<PushedObject> {
@@ -184,9 +173,14 @@ async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (d
 }
 
 async function sendOnce(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
-	if (object.size <= IN_MEMORY_BYTES) return sendSmall(options, object, path, onBytes);
-	if (object.size <= options.partSize) return sendStreamed(options, object, path, onBytes);
-	return sendInParts(options, object, path, onBytes);
+	switch (sizeClass(object.size, options.partSize)) {
+		case 'small':
+			return sendSmall(options, object, path, onBytes);
+		case 'streamed':
+			return sendStreamed(options, object, path, onBytes);
+		case 'parts':
+			return sendInParts(options, object, path, onBytes);
+	}
 }
 
 /** One PUT streamed from the file, hashed on the way: memory stays at a read buffer. */
@@ -195,21 +189,16 @@ async function sendStreamed(options: PushOptions, object: ObjectEntry, path: str
 	// content, the gateway's ETag must equal it, and hashing MD5 here too would only cost CPU.
 	const md5 = isSinglePartEtag(object.etag) ? undefined : createHash('md5');
 	const sha256 = createHash('sha256');
-	const file = createReadStream(path, { highWaterMark: 1024 * 1024 });
-	const body = file.pipe(
-		tap((chunk) => {
-			md5?.update(chunk);
-			sha256.update(chunk);
-			onBytes(chunk.length);
-		}),
-	);
-	file.on('error', (error) => body.destroy(error));
+	const body = tappedFile(path, { highWaterMark: 1024 * 1024 }, (chunk) => {
+		md5?.update(chunk);
+		sha256.update(chunk);
+		onBytes(chunk.length);
+	});
 	try {
 		const response = await options.http.put(options.bucket, object.key, body, object.size, options.signal);
 		if (sha256.digest('hex') !== object.sha256) throw damaged(path, 'its object was sent but the restore stops here');
 		return checkEtag(options, object, response.etag, md5 ? md5.digest('hex') : (object.etag as string).toLowerCase());
 	} finally {
-		file.destroy();
 		body.destroy();
 	}
 }
@@ -233,10 +222,7 @@ async function sendInParts(options: PushOptions, object: ObjectEntry, path: stri
 /** Parts of one object in flight at once. */
 const PARTS_IN_FLIGHT = 4;
 
-/** Files up to this size are read whole, checked, then sent from memory. */
-const IN_MEMORY_BYTES = 1024 * 1024;
-
-/** Small objects (most of a Deis store) are checked against the manifest before a byte leaves. */
+/** Small objects (most of a Deis store) are read whole and checked against the manifest before a byte leaves. */
 async function sendSmall(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
 	const data = await readSmallFile(path, object.size);
 	if (!data || createHash('sha256').update(data).digest('hex') !== object.sha256) throw damaged(path, 'nothing of it was sent');

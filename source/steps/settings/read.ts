@@ -7,6 +7,7 @@
 import { commands } from '../../cluster/commands.js';
 import { lastLine } from '../../cluster/deisctl.js';
 import type { RemoteHost } from '../../cluster/ssh.js';
+import { messageOf } from '../../errors.js';
 import { DEIS_ROOT } from './catalog.js';
 
 export interface DeisTree {
@@ -45,7 +46,7 @@ export async function readDeisTree(host: RemoteHost): Promise<TreeRead> {
 	try {
 		result = await host.run(commands.etcdTree(DEIS_ROOT));
 	} catch (error) {
-		return { ok: false, reason: (error as Error).message };
+		return { ok: false, reason: messageOf(error) };
 	}
 	if (result.code !== 0) {
 		// etcd's error 100: nothing was ever written under /deis.
@@ -55,7 +56,7 @@ export async function readDeisTree(host: RemoteHost): Promise<TreeRead> {
 	try {
 		return { ok: true, tree: parseTree(result.stdout) };
 	} catch (error) {
-		return { ok: false, reason: `etcdctl on ${host.label} answered something other than etcd's JSON (${(error as Error).message})` };
+		return { ok: false, reason: `etcdctl on ${host.label} answered something other than etcd's JSON (${messageOf(error)})` };
 	}
 }
 

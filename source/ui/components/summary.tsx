@@ -78,7 +78,7 @@ function Headline({ summary, aborted, noun }: { summary: RunSummary; aborted: bo
 	);
 }
 
-/** Plain sentences with the commands to type; exported for the plain renderer. */
+/** Plain sentences with the commands to type next (the wizard's summary only: line output prints its own). */
 export function nextSteps(summary: RunSummary, folder: string, stages?: StageId[]): string[] {
 	const resume = `deis-backup ${summary.kind} ${folder}`;
 	if (!summary.ok) {
