@@ -12,6 +12,7 @@ import type { Connection, ServerChannel } from 'ssh2';
 import { runCommand } from './host/index.js';
 import type { HostState } from './host/types.js';
 import { parseShellWords } from './shell-words.js';
+import { messageOf } from '../errors.js';
 
 export interface DemoLogEntry {
 	/** The command string as received over SSH. */
@@ -115,7 +116,7 @@ async function execute(channel: ServerChannel, command: string, opts: SshHostOpt
 			);
 		}
 	} catch (e) {
-		channel.stderr.write(`demo host: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+		channel.stderr.write(`demo host: internal error: ${messageOf(e)}\n`);
 		code = 70;
 	}
 	entry.exit = code;

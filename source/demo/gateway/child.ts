@@ -17,6 +17,7 @@ import { createCipheriv } from 'node:crypto';
 // dependencies (about 10 MB installed) are no longer installed with deis-backup.
 import s3rverModule from 's3rver';
 import accountModule from 's3rver/lib/models/account.js';
+import { messageOf } from '../../errors.js';
 
 interface S3rverInstance {
 	run(): Promise<{ port: number }>;
@@ -49,7 +50,7 @@ process.on('message', (m: Request) => {
 				servers.set(m.id, server);
 				send({ type: 'started', id: m.id, port });
 			},
-			(e: unknown) => send({ type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) }),
+			(e: unknown) => send({ type: 'error', id: m.id, message: messageOf(e) }),
 		);
 	} else if (m.type === 'stop') {
 		const server = servers.get(m.id);
