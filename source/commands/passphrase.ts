@@ -1,5 +1,5 @@
 /**
- * A key's passphrase typed in the terminal, as ssh asks for it: nothing is
+ * A key's passphrase typed in the terminal under `--plain`, as ssh asks for it: nothing is
  * echoed, an empty answer skips the key. Without a terminal there is no one
  * to ask, and the SSH layer skips locked keys with a sentence saying so.
  */

@@ -20,7 +20,7 @@ import type { WizardServices } from '../ui/services.js';
 
 export interface WizardRunDefaults {
 	concurrency: number;
-	/** Left out under the full-screen wizard, which owns the terminal's keys. */
+	/** Asks for a key's passphrase: the terminal under `--plain`, the wizard's own prompt under Ink. */
 	askPassphrase?: PlanHooks['askPassphrase'];
 	scaleGateways?: number;
 	resetBodySize?: boolean;

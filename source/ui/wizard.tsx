@@ -13,6 +13,7 @@ import { chosenKeys, type SettingsPlan } from '../steps/settings/plan.js';
 import { ConfirmPrompt } from './components/confirm-prompt.js';
 import { ConnectionForm } from './components/connection-form.js';
 import { FailureChoice } from './components/failure-choice.js';
+import { PassphrasePrompt } from './components/passphrase-prompt.js';
 import type { FailureAction } from './components/failure-choice.js';
 import { RunScreen } from './components/run-screen.js';
 import { SelectPrompt } from './components/select-prompt.js';
@@ -23,6 +24,7 @@ import { Summary } from './components/summary.js';
 import { TextPrompt } from './components/text-prompt.js';
 import { optionQuestions, runQuestion, SKIP_FLAG } from './questions.js';
 import type { OptionQuestion } from './questions.js';
+import type { PassphraseRequests } from './passphrase-requests.js';
 import type { SavedProfile, WizardServices } from './services.js';
 import { symbols } from './symbols.js';
 import { Printed, Transcript, usePrint } from './transcript.js';
@@ -46,6 +48,8 @@ export interface WizardProps {
 	homeDir?: string;
 	/** Clock for the elapsed time; injectable for tests. */
 	clock?: () => number;
+	/** Where the services' SSH connections leave a key's passphrase question, drawn under whatever is live. */
+	passphrases?: PassphraseRequests;
 }
 
 /** How the wizard ended. */
@@ -81,10 +85,14 @@ type Draft = Partial<PlanAnswers> & { kind?: PlanKind };
  */
 export function Wizard(props: WizardProps) {
 	const ready = useTypeAheadDropped();
+	const { passphrases } = props;
+	// A connection still waiting for a passphrase when the wizard goes must not wait forever.
+	useEffect(() => () => passphrases?.skipAll(), [passphrases]);
 	return (
 		<Transcript>
 			{props.intro ? <Printed>{props.intro}</Printed> : null}
 			{ready ? <WizardFlow {...props} /> : null}
+			{ready && passphrases ? <PassphrasePrompt requests={passphrases} /> : null}
 		</Transcript>
 	);
 }
