@@ -29,21 +29,10 @@ import { backupVolume, type VolumeBackup } from '../steps/volume.js';
 import { TOOL } from '../version.js';
 import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
 import { previewBackup } from './preview.js';
+import type { BackupOptions } from './options.js';
 import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
 
-export interface BackupOptions {
-	answers: PlanAnswers;
-	concurrency: number;
-	dryRun: boolean;
-	/** Scale store-gateway to N before the transfer and back after (deis/deis#3445). */
-	scaleGateways?: number;
-	/** Mirror these buckets instead of the database's and the registry's. */
-	buckets?: string[];
-	/** Leave the platform's etcd settings out of the backup. */
-	skipSettings?: boolean;
-	signal: AbortSignal;
-	hooks: PlanHooks;
-}
+export type { BackupOptions } from './options.js';
 
 interface BackupContext {
 	host?: RemoteHost;

@@ -27,31 +27,10 @@ import type { StageId } from '../progress.js';
 import { checkExtracted, restoreVolume } from '../steps/volume.js';
 import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
 import { previewRestore } from './preview.js';
+import type { RestoreOptions } from './options.js';
 import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
 
-export interface RestoreOptions {
-	answers: PlanAnswers;
-	concurrency: number;
-	dryRun: boolean;
-	skipPlatform: boolean;
-	skipBuckets: boolean;
-	skipController: boolean;
-	/** Leave out the final comparison of every object with the backup. */
-	skipVerify?: boolean;
-	/** Put the router's body size back to what it was when done. */
-	resetBodySize: boolean;
-	/** The body size to raise the router to (the procedure's 100m). */
-	bodySize: string;
-	gatewayTimeoutMs: number;
-	/** Forget what earlier runs of this restore finished (the cluster was rebuilt since). */
-	restart?: boolean;
-	/** Leave the new cluster's etcd settings as they are, whatever the backup saved. */
-	skipSettings?: boolean;
-	/** Trust the backup without re-reading it against its manifest first (a huge one already verified). */
-	skipPreflight?: boolean;
-	signal: AbortSignal;
-	hooks: PlanHooks;
-}
+export type { RestoreOptions } from './options.js';
 
 type JournalEntry = { stage: StageId } | { object: PushedObject } | { bodySize: string };
 
