@@ -9,7 +9,8 @@ import { runBackup } from '../plans/backup.js';
 import { backupOptions } from '../plans/options.js';
 import type { PlanAnswers } from '../plans/types.js';
 import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
-import { abortOnSignals, resumeCommand, runOptionsOf } from './shared.js';
+import { abortOnSignals } from './interrupts.js';
+import { resumeCommand, runOptionsOf } from './run-flags.js';
 
 export async function backupAnswers(flags: Flags, positionals: string[] = []): Promise<PlanAnswers> {
 	const connection = completeSettings(await settingsFromFlags(flags));

@@ -16,7 +16,8 @@ import { runRestore } from '../plans/restore.js';
 import type { PlanAnswers, RunSummary } from '../plans/types.js';
 import type { DemoIntro } from '../ui/components/demo-intro.js';
 import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
-import { abortOnSignals, concurrencyOf } from './shared.js';
+import { abortOnSignals } from './interrupts.js';
+import { concurrencyOf } from './run-flags.js';
 
 /** What the demo tells first; the wizard lays it out to the terminal's width, the plain mode as lines. */
 function intro(source: DemoCluster, root: string): DemoIntro {

@@ -3,7 +3,7 @@
  * echoed, an empty answer skips the key. Without a terminal there is no one
  * to ask, and the SSH layer skips locked keys with a sentence saying so.
  */
-import type { PlanHooks } from '../plans/context.js';
+import type { PlanHooks } from '../plans/hooks.js';
 
 export function terminalPassphrase(): PlanHooks['askPassphrase'] {
 	if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;

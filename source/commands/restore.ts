@@ -11,7 +11,8 @@ import { runRestore } from '../plans/restore.js';
 import type { PlanAnswers } from '../plans/types.js';
 import { settingsLine } from './backup.js';
 import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
-import { abortOnSignals, resumeCommand, runOptionsOf } from './shared.js';
+import { abortOnSignals } from './interrupts.js';
+import { resumeCommand, runOptionsOf } from './run-flags.js';
 
 export async function restoreAnswers(flags: Flags, positionals: string[]): Promise<PlanAnswers> {
 	const folder = await restoreFolderOf(positionals);

@@ -12,7 +12,7 @@ import type { ConnectionSettings } from '../settings.js';
 import { applySshConfig } from '../config/ssh-config.js';
 import { messageOf } from '../errors.js';
 import { checkConnection, checkGatewayName, probeGateway } from '../plans/checks.js';
-import type { PlanHooks } from '../plans/context.js';
+import type { PlanHooks } from '../plans/hooks.js';
 import { backupOptions, restoreOptions } from '../plans/options.js';
 import { previewBackup, previewRestore } from '../plans/preview.js';
 import type { PlanAnswers, RunHandle } from '../plans/types.js';

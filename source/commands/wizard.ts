@@ -13,7 +13,7 @@ import type { WizardOutcome } from '../ui/render-wizard.js';
 import { createPassphraseRequests } from '../ui/passphrase-requests.js';
 import { renderWizard } from '../ui/render-wizard.js';
 import { exitCodeOf } from './plain-output.js';
-import { runOptionsOf } from './shared.js';
+import { runOptionsOf } from './run-flags.js';
 import { createWizardServices } from './wizard-services.js';
 
 export async function wizardCommand(command: string | undefined, flags: Flags, positionals: string[]): Promise<number> {

@@ -4,7 +4,7 @@
  * commands, the wizard, the demo) each give only what their own flags say.
  */
 import { DEFAULT_BODY_SIZE, DEFAULT_CONCURRENCY } from '../validate.js';
-import type { PlanHooks } from './context.js';
+import type { PlanHooks } from './hooks.js';
 import type { PlanAnswers } from './types.js';
 
 /** What every run needs from its face: no default makes sense for these. */

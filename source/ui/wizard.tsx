@@ -29,7 +29,7 @@ import type { SavedProfile, WizardServices } from './services.js';
 import { symbols } from './symbols.js';
 import { Printed, Transcript, usePrint } from './transcript.js';
 import { isCtrlC, useKeys } from './use-keys.js';
-import { checkReadableFile } from './validate.js';
+import { checkReadableFile } from './key-paths.js';
 
 export interface WizardProps {
 	services: WizardServices;
