@@ -28,11 +28,11 @@ import { locateComponent } from '../steps/locate.js';
 import { backupVolume, type VolumeBackup } from '../steps/volume.js';
 import { TOOL } from '../version.js';
 import { connect, openStore } from './connect.js';
-import { reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './hooks.js';
+import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewBackup } from './preview.js';
 import { runStage } from './stage.js';
 import type { BackupOptions } from './options.js';
-import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
+import type { RunSummary, StagePreview } from './types.js';
 
 export type { BackupOptions } from './options.js';
 

@@ -26,7 +26,7 @@ import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRout
 import type { StageId } from '../progress.js';
 import { checkExtracted, restoreVolume } from '../steps/volume.js';
 import { connect, openStore } from './connect.js';
-import { reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './hooks.js';
+import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewRestore } from './preview.js';
 import { runStage, type StageRecord } from './stage.js';
 import type { RestoreOptions } from './options.js';
