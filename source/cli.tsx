@@ -7,7 +7,7 @@ import { helpFor, parseCommandLine, suggestCommand } from './cli/args.js';
 import { EXIT, isPromptExit, UserError } from './errors.js';
 import { TOOL } from './version.js';
 import { inCi } from './cli/in-ci.js';
-import { exitOnEarlyInterrupt } from './commands/shared.js';
+import { exitOnEarlyInterrupt } from './commands/interrupts.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // no-color.org: any non-empty NO_COLOR turns colour off. listr2 honours it; Ink's chalk only

@@ -187,7 +187,7 @@ async function prepare(endpoint: SshEndpoint, options: ConnectOptions): Promise<
 }
 
 function lockedSentence(path: string): string {
-	return `The SSH key ${path} is protected by a passphrase and there is no terminal prompt to type it in, so it was skipped; add it to ssh-agent (ssh-add ${path}), or run in a terminal (with --plain) to be asked for it.`;
+	return `The SSH key ${path} is protected by a passphrase and there is no terminal prompt to type it in, so it was skipped; add it to ssh-agent (ssh-add ${path}), or run in a terminal to be asked for it.`;
 }
 
 /** The TCP connection of our own, so an address that never answers, refuses or resets is told apart from SSH's own failures. */

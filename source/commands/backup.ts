@@ -6,9 +6,11 @@ import { completeSettings, settingsFromFlags } from '../config/resolve.js';
 import { defaultBackupName } from '../archive/layout.js';
 import { EXIT, UserError } from '../errors.js';
 import { runBackup } from '../plans/backup.js';
+import { backupOptions } from '../plans/options.js';
 import type { PlanAnswers } from '../plans/types.js';
 import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
-import { abortOnSignals, resumeCommand, runOptionsOf } from './shared.js';
+import { abortOnSignals } from './interrupts.js';
+import { resumeCommand, runOptionsOf } from './run-flags.js';
 
 export async function backupAnswers(flags: Flags, positionals: string[] = []): Promise<PlanAnswers> {
 	const connection = completeSettings(await settingsFromFlags(flags));
@@ -34,7 +36,10 @@ export async function backupCommand(flags: Flags, positionals: string[] = [], as
 	const { signal, dispose } = abortOnSignals();
 	try {
 		const summary = await runBackup(
-			{ answers, concurrency: options.concurrency, dryRun, scaleGateways: options.scaleGateways, buckets: options.buckets, skipSettings: Boolean(flags['skip-settings']), signal, hooks: plainHooks(mode) },
+			backupOptions(
+				{ answers, signal, hooks: plainHooks(mode) },
+				{ concurrency: options.concurrency, dryRun, scaleGateways: options.scaleGateways, buckets: options.buckets, skipSettings: Boolean(flags['skip-settings']) },
+			),
 			dryRun && !mode.verbose ? { renderer: 'silent', fallbackRenderer: 'silent' } : plainListrOptions(mode),
 		);
 		const folderGiven = flags.out !== undefined || positionals[0] !== undefined;

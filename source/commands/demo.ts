@@ -11,11 +11,13 @@ import type { Flags } from '../cli/args.js';
 import { startDemoCluster, type DemoCluster } from '../demo/cluster.js';
 import { EXIT } from '../errors.js';
 import { runBackup } from '../plans/backup.js';
+import { backupOptions, restoreOptions } from '../plans/options.js';
 import { runRestore } from '../plans/restore.js';
 import type { PlanAnswers, RunSummary } from '../plans/types.js';
 import type { DemoIntro } from '../ui/components/demo-intro.js';
 import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
-import { abortOnSignals, concurrencyOf } from './shared.js';
+import { abortOnSignals } from './interrupts.js';
+import { concurrencyOf } from './run-flags.js';
 
 /** What the demo tells first; the wizard lays it out to the terminal's width, the plain mode as lines. */
 function intro(source: DemoCluster, root: string): DemoIntro {
@@ -76,24 +78,13 @@ async function demoPlain(backup: PlanAnswers, restore: PlanAnswers, flags: Flags
 	const mode = outputModeOf(flags);
 	try {
 		process.stderr.write('\n== Backing up the source cluster\n');
-		const saved = await runBackup({ answers: backup, concurrency, dryRun: false, signal, hooks: plainHooks(mode) }, plainListrOptions(mode));
+		const saved = await runBackup(backupOptions({ answers: backup, signal, hooks: plainHooks(mode) }, { concurrency }), plainListrOptions(mode));
 		await printSummary(saved, { mode });
 		if (!saved.ok) return exitCodeOf(saved);
 		process.stderr.write('\n== Restoring into the fresh cluster\n');
+		// The fresh cluster's router is left as the demo found it, as after a real restore with --reset-body-size.
 		const restored: RunSummary = await runRestore(
-			{
-				answers: restore,
-				concurrency,
-				dryRun: false,
-				skipPlatform: false,
-				skipBuckets: false,
-				skipController: false,
-				resetBodySize: true,
-				bodySize: '100m',
-				gatewayTimeoutMs: 30_000,
-				signal,
-				hooks: plainHooks(mode),
-			},
+			restoreOptions({ answers: restore, signal, hooks: plainHooks(mode) }, { concurrency, resetBodySize: true }),
 			plainListrOptions(mode),
 		);
 		await printSummary(restored, { mode });

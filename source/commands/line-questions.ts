@@ -12,13 +12,14 @@ import { defaultBackupName } from '../archive/layout.js';
 import { completeSettings, settingsFromFlags } from '../config/resolve.js';
 import { VAGRANT_DEFAULTS, type ConnectionSettings } from '../settings.js';
 import { applySshConfig } from '../config/ssh-config.js';
-import { validateDomainName, validateHost, validatePort, validateUser } from '../validate.js';
+import { validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from '../validate.js';
 import { UserError } from '../errors.js';
 import type { PlanAnswers, PlanKind, StagePreview } from '../plans/types.js';
-import { GATEWAY_ROUTE_QUESTION, GATEWAY_ROUTES, GATEWAY_URL_LABEL, optionQuestions, readYesNo, runQuestion, yesNoHint } from '../ui/questions.js';
-import type { YesNoQuestion } from '../ui/questions.js';
+import { completeAnswers, flow, type Draft, type FlowEvent, type FlowSetup, type FlowState } from '../ui/flow.js';
+import { GATEWAY_ROUTE_QUESTION, GATEWAY_ROUTES, GATEWAY_URL_LABEL, readYesNo, runQuestion, yesNoHint } from '../ui/questions.js';
+import type { OptionQuestion, YesNoQuestion } from '../ui/questions.js';
 import type { WizardServices } from '../ui/services.js';
-import { checkReadableFile, expandHome, validateEndpoint } from '../ui/validate.js';
+import { checkReadableFile, expandHome } from '../ui/key-paths.js';
 import { terminalPassphrase } from './passphrase.js';
 import type { SettingsPlan } from '../steps/settings/plan.js';
 import { rowText, settingsLines, STATUS_WORD } from '../ui/settings-lines.js';
@@ -114,24 +115,59 @@ export async function askAnswers(kind: PlanKind, flags: Flags, positionals: stri
 			kind === 'backup'
 				? (flags.out ?? positionals[0] ?? (await input({ message: 'Backup folder', default: defaultBackupName(settings.domain), validate: async (value) => (await services.validateFolder('backup', value)) ?? true })))
 				: resolve(positionals[0] ?? (await input({ message: 'Backup folder to restore', validate: async (value) => (await services.validateFolder('restore', value)) ?? true })));
-		const answers: PlanAnswers = {
+		// Flags that were given are answers already: their questions are not asked again.
+		const draft: Draft = {
 			kind,
 			connection: settings,
-			folder,
-			skipDatabase: kind === 'restore' || Boolean(flags['skip-database']),
-			skipVolume: Boolean(flags['skip-volume']),
-			force: Boolean(flags.force),
+			...(kind === 'restore' || flags['skip-database'] ? { skipDatabase: kind === 'restore' || Boolean(flags['skip-database']) } : {}),
+			...(flags['skip-volume'] ? { skipVolume: true } : {}),
+			...(flags.force ? { force: true } : {}),
 		};
-		if (!flags.yes) {
-			// The wizard's questions, from the same definition; flags that were given are not asked again.
-			const answered = { ...(kind === 'restore' || flags['skip-database'] ? { skipDatabase: answers.skipDatabase } : {}), ...(flags['skip-volume'] ? { skipVolume: true } : {}), ...(flags.force ? { force: true } : {}) };
-			const all = services.preview({ ...answers, skipDatabase: kind === 'restore', skipVolume: false });
-			for (const question of optionQuestions(kind, all, answered)) answers[question.flag] = (await askYesNo(question)) === question.yesMeans;
+		return followFlow(services, draft, folder, flags);
+	}
+}
+
+/**
+ * From the folder on, the wizard's own flow (ui/flow.ts) decides what comes
+ * next; this face only asks each step's question a line at a time.
+ */
+async function followFlow(services: WizardServices, draft: Draft, folder: string, flags: Flags): Promise<PlanAnswers> {
+	const settingsPreview = flags['skip-settings'] ? undefined : services.settingsPreview?.bind(services);
+	const setup: FlowSetup = { assumeYes: Boolean(flags.yes), preview: (answers) => services.preview(answers), offersProfiles: false, previewsSettings: settingsPreview !== undefined, savesProfiles: false };
+	// --yes skips the settings step; the table is still printed, as the last word on what the restore applies.
+	if (setup.assumeYes && draft.kind === 'restore' && settingsPreview) await askSettings(await settingsPreview(completeAnswers({ ...draft, folder })), true);
+	let state: FlowState = { step: { kind: 'folder', checkGiven: false }, draft };
+	let event: FlowEvent = { type: 'folder-chosen', folder };
+	for (;;) {
+		const { state: next, output } = flow(state, event, setup);
+		state = next;
+		for (const item of output) if (item.kind === 'preview') printPreview(services.preview(item.answers));
+		const { step } = state;
+		switch (step.kind) {
+			case 'options': {
+				const question = step.questions[0] as OptionQuestion;
+				event = { type: 'option-answered', question, yes: await askYesNo(question) };
+				break;
+			}
+			case 'settings': {
+				const plan = await (settingsPreview as NonNullable<typeof settingsPreview>)(completeAnswers(state.draft));
+				// Nothing to pick (no settings in the backup, or none choosable) is the picker's defaults.
+				const choice = plan ? await askSettings(plan, false) : undefined;
+				event = choice ? { type: 'settings-chosen', choice } : { type: 'settings-loaded' };
+				break;
+			}
+			case 'confirm': {
+				const question = runQuestion(completeAnswers(state.draft));
+				event = { type: 'run-answered', label: question.label, yes: await askYesNo(question) };
+				break;
+			}
+			case 'running':
+				return completeAnswers(state.draft);
+			case 'exit':
+				throw new UserError('Nothing was done.', 0);
+			default:
+				throw new Error(`--plain has no question for the wizard's ${step.kind} step`);
 		}
-		if (kind === 'restore' && services.settingsPreview && !flags['skip-settings']) answers.settingsChoice = await askSettings(await services.settingsPreview(answers), Boolean(flags.yes));
-		printPreview(services.preview(answers));
-		if (!flags.yes && !(await askYesNo(runQuestion(answers)))) throw new UserError('Nothing was done.', 0);
-		return answers;
 	}
 }
 

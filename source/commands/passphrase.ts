@@ -1,9 +1,9 @@
 /**
- * A key's passphrase typed in the terminal, as ssh asks for it: nothing is
+ * A key's passphrase typed in the terminal under `--plain`, as ssh asks for it: nothing is
  * echoed, an empty answer skips the key. Without a terminal there is no one
  * to ask, and the SSH layer skips locked keys with a sentence saying so.
  */
-import type { PlanHooks } from '../plans/context.js';
+import type { PlanHooks } from '../plans/hooks.js';
 
 export function terminalPassphrase(): PlanHooks['askPassphrase'] {
 	if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;

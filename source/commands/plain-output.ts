@@ -8,7 +8,7 @@ import { ListrLogger, ProcessOutput, PRESET_TIMER } from 'listr2';
 import type { Flags } from '../cli/args.js';
 import { readManifest, type Manifest } from '../archive/manifest.js';
 import { EXIT, exitCodeOfKind } from '../errors.js';
-import type { PlanHooks, RendererChoice } from '../plans/context.js';
+import type { PlanHooks, RendererChoice } from '../plans/hooks.js';
 import type { RunSummary } from '../plans/types.js';
 import { formatBytes, formatDuration, progressLine } from '../ui/format.js';
 import { terminalPassphrase } from './passphrase.js';

@@ -6,11 +6,13 @@ import { resolve } from 'node:path';
 import type { Flags } from '../cli/args.js';
 import { completeSettings, settingsFromFlags } from '../config/resolve.js';
 import { EXIT, UserError } from '../errors.js';
+import { restoreOptions } from '../plans/options.js';
 import { runRestore } from '../plans/restore.js';
 import type { PlanAnswers } from '../plans/types.js';
 import { settingsLine } from './backup.js';
 import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
-import { abortOnSignals, resumeCommand, runOptionsOf } from './shared.js';
+import { abortOnSignals } from './interrupts.js';
+import { resumeCommand, runOptionsOf } from './run-flags.js';
 
 export async function restoreAnswers(flags: Flags, positionals: string[]): Promise<PlanAnswers> {
 	const folder = await restoreFolderOf(positionals);
@@ -48,23 +50,22 @@ export async function restoreCommand(flags: Flags, positionals: string[], askInT
 	const { signal, dispose } = abortOnSignals();
 	try {
 		const summary = await runRestore(
-			{
-				answers,
-				concurrency: options.concurrency,
-				dryRun,
-				skipPlatform: Boolean(flags['skip-platform']),
-				skipBuckets: Boolean(flags['skip-buckets']),
-				skipController: Boolean(flags['skip-controller']),
-				skipVerify: Boolean(flags['skip-verify']),
-				skipSettings: Boolean(flags['skip-settings']),
-				skipPreflight: Boolean(flags['skip-preflight']),
-				resetBodySize: Boolean(flags['reset-body-size']),
-				bodySize: options.bodySize,
-				gatewayTimeoutMs: 120_000,
-				restart: Boolean(flags.restart),
-				signal,
-				hooks: plainHooks(mode),
-			},
+			restoreOptions(
+				{ answers, signal, hooks: plainHooks(mode) },
+				{
+					concurrency: options.concurrency,
+					dryRun,
+					skipPlatform: Boolean(flags['skip-platform']),
+					skipBuckets: Boolean(flags['skip-buckets']),
+					skipController: Boolean(flags['skip-controller']),
+					skipVerify: Boolean(flags['skip-verify']),
+					skipSettings: Boolean(flags['skip-settings']),
+					skipPreflight: Boolean(flags['skip-preflight']),
+					resetBodySize: Boolean(flags['reset-body-size']),
+					bodySize: options.bodySize,
+					restart: Boolean(flags.restart),
+				},
+			),
 			dryRun && !mode.verbose ? { renderer: 'silent', fallbackRenderer: 'silent' } : plainListrOptions(mode),
 		);
 		await printSummary(summary, { mode, resume: resumeCommand(summary.folder, true) });

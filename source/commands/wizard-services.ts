@@ -12,7 +12,8 @@ import type { ConnectionSettings } from '../settings.js';
 import { applySshConfig } from '../config/ssh-config.js';
 import { messageOf } from '../errors.js';
 import { checkConnection, checkGatewayName, probeGateway } from '../plans/checks.js';
-import type { PlanHooks } from '../plans/context.js';
+import type { PlanHooks } from '../plans/hooks.js';
+import { backupOptions, restoreOptions } from '../plans/options.js';
 import { previewBackup, previewRestore } from '../plans/preview.js';
 import type { PlanAnswers, RunHandle } from '../plans/types.js';
 import { createProgressBus } from '../ui/progress-bus.js';
@@ -20,7 +21,7 @@ import type { WizardServices } from '../ui/services.js';
 
 export interface WizardRunDefaults {
 	concurrency: number;
-	/** Left out under the full-screen wizard, which owns the terminal's keys. */
+	/** Asks for a key's passphrase: the terminal under `--plain`, the wizard's own prompt under Ink. */
 	askPassphrase?: PlanHooks['askPassphrase'];
 	scaleGateways?: number;
 	resetBodySize?: boolean;
@@ -96,26 +97,11 @@ async function runPlan(given: PlanAnswers, handle: RunHandle, defaults: WizardRu
 		askPassphrase: defaults.askPassphrase,
 	};
 	const renderer = bridgeListrOptions(handle.onViews, bus);
+	const basics = { answers, signal: handle.signal, hooks };
 	if (answers.kind === 'backup') {
 		const { runBackup } = await import('../plans/backup.js');
-		return runBackup({ answers, concurrency: defaults.concurrency, dryRun: false, scaleGateways: defaults.scaleGateways, buckets: defaults.buckets, skipSettings: defaults.skipSettings, signal: handle.signal, hooks }, renderer);
+		return runBackup(backupOptions(basics, { concurrency: defaults.concurrency, scaleGateways: defaults.scaleGateways, buckets: defaults.buckets, skipSettings: defaults.skipSettings }), renderer);
 	}
 	const { runRestore } = await import('../plans/restore.js');
-	return runRestore(
-		{
-			answers,
-			concurrency: defaults.concurrency,
-			dryRun: false,
-			skipPlatform: false,
-			skipBuckets: false,
-			skipController: false,
-			resetBodySize: Boolean(defaults.resetBodySize),
-			bodySize: defaults.bodySize ?? '100m',
-			gatewayTimeoutMs: 120_000,
-			skipSettings: defaults.skipSettings,
-			signal: handle.signal,
-			hooks,
-		},
-		renderer,
-	);
+	return runRestore(restoreOptions(basics, { concurrency: defaults.concurrency, resetBodySize: defaults.resetBodySize, bodySize: defaults.bodySize, skipSettings: defaults.skipSettings }), renderer);
 }

@@ -10,9 +10,10 @@ import { settingsFromFlags } from '../config/resolve.js';
 import { EXIT } from '../errors.js';
 import type { PlanAnswers } from '../plans/types.js';
 import type { WizardOutcome } from '../ui/render-wizard.js';
+import { createPassphraseRequests } from '../ui/passphrase-requests.js';
 import { renderWizard } from '../ui/render-wizard.js';
 import { exitCodeOf } from './plain-output.js';
-import { runOptionsOf } from './shared.js';
+import { runOptionsOf } from './run-flags.js';
 import { createWizardServices } from './wizard-services.js';
 
 export async function wizardCommand(command: string | undefined, flags: Flags, positionals: string[]): Promise<number> {
@@ -20,8 +21,11 @@ export async function wizardCommand(command: string | undefined, flags: Flags, p
 	const options = runOptionsOf(flags);
 	const assumeYes = Boolean(flags.yes) && (command === 'backup' || command === 'restore');
 	const initial = assumeYes ? await answersFromFlags(command as 'backup' | 'restore', flags, positionals) : await prefilled(command, flags, positionals);
+	// Ink owns the terminal's keys: a key's passphrase is asked on the wizard's screen, in the form's check and in the run.
+	const passphrases = createPassphraseRequests();
 	const services = createWizardServices({
 		concurrency: options.concurrency,
+		askPassphrase: passphrases.ask,
 		resetBodySize: Boolean(flags['reset-body-size']),
 		bodySize: options.bodySize,
 		scaleGateways: options.scaleGateways,
@@ -29,7 +33,7 @@ export async function wizardCommand(command: string | undefined, flags: Flags, p
 		skipSettings: Boolean(flags['skip-settings']),
 	});
 	// The summary stays on the terminal after Ink exits: nothing more to print.
-	return wizardExitCode(await renderWizard(services, initial, { assumeYes }));
+	return wizardExitCode(await renderWizard(services, initial, { assumeYes, passphrases }));
 }
 
 /** The README's contract for the wizard face: a run's own code, 0 for a "no", 130 for Ctrl-C before or during a run. */

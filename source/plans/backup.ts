@@ -27,23 +27,14 @@ import { saveSettings } from '../steps/settings/save.js';
 import { locateComponent } from '../steps/locate.js';
 import { backupVolume, type VolumeBackup } from '../steps/volume.js';
 import { TOOL } from '../version.js';
-import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
+import { connect, openStore } from './connect.js';
+import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewBackup } from './preview.js';
-import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
+import { runStage } from './stage.js';
+import type { BackupOptions } from './options.js';
+import type { RunSummary, StagePreview } from './types.js';
 
-export interface BackupOptions {
-	answers: PlanAnswers;
-	concurrency: number;
-	dryRun: boolean;
-	/** Scale store-gateway to N before the transfer and back after (deis/deis#3445). */
-	scaleGateways?: number;
-	/** Mirror these buckets instead of the database's and the registry's. */
-	buckets?: string[];
-	/** Leave the platform's etcd settings out of the backup. */
-	skipSettings?: boolean;
-	signal: AbortSignal;
-	hooks: PlanHooks;
-}
+export type { BackupOptions } from './options.js';
 
 interface BackupContext {
 	host?: RemoteHost;
@@ -117,17 +108,12 @@ const FOLDER_TITLES: Record<FolderState, (folder: string) => string> = {
 	finished: (folder) => `Refresh the backup in ${folder} (only what changed is fetched)`,
 };
 
+/** A stage whose outcome goes into the manifest's steps, done or failed. */
 function stage<T>(ctx: BackupContext, id: StepOutcome['stage'], work: () => Promise<T>): Promise<T> {
-	return work().then(
-		(value) => {
-			ctx.steps.push({ stage: id, outcome: 'done' });
-			return value;
-		},
-		(error: unknown) => {
-			ctx.steps.push({ stage: id, outcome: 'failed', message: messageOf(error) });
-			throw error;
-		},
-	);
+	return runStage(id, {
+		done: (stage) => ctx.steps.push({ stage, outcome: 'done' }),
+		failed: (stage, error) => ctx.steps.push({ stage, outcome: 'failed', message: messageOf(error) }),
+	}, work);
 }
 
 function backupTasks(options: BackupOptions, folder: string) {
@@ -218,29 +204,9 @@ function backupTasks(options: BackupOptions, folder: string) {
 			skip: (ctx: BackupContext) => dry(ctx, 'buckets'),
 			task: (ctx: BackupContext, task: AnyTask) =>
 				stage(ctx, 'buckets', async () => {
-					const buckets = ctx.buckets as BucketChoice[];
 					await scaleUp(ctx, options);
 					try {
-						for (const { role, name } of buckets) {
-							const previous = ctx.previous.get(name) ?? new Map<string, ObjectEntry>();
-							for (const entry of await readJournal<ObjectEntry>(journalPath(folder, `objects-${name}`))) previous.set(entry.key, entry);
-							task.title = `Mirror s3://${name}`;
-							const result = await mirrorBucket({
-								s3: (ctx.store as StoreClient).s3,
-								http: (ctx.store as StoreClient).http,
-								endpoint: (ctx.store as StoreClient).endpoint,
-								bucket: name,
-								folder: join(folder, bucketFolder(name)),
-								previous,
-								journalPath: journalPath(folder, `objects-${name}`),
-								concurrency: options.concurrency,
-								report: reporterFor(task, hooks),
-								signal,
-							});
-							ctx.transferred += result.fetched;
-							ctx.bucketEntries.push({ role, name, folder: bucketFolder(name), objects: result.objects });
-							if (result.objects.some((object) => previous.has(object.key) && previous.get(object.key)?.sha256 !== object.sha256)) ctx.replaced = true;
-						}
+						await mirrorBuckets(ctx, options, folder, task);
 					} finally {
 						await scaleBack(ctx);
 					}
@@ -287,39 +253,75 @@ function backupTasks(options: BackupOptions, folder: string) {
 				return write;
 			},
 			task: async (ctx: BackupContext) => {
-				if (answers.skipVolume) ctx.steps.push({ stage: 'volume', outcome: 'skipped' });
-				if (answers.skipDatabase) ctx.steps.push({ stage: 'database', outcome: 'skipped' });
-				if (options.skipSettings) ctx.steps.push({ stage: 'settings', outcome: 'skipped' });
-				if (ctx.volume && ctx.volume.warnings.length > 0) {
-					const step = ctx.steps.find((s) => s.stage === 'volume');
-					if (step) Object.assign(step, { outcome: 'warning', message: ctx.warnings[0] });
-				}
-				const manifest: Manifest = {
-					format: MANIFEST_FORMAT,
-					tool: TOOL,
-					cluster: {
-						domain: answers.connection.domain,
-						host: answers.connection.host,
-						port: answers.connection.port,
-						user: answers.connection.user,
-						storeEndpoint: storeEndpointFor(answers.connection),
-					},
-					startedAt: new Date(ctx.startedAt).toISOString(),
-					completedAt: new Date().toISOString(),
-					buckets: ctx.bucketEntries,
-					volume: ctx.volume,
-					database: ctx.database,
-					etcdKeys: ctx.etcdKeys,
-					settings: ctx.settings,
-					platform: ctx.platform,
-					steps: ctx.steps,
-				};
-				await writeManifest(folder, manifest);
+				await writeManifest(folder, assembleManifest(ctx, options));
 				// The manifest now holds everything the journals did.
 				await rm(join(folder, STATE_DIR), { recursive: true, force: true });
 			},
 		},
 	];
+}
+
+/** Each bucket in turn, picking up where the last run's journal of it stopped. */
+async function mirrorBuckets(ctx: BackupContext, options: BackupOptions, folder: string, task: AnyTask): Promise<void> {
+	const store = ctx.store as StoreClient;
+	for (const { role, name } of ctx.buckets as BucketChoice[]) {
+		const previous = await previousObjects(ctx, folder, name);
+		task.title = `Mirror s3://${name}`;
+		const result = await mirrorBucket({
+			s3: store.s3,
+			http: store.http,
+			endpoint: store.endpoint,
+			bucket: name,
+			folder: join(folder, bucketFolder(name)),
+			previous,
+			journalPath: journalPath(folder, `objects-${name}`),
+			concurrency: options.concurrency,
+			report: reporterFor(task, options.hooks),
+			signal: options.signal,
+		});
+		ctx.transferred += result.fetched;
+		ctx.bucketEntries.push({ role, name, folder: bucketFolder(name), objects: result.objects });
+		if (result.objects.some((object) => previous.has(object.key) && previous.get(object.key)?.sha256 !== object.sha256)) ctx.replaced = true;
+	}
+}
+
+/** A bucket's objects as the finished backup listed them, updated by the journal of a run that stopped since. */
+async function previousObjects(ctx: BackupContext, folder: string, bucket: string): Promise<Map<string, ObjectEntry>> {
+	const previous = ctx.previous.get(bucket) ?? new Map<string, ObjectEntry>();
+	for (const entry of await readJournal<ObjectEntry>(journalPath(folder, `objects-${bucket}`))) previous.set(entry.key, entry);
+	return previous;
+}
+
+/** The manifest of a finished run: what each stage did, and every file it vouches for. */
+function assembleManifest(ctx: BackupContext, options: BackupOptions): Manifest {
+	const { answers } = options;
+	if (answers.skipVolume) ctx.steps.push({ stage: 'volume', outcome: 'skipped' });
+	if (answers.skipDatabase) ctx.steps.push({ stage: 'database', outcome: 'skipped' });
+	if (options.skipSettings) ctx.steps.push({ stage: 'settings', outcome: 'skipped' });
+	if (ctx.volume && ctx.volume.warnings.length > 0) {
+		const step = ctx.steps.find((s) => s.stage === 'volume');
+		if (step) Object.assign(step, { outcome: 'warning', message: ctx.warnings[0] });
+	}
+	return {
+		format: MANIFEST_FORMAT,
+		tool: TOOL,
+		cluster: {
+			domain: answers.connection.domain,
+			host: answers.connection.host,
+			port: answers.connection.port,
+			user: answers.connection.user,
+			storeEndpoint: storeEndpointFor(answers.connection),
+		},
+		startedAt: new Date(ctx.startedAt).toISOString(),
+		completedAt: new Date().toISOString(),
+		buckets: ctx.bucketEntries,
+		volume: ctx.volume,
+		database: ctx.database,
+		etcdKeys: ctx.etcdKeys,
+		settings: ctx.settings,
+		platform: ctx.platform,
+		steps: ctx.steps,
+	};
 }
 
 async function scaleUp(ctx: BackupContext, options: BackupOptions): Promise<void> {

@@ -8,7 +8,7 @@ import http from 'node:http';
 import { applySshConfig } from '../config/ssh-config.js';
 import { messageOf } from '../errors.js';
 import { storeEndpointFor, type ConnectionSettings } from '../settings.js';
-import type { PlanHooks } from './context.js';
+import type { PlanHooks } from './hooks.js';
 
 /** Why the store gateway cannot be used as given. */
 export interface GatewayProblem {

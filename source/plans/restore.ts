@@ -25,33 +25,14 @@ import { chosenKeys } from '../steps/settings/plan.js';
 import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
 import type { StageId } from '../progress.js';
 import { checkExtracted, restoreVolume } from '../steps/volume.js';
-import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
+import { connect, openStore } from './connect.js';
+import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewRestore } from './preview.js';
+import { runStage, type StageRecord } from './stage.js';
+import type { RestoreOptions } from './options.js';
 import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
 
-export interface RestoreOptions {
-	answers: PlanAnswers;
-	concurrency: number;
-	dryRun: boolean;
-	skipPlatform: boolean;
-	skipBuckets: boolean;
-	skipController: boolean;
-	/** Leave out the final comparison of every object with the backup. */
-	skipVerify?: boolean;
-	/** Put the router's body size back to what it was when done. */
-	resetBodySize: boolean;
-	/** The body size to raise the router to (the procedure's 100m). */
-	bodySize: string;
-	gatewayTimeoutMs: number;
-	/** Forget what earlier runs of this restore finished (the cluster was rebuilt since). */
-	restart?: boolean;
-	/** Leave the new cluster's etcd settings as they are, whatever the backup saved. */
-	skipSettings?: boolean;
-	/** Trust the backup without re-reading it against its manifest first (a huge one already verified). */
-	skipPreflight?: boolean;
-	signal: AbortSignal;
-	hooks: PlanHooks;
-}
+export type { RestoreOptions } from './options.js';
 
 type JournalEntry = { stage: StageId } | { object: PushedObject } | { bodySize: string };
 
@@ -129,22 +110,15 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		ctx.skipped.push(stagePreview);
 		return stagePreview.commands.join('\n') || true;
 	};
-	/** Runs a stage once: skipped when an earlier run of this restore finished it. */
+	/** A stage run every time (connecting, waiting for the gateway, verifying): only a failure is noted. */
+	const always = <T>(ctx: RestoreContext, id: StageId, work: () => Promise<T>) => runStage(id, failedInto(ctx), work);
+	/** A stage run once: skipped when an earlier run of this restore finished it, journaled when this one does. */
 	const once = (ctx: RestoreContext, id: StageId, task: AnyTask, work: () => Promise<void>) => {
 		if (ctx.finished.has(id)) {
 			task.skip('done by an earlier run of this restore');
 			return Promise.resolve();
 		}
-		return work().then(
-			() => {
-				ctx.finished.add(id);
-				ctx.journal?.append({ stage: id });
-			},
-			(error: unknown) => {
-				ctx.failed = id;
-				throw error;
-			},
-		);
+		return runStage(id, { ...failedInto(ctx), done: () => finishedStage(ctx, id) }, work);
 	};
 	const deisctl = (ctx: RestoreContext) => ctx.deisctl as Deisctl;
 	return [
@@ -157,15 +131,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 				if (!options.dryRun) {
 					const path = restoreJournal(folder, answers);
 					if (options.restart) await rm(path, { force: true });
-					for (const entry of await readJournal<JournalEntry>(path)) {
-						if ('stage' in entry) ctx.finished.add(entry.stage);
-						if ('bodySize' in entry) ctx.previousBodySize ??= entry.bodySize;
-						if ('object' in entry) {
-							const map = ctx.pushed.get(entry.object.bucket) ?? new Map<string, PushedObject>();
-							map.set(entry.object.key, entry.object);
-							ctx.pushed.set(entry.object.bucket, map);
-						}
-					}
+					await replayJournal(ctx, path);
 					ctx.journal = await Journal.open(path);
 				}
 				task.title = `Backup of ${ctx.manifest.cluster.domain} from ${ctx.manifest.completedAt}: ${ctx.objects} objects${ctx.finished.size ? `, resuming (${ctx.finished.size} stages done before; --restart to redo them)` : ''}`;
@@ -190,14 +156,10 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		{
 			title: `Connect to ${answers.connection.user}@${answers.connection.host}:${answers.connection.port}`,
 			skip: (ctx: RestoreContext) => dry(ctx, 'connect'),
-			task: async (ctx: RestoreContext, task: AnyTask) => {
-				try {
+			task: (ctx: RestoreContext, task: AnyTask) =>
+				always(ctx, 'connect', async () => {
 					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks)));
-				} catch (error) {
-					ctx.failed = 'connect';
-					throw error;
-				}
-			},
+				}),
 		},
 		{
 			title: 'Re-apply the platform settings saved in the backup',
@@ -244,8 +206,8 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 		{
 			title: "Read the new cluster's gateway keys and wait for the gateway",
 			skip: (ctx: RestoreContext) => dry(ctx, 'keys'),
-			task: async (ctx: RestoreContext, task: AnyTask) => {
-				try {
+			task: (ctx: RestoreContext, task: AnyTask) =>
+				always(ctx, 'keys', async () => {
 					await waitForGateway(
 						async () => {
 							ctx.store?.destroy();
@@ -257,51 +219,15 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 						signal,
 					);
 					task.title = `Gateway at ${(ctx.store as StoreClient).endpoint} answers with the new keys`;
-				} catch (error) {
-					ctx.failed = 'keys';
-					throw error;
-				}
-			},
+				}),
 		},
 		{
 			title: 'Create the buckets and push the objects back',
 			skip: (ctx: RestoreContext) => (options.skipBuckets ? 'skipped (--skip-buckets)' : dry(ctx, 'buckets')),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				once(ctx, 'buckets', task, async () => {
-					const store = ctx.store as StoreClient;
+					await pushBuckets(ctx, options, folder, task);
 					const manifest = ctx.manifest as Manifest;
-					// Requests stay well under the router's limit, whatever it was raised to. Parts stream from
-					// the file, so their size costs no memory; 64 MB keeps a failed part cheap to send again.
-					const limit = parseBodySize(options.bodySize) ?? 1024 ** 2;
-					const partSize = Math.max(5 * 1024 ** 2, Math.min(64 * 1024 ** 2, Math.floor(limit / 2)));
-					for (const bucket of manifest.buckets) {
-						task.title = `Push s3://${bucket.name}`;
-						const created = await ensureBucket(store.s3, store.endpoint, bucket.name);
-						const pushed = ctx.pushed.get(bucket.name) ?? new Map<string, PushedObject>();
-						ctx.pushed.set(bucket.name, pushed);
-						const result = await pushBucket({
-							s3: store.s3,
-							http: store.http,
-							endpoint: store.endpoint,
-							bucket: bucket.name,
-							folder: join(folder, bucket.folder),
-							objects: bucket.objects,
-							pushed,
-							onPushed: (object) => {
-								pushed.set(object.key, object);
-								ctx.journal?.append({ object });
-							},
-							force: Boolean(answers.force),
-							concurrency: options.concurrency,
-							partSize,
-							report: reporterFor(task, hooks),
-							signal,
-						});
-						ctx.transferred += result.uploaded;
-						if (result.extra > 0) ctx.warnings.push(`s3://${bucket.name} holds ${result.extra} object(s) that are not in the backup; they were left alone`);
-						if (result.overwritten > 0) ctx.warnings.push(`s3://${bucket.name}: ${result.overwritten} differing object(s) overwritten (--force)`);
-						task.output = `s3://${bucket.name} ${created}: ${result.uploaded} uploaded, ${result.unchanged} already there`;
-					}
 					task.title = `Pushed ${manifest.buckets.map((b) => `s3://${b.name}`).join(' and ')}`;
 				}),
 		},
@@ -340,14 +266,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 				ctx.skipped.push({ stage: 'verify', title: 'Verify the restored objects and etcd keys', commands: [what], optional: false });
 				return what;
 			},
-			task: async (ctx: RestoreContext, task: AnyTask) => {
-				try {
-					await verifyRestore(ctx, options, task);
-				} catch (error) {
-					ctx.failed = 'verify';
-					throw error;
-				}
-			},
+			task: (ctx: RestoreContext, task: AnyTask) => always(ctx, 'verify', () => verifyRestore(ctx, options, task)),
 		},
 		{
 			title: 'Put the router body size back',
@@ -361,6 +280,66 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			},
 		},
 	];
+}
+
+function failedInto(ctx: RestoreContext): StageRecord {
+	return { failed: (id) => void (ctx.failed = id) };
+}
+
+function finishedStage(ctx: RestoreContext, id: StageId): void {
+	ctx.finished.add(id);
+	ctx.journal?.append({ stage: id });
+}
+
+/** What earlier runs of this restore finished: stages, pushed objects, and the router's body size before it was raised. */
+async function replayJournal(ctx: RestoreContext, path: string): Promise<void> {
+	for (const entry of await readJournal<JournalEntry>(path)) {
+		if ('stage' in entry) ctx.finished.add(entry.stage);
+		if ('bodySize' in entry) ctx.previousBodySize ??= entry.bodySize;
+		if ('object' in entry) {
+			const map = ctx.pushed.get(entry.object.bucket) ?? new Map<string, PushedObject>();
+			map.set(entry.object.key, entry.object);
+			ctx.pushed.set(entry.object.bucket, map);
+		}
+	}
+}
+
+/** Each bucket of the backup in turn: created when missing, then every object not already there pushed and journaled. */
+async function pushBuckets(ctx: RestoreContext, options: RestoreOptions, folder: string, task: AnyTask): Promise<void> {
+	const store = ctx.store as StoreClient;
+	const manifest = ctx.manifest as Manifest;
+	// Requests stay well under the router's limit, whatever it was raised to. Parts stream from
+	// the file, so their size costs no memory; 64 MB keeps a failed part cheap to send again.
+	const limit = parseBodySize(options.bodySize) ?? 1024 ** 2;
+	const partSize = Math.max(5 * 1024 ** 2, Math.min(64 * 1024 ** 2, Math.floor(limit / 2)));
+	for (const bucket of manifest.buckets) {
+		task.title = `Push s3://${bucket.name}`;
+		const created = await ensureBucket(store.s3, store.endpoint, bucket.name);
+		const pushed = ctx.pushed.get(bucket.name) ?? new Map<string, PushedObject>();
+		ctx.pushed.set(bucket.name, pushed);
+		const result = await pushBucket({
+			s3: store.s3,
+			http: store.http,
+			endpoint: store.endpoint,
+			bucket: bucket.name,
+			folder: join(folder, bucket.folder),
+			objects: bucket.objects,
+			pushed,
+			onPushed: (object) => {
+				pushed.set(object.key, object);
+				ctx.journal?.append({ object });
+			},
+			force: Boolean(options.answers.force),
+			concurrency: options.concurrency,
+			partSize,
+			report: reporterFor(task, options.hooks),
+			signal: options.signal,
+		});
+		ctx.transferred += result.uploaded;
+		if (result.extra > 0) ctx.warnings.push(`s3://${bucket.name} holds ${result.extra} object(s) that are not in the backup; they were left alone`);
+		if (result.overwritten > 0) ctx.warnings.push(`s3://${bucket.name}: ${result.overwritten} differing object(s) overwritten (--force)`);
+		task.output = `s3://${bucket.name} ${created}: ${result.uploaded} uploaded, ${result.unchanged} already there`;
+	}
 }
 
 async function verifyRestore(ctx: RestoreContext, options: RestoreOptions, task: AnyTask): Promise<void> {

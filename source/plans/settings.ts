@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { readManifest } from '../archive/manifest.js';
 import { planSettings } from '../steps/settings/apply.js';
 import type { SettingsPlan } from '../steps/settings/plan.js';
-import { connect, type PlanHooks } from './context.js';
+import { connect } from './connect.js';
+import type { PlanHooks } from './hooks.js';
 import type { PlanAnswers } from './types.js';
 
 /** undefined when the backup holds no settings: the restore goes on as before. */

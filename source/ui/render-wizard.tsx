@@ -4,6 +4,7 @@
 import { render } from 'ink';
 import type { ReactElement } from 'react';
 import type { PlanAnswers } from '../plans/types.js';
+import type { PassphraseRequests } from './passphrase-requests.js';
 import type { WizardServices } from './services.js';
 import { Wizard } from './wizard.js';
 import type { WizardOutcome } from './wizard.js';
@@ -17,6 +18,8 @@ export interface RenderWizardOptions {
 	assumeYes?: boolean;
 	/** Printed once above the wizard. */
 	intro?: ReactElement;
+	/** The passphrase questions of the services' SSH connections (see createPassphraseRequests). */
+	passphrases?: PassphraseRequests;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function renderWizard(services: WizardServices, initial: Partial<Pl
 			initial={initial}
 			{...(options.assumeYes ? { assumeYes: true } : {})}
 			{...(options.intro ? { intro: options.intro } : {})}
+			{...(options.passphrases ? { passphrases: options.passphrases } : {})}
 			onExit={(outcome) => void (result = outcome)}
 		/>,
 		{ exitOnCtrlC: false, stdin, stdout },

@@ -8,10 +8,9 @@ import type { PlanAnswers, PlanKind, RunHandle, RunSummary, StagePreview } from 
 import type { SettingsPlan } from '../steps/settings/plan.js';
 import type { GatewayProblem } from '../plans/checks.js';
 
-export interface SavedProfile {
-	name: string;
-	connection: ConnectionSettings;
-}
+import type { SavedProfile } from './flow.js';
+
+export type { SavedProfile };
 
 export type { GatewayProblem };
 

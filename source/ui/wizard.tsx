@@ -1,19 +1,20 @@
 /**
  * The guided flow: what to do, where the cluster is, which folder, which
  * optional stages, a preview of the procedure, the run, and what next.
- * Each step is a small state; the screens themselves live in components/.
+ * The flow itself is the pure reducer in flow.ts; this draws its steps, runs
+ * the checks each step waits on, and prints what it settles. The screens
+ * themselves live in components/.
  */
 import { homedir } from 'node:os';
 import { Box, Text, useApp } from 'ink';
 import type { ReactElement } from 'react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ConnectionSettings } from '../settings.js';
 import type { PlanAnswers, PlanKind, RunSummary, StagePreview } from '../plans/types.js';
-import { chosenKeys, type SettingsPlan } from '../steps/settings/plan.js';
 import { ConfirmPrompt } from './components/confirm-prompt.js';
 import { ConnectionForm } from './components/connection-form.js';
 import { FailureChoice } from './components/failure-choice.js';
-import type { FailureAction } from './components/failure-choice.js';
+import { PassphrasePrompt } from './components/passphrase-prompt.js';
 import { RunScreen } from './components/run-screen.js';
 import { SelectPrompt } from './components/select-prompt.js';
 import { SettingsPicker } from './components/settings-picker.js';
@@ -21,13 +22,14 @@ import { Spinner } from './components/spinner.js';
 import { StagePreviewList } from './components/stage-preview-list.js';
 import { Summary } from './components/summary.js';
 import { TextPrompt } from './components/text-prompt.js';
-import { optionQuestions, runQuestion, SKIP_FLAG } from './questions.js';
-import type { OptionQuestion } from './questions.js';
-import type { SavedProfile, WizardServices } from './services.js';
+import { completeAnswers, describeConnection, flow, startFlow, type Draft, type FlowEvent, type FlowSetup, type FlowState, type SavedProfile, type WizardOutcome } from './flow.js';
+import { runQuestion, SKIP_FLAG } from './questions.js';
+import type { PassphraseRequests } from './passphrase-requests.js';
+import type { WizardServices } from './services.js';
 import { symbols } from './symbols.js';
 import { Printed, Transcript, usePrint } from './transcript.js';
 import { isCtrlC, useKeys } from './use-keys.js';
-import { checkReadableFile } from './validate.js';
+import { checkReadableFile } from './key-paths.js';
 
 export interface WizardProps {
 	services: WizardServices;
@@ -46,33 +48,11 @@ export interface WizardProps {
 	homeDir?: string;
 	/** Clock for the elapsed time; injectable for tests. */
 	clock?: () => number;
+	/** Where the services' SSH connections leave a key's passphrase question, drawn under whatever is live. */
+	passphrases?: PassphraseRequests;
 }
 
-/** How the wizard ended. */
-export type WizardOutcome =
-	/** A run happened; `aborted` when the operator stopped it with Ctrl-C. */
-	| { kind: 'ran'; summary: RunSummary; aborted: boolean }
-	/** The operator answered no to running: nothing ran. */
-	| { kind: 'declined' }
-	/** Ctrl-C before anything ran: nothing was changed. */
-	| { kind: 'interrupted' };
-
-type Step =
-	| { kind: 'kind' }
-	| { kind: 'profiles'; list?: SavedProfile[] }
-	| { kind: 'connection'; initial?: Partial<ConnectionSettings>; error?: string; attempt: number }
-	| { kind: 'connecting'; connection: ConnectionSettings; attempt: number }
-	| { kind: 'folder'; error?: string; checkGiven: boolean }
-	| { kind: 'options'; questions: OptionQuestion[] }
-	| { kind: 'settings'; plan?: SettingsPlan }
-	| { kind: 'confirm' }
-	| { kind: 'running'; attempt: number }
-	| { kind: 'failed'; summary: RunSummary; attempt: number }
-	| { kind: 'summary'; summary: RunSummary; aborted: boolean; offerSave: boolean }
-	| { kind: 'name-profile'; summary: RunSummary; aborted: boolean }
-	| { kind: 'exit'; outcome: WizardOutcome; note?: string };
-
-type Draft = Partial<PlanAnswers> & { kind?: PlanKind };
+export type { WizardOutcome } from './flow.js';
 
 /**
  * The wizard: the transcript of what is settled, and below it the one
@@ -81,10 +61,14 @@ type Draft = Partial<PlanAnswers> & { kind?: PlanKind };
  */
 export function Wizard(props: WizardProps) {
 	const ready = useTypeAheadDropped();
+	const { passphrases } = props;
+	// A connection still waiting for a passphrase when the wizard goes must not wait forever.
+	useEffect(() => () => passphrases?.skipAll(), [passphrases]);
 	return (
 		<Transcript>
 			{props.intro ? <Printed>{props.intro}</Printed> : null}
 			{ready ? <WizardFlow {...props} /> : null}
+			{ready && passphrases ? <PassphrasePrompt requests={passphrases} /> : null}
 		</Transcript>
 	);
 }
@@ -115,24 +99,35 @@ function useTypeAheadDropped(): boolean {
 function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir = homedir(), clock = Date.now }: WizardProps) {
 	const { exit } = useApp();
 	const print = usePrint();
-	const [draft, setDraft] = useState<Draft>(initial);
-	const [profileName, setProfileName] = useState<string | undefined>();
-	const [step, setStep] = useState<Step>(() => firstStep(initial, services, assumeYes));
+	const [setup] = useState<FlowSetup>(() => ({
+		assumeYes,
+		preview: (answers) => services.preview(answers),
+		offersProfiles: services.profiles !== undefined,
+		previewsSettings: services.settingsPreview !== undefined,
+		savesProfiles: services.saveProfile !== undefined,
+	}));
+	const [state, setState] = useState<FlowState>(() => startFlow(initial, setup));
+	// Events can come faster than React re-renders (a check resolving as a key arrives): the ref is the truth.
+	const current = useRef(state);
+	const { step, draft } = state;
 
-	const note = (label: string, value: string) => print(<Answered label={label} value={value} />);
-	const update = (patch: Partial<PlanAnswers>) => setDraft((d) => ({ ...d, ...patch }));
+	const dispatch = (event: FlowEvent) => {
+		const { state: next, output } = flow(current.current, event, setup);
+		current.current = next;
+		for (const item of output) {
+			if (item.kind === 'note') print(<Answered label={item.label} value={item.value} />);
+			else if (item.kind === 'preview') print(<StagePreviewList stages={services.preview(item.answers)} />);
+			// The summary goes into the transcript as the run's last word, before any question after it.
+			else print(<Summary summary={item.summary} aborted={item.aborted} stages={safeStages(services, next.draft)} />);
+		}
+		setState(next);
+	};
 	const answers = (): PlanAnswers => completeAnswers(draft);
 
 	// Ctrl-C outside a run leaves without touching anything; during a run the run screen handles it.
 	useKeys(
 		(input, key) => {
-			if (!isCtrlC(input, key)) return;
-			if (step.kind === 'summary' || step.kind === 'name-profile') setStep({ kind: 'exit', outcome: { kind: 'ran', summary: step.summary, aborted: step.aborted } });
-			else if (step.kind === 'failed') {
-				printSummary(step.summary, false);
-				setStep({ kind: 'exit', outcome: { kind: 'ran', summary: step.summary, aborted: false } });
-			}
-			else setStep({ kind: 'exit', outcome: { kind: 'interrupted' }, note: 'Stopped before anything ran; nothing was changed.' });
+			if (isCtrlC(input, key)) dispatch({ type: 'interrupted' });
 		},
 		step.kind !== 'running' && step.kind !== 'exit',
 	);
@@ -148,8 +143,8 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 		let live = true;
 		const load = services.profiles?.() ?? Promise.resolve([]);
 		load.then(
-			(list) => live && (list.length > 0 ? setStep({ kind: 'profiles', list }) : setStep({ kind: 'connection', attempt: 0 })),
-			() => live && setStep({ kind: 'connection', attempt: 0 }),
+			(list) => live && dispatch({ type: 'profiles-loaded', list }),
+			() => live && dispatch({ type: 'profiles-loaded', list: [] }),
 		);
 		return () => void (live = false);
 	}, [step]);
@@ -159,12 +154,8 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 		if (step.kind !== 'settings' || step.plan || !services.settingsPreview) return;
 		let live = true;
 		services.settingsPreview(answers()).then(
-			(plan) => live && setStep(plan ? { kind: 'settings', plan } : confirmOrRun(draft)),
-			(thrown: unknown) => {
-				if (!live) return;
-				note('Platform settings', `not previewed (${thrown instanceof Error ? thrown.message : String(thrown)}); the restore reads them again`);
-				setStep(confirmOrRun(draft));
-			},
+			(plan) => live && dispatch(plan ? { type: 'settings-loaded', plan } : { type: 'settings-loaded' }),
+			(thrown: unknown) => live && dispatch({ type: 'settings-loaded', error: thrown instanceof Error ? thrown.message : String(thrown) }),
 		);
 		return () => void (live = false);
 	}, [step]);
@@ -172,17 +163,10 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 	useEffect(() => {
 		if (step.kind !== 'connecting') return;
 		let live = true;
-		services.validateConnection(step.connection).then(
-			(error) => {
-				if (!live) return;
-				if (error) setStep({ kind: 'connection', initial: step.connection, error, attempt: step.attempt + 1 });
-				else {
-					update({ connection: step.connection });
-					note('Connection', describe(step.connection));
-					setStep({ kind: 'folder', checkGiven: draft.folder !== undefined });
-				}
-			},
-			(thrown: unknown) => live && setStep({ kind: 'connection', initial: step.connection, error: thrown instanceof Error ? thrown.message : String(thrown), attempt: step.attempt + 1 }),
+		const { connection } = step;
+		services.validateConnection(connection).then(
+			(error) => live && dispatch(error ? { type: 'connection-checked', connection, error } : { type: 'connection-checked', connection }),
+			(thrown: unknown) => live && dispatch({ type: 'connection-checked', connection, error: thrown instanceof Error ? thrown.message : String(thrown) }),
 		);
 		return () => void (live = false);
 	}, [step]);
@@ -191,72 +175,12 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 	useEffect(() => {
 		if (step.kind !== 'folder' || !step.checkGiven || draft.folder === undefined || draft.kind === undefined) return;
 		let live = true;
-		const folder = draft.folder;
-		services.validateFolder(draft.kind, folder).then(
-			(error) => live && (error ? setStep({ kind: 'folder', error, checkGiven: false }) : folderChosen(folder)),
-			(thrown: unknown) => live && setStep({ kind: 'folder', error: String(thrown instanceof Error ? thrown.message : thrown), checkGiven: false }),
+		services.validateFolder(draft.kind, draft.folder).then(
+			(error) => live && dispatch(error ? { type: 'given-folder-checked', error } : { type: 'given-folder-checked' }),
+			(thrown: unknown) => live && dispatch({ type: 'given-folder-checked', error: String(thrown instanceof Error ? thrown.message : thrown) }),
 		);
 		return () => void (live = false);
 	}, [step]);
-
-	const kindChosen = (kind: PlanKind, label: string) => {
-		const next = { ...draft, kind };
-		setDraft(next);
-		note('Back up or restore', label);
-		setStep(firstAfterKind(next, services));
-	};
-
-	const folderChosen = (folder: string) => {
-		const next = { ...draft, folder };
-		note(next.kind === 'restore' ? 'Backup folder' : 'Folder', folder);
-		const questions = assumeYes ? [] : questionsFor(next, services);
-		setDraft(next);
-		setStep(questions.length > 0 ? { kind: 'options', questions } : beforeConfirm(next));
-	};
-
-	const optionAnswered = (question: OptionQuestion, yes: boolean, rest: OptionQuestion[]) => {
-		const next = { ...draft, [question.flag]: yes === question.yesMeans };
-		setDraft(next);
-		setStep(rest.length > 0 ? { kind: 'options', questions: rest } : beforeConfirm(next));
-	};
-
-	/** A restore shows the platform settings it would apply, to untick, before the last question; --yes keeps the defaults. */
-	const beforeConfirm = (next: Draft): Step => (next.kind === 'restore' && services.settingsPreview && !assumeYes ? { kind: 'settings' } : confirmOrRun(next));
-
-	const settingsChosen = (plan: SettingsPlan, choice: Record<string, boolean>) => {
-		const next = { ...draft, settingsChoice: choice };
-		setDraft(next);
-		note('Platform settings', `${chosenKeys(plan, choice).length} to apply`);
-		setStep(confirmOrRun(next));
-	};
-
-	/** The preview goes into the transcript; with --yes it is the last word before the run. */
-	const confirmOrRun = (next: Draft): Step => {
-		print(<StagePreviewList stages={services.preview(completeAnswers(next))} />);
-		return assumeYes ? { kind: 'running', attempt: 0 } : { kind: 'confirm' };
-	};
-
-	/** The summary goes into the transcript as the run's last word, before any question after it. */
-	const printSummary = (summary: RunSummary, aborted: boolean) => print(<Summary summary={summary} aborted={aborted} stages={safeStages(services, draft)} />);
-
-	const runFinished = (summary: RunSummary, aborted: boolean, attempt: number) => {
-		if (summary.ok || aborted || assumeYes) {
-			printSummary(summary, aborted);
-			setStep({ kind: 'summary', summary, aborted, offerSave: summary.ok && !assumeYes && services.saveProfile !== undefined && profileName === undefined });
-		} else setStep({ kind: 'failed', summary, attempt });
-	};
-
-	const failureChosen = (summary: RunSummary, action: FailureAction, attempt: number) => {
-		if (action === 'quit') {
-			printSummary(summary, false);
-			setStep({ kind: 'summary', summary, aborted: false, offerSave: false });
-		}
-		else {
-			const flag = summary.failedStage ? SKIP_FLAG[summary.failedStage] : undefined;
-			if (action === 'skip' && flag) update({ [flag]: true });
-			setStep({ kind: 'running', attempt: attempt + 1 });
-		}
-	};
 
 	const body = (() => {
 		switch (step.kind) {
@@ -268,7 +192,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 							{ label: 'Back up a cluster', value: 'backup', hint: 'copy the store buckets, the store volume and a database dump to a folder' },
 							{ label: 'Restore a backup into a new cluster', value: 'restore', hint: 'before the rest of the platform starts' },
 						]}
-						onSubmit={(kind, item) => kindChosen(kind, item.label)}
+						onSubmit={(kind, item) => dispatch({ type: 'kind-chosen', kind, label: item.label })}
 					/>
 				);
 			case 'profiles':
@@ -277,16 +201,10 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 					<SelectPrompt<SavedProfile | undefined>
 						label="Use a saved connection?"
 						items={[
-							...step.list.map((p) => ({ label: p.name, value: p, hint: describe(p.connection) })),
+							...step.list.map((p) => ({ label: p.name, value: p, hint: describeConnection(p.connection) })),
 							{ label: 'Enter new connection settings', value: undefined },
 						]}
-						onSubmit={(profile) => {
-							if (profile) {
-								setProfileName(profile.name);
-								note('Saved connection', profile.name);
-							}
-							setStep({ kind: 'connection', ...(profile ? { initial: profile.connection } : {}), attempt: 0 });
-						}}
+						onSubmit={(profile) => dispatch(profile ? { type: 'profile-chosen', profile } : { type: 'profile-chosen' })}
 					/>
 				);
 			case 'connection':
@@ -298,7 +216,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 						validateIdentity={services.validateIdentity?.bind(services) ?? checkReadableFile}
 						validateDomain={(c) => services.validateDomain(c, draft.kind ?? 'backup')}
 						{...(step.error ? { error: step.error } : {})}
-						onSubmit={(connection) => setStep({ kind: 'connecting', connection, attempt: step.attempt })}
+						onSubmit={(connection) => dispatch({ type: 'connection-submitted', connection })}
 					/>
 				);
 			case 'connecting':
@@ -315,12 +233,12 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 						{...(step.error ? { initialError: step.error } : {})}
 						validate={(folder) => (folder === '' ? 'Enter a folder.' : services.validateFolder(kind, folder))}
 						checkingLabel={(folder) => `checking ${folder}…`}
-						onSubmit={folderChosen}
+						onSubmit={(folder) => dispatch({ type: 'folder-chosen', folder })}
 					/>
 				);
 			}
 			case 'options': {
-				const [question, ...rest] = step.questions;
+				const [question] = step.questions;
 				if (!question) return null;
 				return (
 					<ConfirmPrompt
@@ -328,16 +246,13 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 						label={question.label}
 						defaultValue={question.defaultYes}
 						destructive={question.destructive}
-						onSubmit={(yes) => {
-							note(question.label, yes ? 'Yes' : 'No');
-							optionAnswered(question, yes, rest);
-						}}
+						onSubmit={(yes) => dispatch({ type: 'option-answered', question, yes })}
 					/>
 				);
 			}
 			case 'settings':
 				if (!step.plan) return <Waiting label="Reading the new cluster's settings to compare with the backup…" />;
-				return <SettingsPicker plan={step.plan} onSubmit={(choice) => settingsChosen(step.plan as SettingsPlan, choice)} />;
+				return <SettingsPicker plan={step.plan} onSubmit={(choice) => dispatch({ type: 'settings-chosen', choice })} />;
 			case 'confirm': {
 				const question = runQuestion(answers());
 				return (
@@ -345,17 +260,14 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 						label={question.label}
 						defaultValue={question.defaultYes}
 						destructive={question.destructive}
-						onSubmit={(yes) => {
-							note(question.label, yes ? 'Yes' : 'No');
-							setStep(yes ? { kind: 'running', attempt: 0 } : { kind: 'exit', outcome: { kind: 'declined' }, note: 'Nothing was run. Start again whenever you are ready.' });
-						}}
+						onSubmit={(yes) => dispatch({ type: 'run-answered', label: question.label, yes })}
 					/>
 				);
 			}
 			case 'running':
-				return <RunScreen key={step.attempt} answers={answers()} run={(a, h) => services.run(a, h)} clock={clock} onDone={(summary, aborted) => runFinished(summary, aborted, step.attempt)} />;
+				return <RunScreen key={step.attempt} answers={answers()} run={(a, h) => services.run(a, h)} clock={clock} onDone={(summary, aborted) => dispatch({ type: 'run-finished', summary, aborted })} />;
 			case 'failed': {
-				const { summary, attempt } = step;
+				const { summary } = step;
 				const stage = findStage(services.preview(answers()), summary);
 				const optional = summary.failedStageOptional === true && summary.failedStage !== undefined && SKIP_FLAG[summary.failedStage] !== undefined;
 				return (
@@ -363,14 +275,13 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 						reason={summary.error ?? 'The run stopped.'}
 						{...(stage ? { stageTitle: stage.title } : {})}
 						optional={optional}
-						onChoice={(action) => failureChosen(summary, action, attempt)}
+						onChoice={(action) => dispatch({ type: 'failure-chosen', action })}
 					/>
 				);
 			}
 			case 'summary':
-				return <SummaryExit step={step} onNext={setStep} />;
+				return <SummaryExit offerSave={step.offerSave} onAnswer={(yes) => dispatch({ type: 'save-answered', yes })} />;
 			case 'name-profile': {
-				const { summary, aborted } = step;
 				const connection = answers().connection;
 				return (
 					<TextPrompt
@@ -383,7 +294,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 							return undefined;
 						}}
 						checkingLabel={(name) => `saving profile ${name}…`}
-						onSubmit={(name) => setStep({ kind: 'exit', outcome: { kind: 'ran', summary, aborted }, note: `Saved the connection as "${name}".` })}
+						onSubmit={(name) => dispatch({ type: 'profile-saved', name })}
 					/>
 				);
 			}
@@ -404,21 +315,13 @@ function Answered({ label, value }: { label: string; value: string }) {
 	);
 }
 
-/** After the summary: offer to save the connection, or leave. */
-function SummaryExit({ step, onNext }: { step: Extract<Step, { kind: 'summary' }>; onNext: (step: Step) => void }) {
-	const { summary, aborted, offerSave } = step;
-	const outcome: WizardOutcome = { kind: 'ran', summary, aborted };
+/** After the summary: offer to save the connection, or leave at once when there is nothing to offer. */
+function SummaryExit({ offerSave, onAnswer }: { offerSave: boolean; onAnswer: (yes: boolean) => void }) {
 	useEffect(() => {
-		if (!offerSave) onNext({ kind: 'exit', outcome });
+		if (!offerSave) onAnswer(false);
 	}, [offerSave]);
 	if (!offerSave) return null;
-	return (
-		<ConfirmPrompt
-			label="Save this connection as a profile for next time?"
-			defaultValue={false}
-			onSubmit={(yes) => onNext(yes ? { kind: 'name-profile', summary, aborted } : { kind: 'exit', outcome })}
-		/>
-	);
+	return <ConfirmPrompt label="Save this connection as a profile for next time?" defaultValue={false} onSubmit={onAnswer} />;
 }
 
 function Waiting({ label }: { label: string }) {
@@ -427,37 +330,6 @@ function Waiting({ label }: { label: string }) {
 			<Spinner /> {label}
 		</Text>
 	);
-}
-
-function firstStep(initial: Draft, services: WizardServices, assumeYes: boolean): Step {
-	if (!initial.kind) return { kind: 'kind' };
-	// --yes with every answer given: straight to the run, as the plain command would.
-	if (assumeYes && initial.connection?.host && initial.connection.domain && initial.folder) return { kind: 'running', attempt: 0 };
-	return firstAfterKind(initial, services);
-}
-
-function firstAfterKind(draft: Draft, services: WizardServices): Step {
-	if (draft.connection?.host !== undefined || !services.profiles) return { kind: 'connection', attempt: 0 };
-	return { kind: 'profiles' };
-}
-
-/** Questions for the optional stages of this plan that were not answered by flags. */
-function questionsFor(draft: Draft, services: WizardServices): OptionQuestion[] {
-	const all = services.preview(completeAnswers({ ...draft, skipDatabase: false, skipVolume: false }));
-	return optionQuestions(draft.kind ?? 'backup', all, draft);
-}
-
-function completeAnswers(draft: Draft): PlanAnswers {
-	const answers: PlanAnswers = {
-		kind: draft.kind ?? 'backup',
-		connection: draft.connection ?? { host: '', port: 22, user: '', domain: '' },
-		folder: draft.folder ?? '',
-		skipDatabase: draft.skipDatabase ?? false,
-		skipVolume: draft.skipVolume ?? false,
-	};
-	if (draft.force !== undefined) answers.force = draft.force;
-	if (draft.settingsChoice !== undefined) answers.settingsChoice = draft.settingsChoice;
-	return answers;
 }
 
 function safeStages(services: WizardServices, draft: Draft) {
@@ -470,10 +342,6 @@ function safeStages(services: WizardServices, draft: Draft) {
 
 function findStage(stages: StagePreview[], summary: RunSummary): StagePreview | undefined {
 	return summary.failedStage ? stages.find((s) => s.stage === summary.failedStage) : undefined;
-}
-
-function describe(c: ConnectionSettings): string {
-	return `${c.user}@${c.host}:${c.port}, domain ${c.domain}`;
 }
 
 function suggestProfileName(c: ConnectionSettings): string {

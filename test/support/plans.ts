@@ -3,7 +3,7 @@
  */
 import type { ConnectionSettings } from '../../source/settings.js';
 import { runBackup, type BackupOptions } from '../../source/plans/backup.js';
-import type { RendererChoice } from '../../source/plans/context.js';
+import type { RendererChoice } from '../../source/plans/hooks.js';
 import { runRestore, type RestoreOptions } from '../../source/plans/restore.js';
 import type { RunSummary } from '../../source/plans/types.js';
 

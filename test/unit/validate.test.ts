@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultBackupName } from '../../source/archive/layout.js';
 import { levenshtein, suggestCommand, suggestFlag } from '../../source/cli/args.js';
-import { resumeCommand } from '../../source/commands/shared.js';
+import { resumeCommand } from '../../source/commands/run-flags.js';
 import {
 	isValidBucketName,
 	parseBucketList,

@@ -6,7 +6,8 @@ import { GATEWAY_ROUTE_QUESTION, GATEWAY_ROUTES, GATEWAY_URL_LABEL } from '../qu
 import type { GatewayRoute } from '../questions.js';
 import type { GatewayProblem } from '../services.js';
 import { symbols } from '../symbols.js';
-import { expandHome, tildify, validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from '../validate.js';
+import { validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from '../../validate.js';
+import { expandHome, tildify } from '../key-paths.js';
 import { SelectPrompt } from './select-prompt.js';
 import type { SelectItem } from './select-prompt.js';
 import { Spinner } from './spinner.js';

@@ -3,7 +3,9 @@ import { symbols } from '../symbols.js';
 import { SelectPrompt } from './select-prompt.js';
 import type { SelectItem } from './select-prompt.js';
 
-export type FailureAction = 'retry' | 'skip' | 'quit';
+import type { FailureAction } from '../flow.js';
+
+export type { FailureAction };
 
 export interface FailureChoiceProps {
 	/** One sentence: what went wrong. */

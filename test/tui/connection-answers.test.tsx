@@ -4,7 +4,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { checkReadableFile, expandHome, tildify, validateDomainName, validateHost, validatePort, validateUser } from '../../source/ui/validate.js';
+import { validateDomainName, validateHost, validatePort, validateUser } from '../../source/validate.js';
+import { checkReadableFile, expandHome, tildify } from '../../source/ui/key-paths.js';
 
 describe('connection answer checks', () => {
 	it('hosts: names, IPv4, IPv6; no spaces, shell characters or user@', () => {

@@ -1,13 +1,9 @@
 /**
- * Shared plumbing of the backup and restore plans: the face's hooks,
- * connecting, the gateway client, warnings and progress forwarding.
+ * How a plan talks to whoever draws it: the hooks a face passes in, and the
+ * forwarding of each step's progress and warnings to them, throttled.
  */
 import type { ListrBaseClassOptions, ListrTaskWrapper } from 'listr2';
-import { Deisctl } from '../cluster/deisctl.js';
-import { connectHost, type ConnectOptions, type RemoteHost } from '../cluster/ssh.js';
-import { loadS3Sdk } from '../cluster/s3-sdk.js';
-import { createStoreClient, type GatewayKeys, type StoreClient } from '../cluster/store.js';
-import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor, type ConnectionSettings } from '../settings.js';
+import type { ConnectOptions } from '../cluster/ssh.js';
 import type { Progress, Report } from '../progress.js';
 import type { SettingsPlan } from '../steps/settings/plan.js';
 
@@ -27,20 +23,6 @@ export interface PlanHooks {
 	onSettingsPlan?: (plan: SettingsPlan, chosen: readonly string[]) => void;
 }
 
-export interface Connected {
-	host: RemoteHost;
-	deisctl: Deisctl;
-}
-
-/** Connects; `warn` hears about keys used despite loose permissions or skipped. */
-export async function connect(connection: ConnectionSettings, hooks: PlanHooks, warn?: (message: string) => void): Promise<Connected> {
-	const host = await connectHost(connection, { confirmHostKey: hooks.confirmHostKey, askPassphrase: hooks.askPassphrase, onNotice: warn });
-	// Loads while the gateway keys are read (remote commands, ~0.5 s of waiting); loading it during
-	// the SSH handshake instead delayed the handshake. A failure shows where it is used.
-	setImmediate(() => loadS3Sdk().catch(() => undefined));
-	return { host, deisctl: new Deisctl(host) };
-}
-
 /** A warning kept for the summary and shown on its task as it happens. */
 export function warnInto(warnings: string[], task: AnyTask, hooks: PlanHooks): (message: string) => void {
 	return (message) => {
@@ -48,13 +30,6 @@ export function warnInto(warnings: string[], task: AnyTask, hooks: PlanHooks): (
 		hooks.onWarning?.(task.task.id, message);
 		task.output = `warning: ${message}`;
 	};
-}
-
-export function openStore(connection: ConnectionSettings, host: RemoteHost, keys: GatewayKeys, concurrency: number): Promise<StoreClient> {
-	const endpoint = storeEndpointFor(connection);
-	// Through SSH the router is reached on the host itself; the Host header still names deis-store.<domain>.
-	const tunnel = connection.tunnel ? () => host.openTunnel('127.0.0.1', new URL(endpoint).port ? Number(new URL(endpoint).port) : 80) : undefined;
-	return createStoreClient({ endpoint, keys, concurrency, tunnel, signatureVersion: connection.signatureVersion ?? DEFAULT_SIGNATURE_VERSION });
 }
 
 // The plans' tasks run under any renderer; only output/title/id are used.

@@ -1,12 +1,8 @@
 /**
- * What every command does around its plan: Ctrl-C turned into a clean stop
- * (exit 130, whenever it comes), options checked once, and the command that
- * resumes a stopped run.
+ * Ctrl-C (and SIGTERM) for the line faces: a clean stop with exit 130,
+ * whenever it comes, before a plan runs or during one.
  */
 import { setMaxListeners } from 'node:events';
-import type { Flags } from '../cli/args.js';
-import { quoteArg } from '../util/shell-quote.js';
-import { runOptionsFrom, type RunOptions } from '../validate.js';
 import { EXIT, UserError } from '../errors.js';
 
 /** A plan is running and has its own handler: the early one steps aside. */
@@ -47,24 +43,4 @@ export function abortOnSignals(): { signal: AbortSignal; dispose: () => void } {
 			process.off('SIGTERM', stop);
 		},
 	};
-}
-
-/** The run options of any command's flags, checked by the one shared validation (config/validate.ts). */
-export function runOptionsOf(flags: Flags): RunOptions {
-	return runOptionsFrom({ concurrency: flags.concurrency, scaleGateways: flags['scale-gateways'], buckets: flags.buckets, bodySize: flags['body-size'] });
-}
-
-export function concurrencyOf(flags: Flags): number {
-	return runOptionsFrom({ concurrency: flags.concurrency }).concurrency;
-}
-
-/**
- * The exact command that continues a stopped run: the operator's own words,
- * plus `--out FOLDER` when the folder was the default one, since tomorrow's
- * default would be another folder.
- */
-export function resumeCommand(folder: string, folderGiven: boolean, argv: readonly string[] = process.argv.slice(2)): string {
-	const words = [...argv];
-	if (!folderGiven) words.push('--out', folder);
-	return ['deis-backup', ...words.map(quoteArg)].join(' ');
 }

@@ -1,12 +1,10 @@
 /**
- * The connection form's checks: the shared answer checks, plus key-file
- * paths as typed in a terminal (`~/…`).
+ * Key-file paths as typed in a terminal: `~/…` expanded and shown short,
+ * and the check that the file can be read.
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-
-export { validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from '../validate.js';
 
 export function expandHome(path: string, home: string): string {
 	if (path === '~') return home;

@@ -1,0 +1,31 @@
+/**
+ * Reaching the cluster for a plan: SSH with deisctl over it, and the store
+ * gateway's client (direct, or through the SSH connection).
+ */
+import { Deisctl } from '../cluster/deisctl.js';
+import { connectHost, type RemoteHost } from '../cluster/ssh.js';
+import { loadS3Sdk } from '../cluster/s3-sdk.js';
+import { createStoreClient, type GatewayKeys, type StoreClient } from '../cluster/store.js';
+import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor, type ConnectionSettings } from '../settings.js';
+import type { PlanHooks } from './hooks.js';
+
+export interface Connected {
+	host: RemoteHost;
+	deisctl: Deisctl;
+}
+
+/** Connects; `warn` hears about keys used despite loose permissions or skipped. */
+export async function connect(connection: ConnectionSettings, hooks: PlanHooks, warn?: (message: string) => void): Promise<Connected> {
+	const host = await connectHost(connection, { confirmHostKey: hooks.confirmHostKey, askPassphrase: hooks.askPassphrase, onNotice: warn });
+	// Loads while the gateway keys are read (remote commands, ~0.5 s of waiting); loading it during
+	// the SSH handshake instead delayed the handshake. A failure shows where it is used.
+	setImmediate(() => loadS3Sdk().catch(() => undefined));
+	return { host, deisctl: new Deisctl(host) };
+}
+
+export function openStore(connection: ConnectionSettings, host: RemoteHost, keys: GatewayKeys, concurrency: number): Promise<StoreClient> {
+	const endpoint = storeEndpointFor(connection);
+	// Through SSH the router is reached on the host itself; the Host header still names deis-store.<domain>.
+	const tunnel = connection.tunnel ? () => host.openTunnel('127.0.0.1', new URL(endpoint).port ? Number(new URL(endpoint).port) : 80) : undefined;
+	return createStoreClient({ endpoint, keys, concurrency, tunnel, signatureVersion: connection.signatureVersion ?? DEFAULT_SIGNATURE_VERSION });
+}
