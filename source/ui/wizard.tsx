@@ -30,6 +30,7 @@ import { symbols } from './symbols.js';
 import { Printed, Transcript, usePrint } from './transcript.js';
 import { isCtrlC, useKeys } from './use-keys.js';
 import { checkReadableFile } from './key-paths.js';
+import { messageOf } from '../errors.js';
 
 export interface WizardProps {
 	services: WizardServices;
@@ -155,7 +156,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 		let live = true;
 		services.settingsPreview(answers()).then(
 			(plan) => live && dispatch(plan ? { type: 'settings-loaded', plan } : { type: 'settings-loaded' }),
-			(thrown: unknown) => live && dispatch({ type: 'settings-loaded', error: thrown instanceof Error ? thrown.message : String(thrown) }),
+			(thrown: unknown) => live && dispatch({ type: 'settings-loaded', error: messageOf(thrown) }),
 		);
 		return () => void (live = false);
 	}, [step]);
@@ -166,7 +167,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 		const { connection } = step;
 		services.validateConnection(connection).then(
 			(error) => live && dispatch(error ? { type: 'connection-checked', connection, error } : { type: 'connection-checked', connection }),
-			(thrown: unknown) => live && dispatch({ type: 'connection-checked', connection, error: thrown instanceof Error ? thrown.message : String(thrown) }),
+			(thrown: unknown) => live && dispatch({ type: 'connection-checked', connection, error: messageOf(thrown) }),
 		);
 		return () => void (live = false);
 	}, [step]);
@@ -177,7 +178,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 		let live = true;
 		services.validateFolder(draft.kind, draft.folder).then(
 			(error) => live && dispatch(error ? { type: 'given-folder-checked', error } : { type: 'given-folder-checked' }),
-			(thrown: unknown) => live && dispatch({ type: 'given-folder-checked', error: String(thrown instanceof Error ? thrown.message : thrown) }),
+			(thrown: unknown) => live && dispatch({ type: 'given-folder-checked', error: messageOf(thrown) }),
 		);
 		return () => void (live = false);
 	}, [step]);

@@ -12,6 +12,7 @@ import { SelectPrompt } from './select-prompt.js';
 import type { SelectItem } from './select-prompt.js';
 import { Spinner } from './spinner.js';
 import { TextPrompt } from './text-prompt.js';
+import { messageOf } from '../../errors.js';
 
 export type Field = 'host' | 'port' | 'user' | 'identity' | 'domain';
 const FIELDS: readonly Field[] = ['host', 'port', 'user', 'identity', 'domain'];
@@ -198,7 +199,7 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 			try {
 				problem = await verdict;
 			} catch (thrown) {
-				problem = thrown instanceof Error ? thrown.message : String(thrown);
+				problem = messageOf(thrown);
 			}
 			if (!mounted.current) return;
 			if (problem) {

@@ -8,6 +8,7 @@ import { liveLineBudget, usePrint, useTerminalSize } from '../transcript.js';
 import { isCtrlC, useKeys } from '../use-keys.js';
 import { Spinner } from './spinner.js';
 import { FinishedTask, isFinished, TaskList } from './task-list.js';
+import { messageOf } from '../../errors.js';
 
 export interface RunScreenProps {
 	answers: PlanAnswers;
@@ -80,7 +81,7 @@ export function RunScreen({ answers, run, clock, onDone }: RunScreenProps) {
 				bytes: 0,
 				durationMs: clock() - begin,
 				warnings: [],
-				error: error instanceof Error ? error.message : String(error),
+				error: messageOf(error),
 			}))
 			.then((summary) => {
 				if (!live) return;

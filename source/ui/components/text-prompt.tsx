@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { symbols } from '../symbols.js';
 import { isCtrlC, useKeys } from '../use-keys.js';
 import { Spinner } from './spinner.js';
+import { messageOf } from '../../errors.js';
 
 export type Validator = (value: string) => string | undefined | Promise<string | undefined>;
 
@@ -73,7 +74,7 @@ export function TextPrompt(props: TextPromptProps) {
 		setStatus({ kind: 'checking', label: checking });
 		verdict.then(
 			(message) => settle(answer, message),
-			(thrown: unknown) => settle(answer, thrown instanceof Error ? thrown.message : String(thrown)),
+			(thrown: unknown) => settle(answer, messageOf(thrown)),
 		);
 	};
 
