@@ -30,6 +30,7 @@ import { TOOL } from '../version.js';
 import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
 import { previewBackup } from './preview.js';
 import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
+import { pausePoint } from '../util/pause-point.js';
 
 export interface BackupOptions {
 	answers: PlanAnswers;
@@ -118,6 +119,7 @@ const FOLDER_TITLES: Record<FolderState, (folder: string) => string> = {
 };
 
 function stage<T>(ctx: BackupContext, id: StepOutcome['stage'], work: () => Promise<T>): Promise<T> {
+	pausePoint(`backup ${id}`);
 	return work().then(
 		(value) => {
 			ctx.steps.push({ stage: id, outcome: 'done' });
@@ -225,6 +227,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 							const previous = ctx.previous.get(name) ?? new Map<string, ObjectEntry>();
 							for (const entry of await readJournal<ObjectEntry>(journalPath(folder, `objects-${name}`))) previous.set(entry.key, entry);
 							task.title = `Mirror s3://${name}`;
+							pausePoint(`mirror bucket ${name}`);
 							const result = await mirrorBucket({
 								s3: (ctx.store as StoreClient).s3,
 								http: (ctx.store as StoreClient).http,
@@ -287,6 +290,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 				return write;
 			},
 			task: async (ctx: BackupContext) => {
+				pausePoint('backup manifest');
 				if (answers.skipVolume) ctx.steps.push({ stage: 'volume', outcome: 'skipped' });
 				if (answers.skipDatabase) ctx.steps.push({ stage: 'database', outcome: 'skipped' });
 				if (options.skipSettings) ctx.steps.push({ stage: 'settings', outcome: 'skipped' });
@@ -315,6 +319,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 					steps: ctx.steps,
 				};
 				await writeManifest(folder, manifest);
+				pausePoint('manifest written');
 				// The manifest now holds everything the journals did.
 				await rm(join(folder, STATE_DIR), { recursive: true, force: true });
 			},

@@ -28,6 +28,7 @@ import { checkExtracted, restoreVolume } from '../steps/volume.js';
 import { connect, openStore, reporterFor, warnInto, type AnyTask, type PlanHooks, type RendererChoice } from './context.js';
 import { previewRestore } from './preview.js';
 import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
+import { pausePoint } from '../util/pause-point.js';
 
 export interface RestoreOptions {
 	answers: PlanAnswers;
@@ -135,6 +136,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			task.skip('done by an earlier run of this restore');
 			return Promise.resolve();
 		}
+		pausePoint(`restore ${id}`);
 		return work().then(
 			() => {
 				ctx.finished.add(id);
@@ -238,6 +240,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 					ctx.previousBodySize = previous;
 					ctx.journal?.append({ bodySize: previous });
 					const changed = await raiseBodySize(deisctl(ctx), previous, options.bodySize);
+					pausePoint('bodySize raised');
 					task.title = changed ? `Router started; bodySize raised from ${previous} to ${options.bodySize}` : `Router started; bodySize ${previous} is already large enough`;
 				}),
 		},
@@ -245,6 +248,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			title: "Read the new cluster's gateway keys and wait for the gateway",
 			skip: (ctx: RestoreContext) => dry(ctx, 'keys'),
 			task: async (ctx: RestoreContext, task: AnyTask) => {
+				pausePoint('restore keys');
 				try {
 					await waitForGateway(
 						async () => {
@@ -290,6 +294,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 							onPushed: (object) => {
 								pushed.set(object.key, object);
 								ctx.journal?.append({ object });
+								pausePoint('pushed');
 							},
 							force: Boolean(answers.force),
 							concurrency: options.concurrency,
@@ -341,6 +346,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 				return what;
 			},
 			task: async (ctx: RestoreContext, task: AnyTask) => {
+				pausePoint('restore verify');
 				try {
 					await verifyRestore(ctx, options, task);
 				} catch (error) {

@@ -21,6 +21,7 @@ import { explainDiskError } from '../../archive/disk-errors.js';
 import { explainS3Error } from './explain.js';
 import { listBucket, type RemoteObject } from './listing.js';
 import { ShortTransfer, withRetriedProgress } from './retry.js';
+import { pausePoint } from '../../util/pause-point.js';
 
 export interface MirrorOptions {
 	s3: S3Client;
@@ -89,6 +90,7 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 			});
 			done.set(remote.key, entry);
 			open.append(entry);
+			pausePoint(`journaled ${bucket}`);
 			savedBytes += entry.size;
 			itemsDone++;
 		};
@@ -158,7 +160,9 @@ async function fetchOnce(options: FetchContext, remote: RemoteObject, path: stri
 			});
 			checkSize(options, remote, size);
 		}
+		pausePoint('mirror temporary');
 		await rename(temporary, target);
+		pausePoint('mirror saved');
 	} catch (error) {
 		await rm(temporary, { force: true });
 		throw error;
