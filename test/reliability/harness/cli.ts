@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CLI } from '../../support/cli.js';
+import { whenStopped } from '../../support/stopped.js';
 
 export interface Exit {
 	code: number | null;
@@ -79,7 +80,8 @@ export function spawnCli(args: string[], options: SpawnOptions = {}): Running {
 		let text = '';
 		pauseChannel.on('data', (chunk: Buffer) => {
 			text += chunk.toString();
-			if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+			// `<name> <pid>`
+			if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')).replace(/ \d+$/, ''));
 		});
 		void exited.then(() => resolve(undefined), () => resolve(undefined));
 	});
@@ -110,7 +112,8 @@ export function spawnCli(args: string[], options: SpawnOptions = {}): Running {
 		},
 		paused,
 		async resumeWith(signal) {
-			if (!done) {
+			if (!done && child.pid !== undefined) {
+				await whenStopped(child.pid);
 				child.kill(signal);
 				child.kill('SIGCONT');
 			}
