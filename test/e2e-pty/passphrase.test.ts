@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readManifest } from '../../source/archive/manifest.js';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
-import { CLI, REPO, Pane, cliEnv, flat, tmuxMissing } from './tmux.js';
+import { CLI, REPO, Pane, cliEnv, flat, requireTmux } from './tmux.js';
 
-const noTmux = await tmuxMissing();
+await requireTmux();
 const PASSPHRASE = 'correct horse battery';
 
 let root: string;
@@ -33,7 +33,7 @@ after(async () => {
 	await rm(root, { recursive: true, force: true });
 });
 
-test('a passphrase key in a terminal: asked for, masked, asked again when wrong, asked once per run', { skip: noTmux, timeout: 90_000 }, async () => {
+test('a passphrase key in a terminal: asked for, masked, asked again when wrong, asked once per run', { timeout: 90_000 }, async () => {
 	cluster = await startDemoCluster({ root: join(root, 'cluster'), mode: 'source' });
 	const c = cluster.connection;
 	const home = join(root, 'home');

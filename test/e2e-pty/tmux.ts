@@ -186,6 +186,12 @@ export function tmuxMissing(): Promise<string | undefined> {
 	});
 }
 
+/** Fails the test file with the reason when tmux is missing: a skipped terminal test would read as a pass. */
+export async function requireTmux(): Promise<void> {
+	const missing = await tmuxMissing();
+	if (missing) throw new Error(missing);
+}
+
 /** The screen without its trailing blank lines, for error messages. */
 export function trimScreen(screen: string): string {
 	return screen.replace(/\s+$/, '');

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
-import { CLI, REPO, Pane, PausePoints, cliEnv, flat, scratch, tmuxMissing } from './tmux.js';
+import { CLI, REPO, Pane, PausePoints, cliEnv, flat, scratch, requireTmux } from './tmux.js';
 
-const noTmux = await tmuxMissing();
+await requireTmux();
 const { panes, tempDir, cleanup } = scratch();
 after(cleanup);
 
@@ -26,7 +26,7 @@ async function start(argv: string[], options: { width?: number; height?: number;
 	return pane;
 }
 
-describe('the demo in a terminal', { skip: noTmux ?? false }, () => {
+describe('the demo in a terminal', () => {
 	before(() => assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build first`));
 
 	test('60 columns: the intro breaks between words, not inside its URL; Ctrl-C before anything runs exits 130', { timeout: 60_000 }, async () => {
@@ -67,7 +67,7 @@ describe('the demo in a terminal', { skip: noTmux ?? false }, () => {
 	});
 });
 
-describe('--yes and keys typed ahead, on demo clusters', { skip: noTmux ?? false }, () => {
+describe('--yes and keys typed ahead, on demo clusters', () => {
 	let root: string;
 	let source: DemoCluster;
 	let fresh: DemoCluster;
