@@ -24,9 +24,9 @@ export function prepareStateDir(): void {
 	assertOurs();
 	const link = lstatSync(repoClusterLink, { throwIfNoEntry: false });
 	if (link?.isDirectory()) {
-		// A checkout from before the state moved: keep its cache (the database template) if there is nothing yet.
-		if (!lstatSync(clusterDir, { throwIfNoEntry: false })) renameSync(repoClusterLink, clusterDir);
-		else rmSync(repoClusterLink, { recursive: true, force: true });
+		// A checkout from before the state moved: its pids (for the teardown) and cache move with it.
+		rmSync(clusterDir, { recursive: true, force: true });
+		renameSync(repoClusterLink, clusterDir);
 	}
 	mkdirSync(clusterDir, { recursive: true, mode: 0o755 });
 	chmodSync(clusterDir, 0o755);
