@@ -1,13 +1,13 @@
 /**
  * Test-only pause points, so the kill and Ctrl-C tests stop a run at an exact
  * place in its work instead of guessing that place from outside. With
- * DEIS_BACKUP_PAUSE_AT unset (every real run) pausePoint is an empty
+ * DEIS_BACKUP_TEST_PAUSE_AT unset (every real run) pausePoint is an empty
  * function, chosen once at load.
  *
- * DEIS_BACKUP_PAUSE_AT=<name>[#<n>[+]]: on the n-th pass (default the first)
+ * DEIS_BACKUP_TEST_PAUSE_AT=<name>[#<n>[+]]: on the n-th pass (default the first)
  * through the point of that name, and with `+` on every later pass too, the
  * process reports `<name> <pid>` as a line (to the file descriptor in
- * DEIS_BACKUP_PAUSE_FD, or appended to the file DEIS_BACKUP_PAUSE_FILE) and
+ * DEIS_BACKUP_TEST_PAUSE_FD, or appended to the file DEIS_BACKUP_TEST_PAUSE_FILE) and
  * stops itself with SIGSTOP. The test then kills it where it stands, or queues
  * a signal or a key and lets it go on with SIGCONT.
  */
@@ -29,12 +29,12 @@ function pauseAt(spec: string, report: (line: string) => void): (name: string) =
 }
 
 function reporter(): (line: string) => void {
-	const file = process.env.DEIS_BACKUP_PAUSE_FILE;
+	const file = process.env.DEIS_BACKUP_TEST_PAUSE_FILE;
 	if (file) return (line) => appendFileSync(file, line);
-	const fd = Number(process.env.DEIS_BACKUP_PAUSE_FD ?? 3);
+	const fd = Number(process.env.DEIS_BACKUP_TEST_PAUSE_FD ?? 3);
 	return (line) => writeSync(fd, line);
 }
 
-const spec = process.env.DEIS_BACKUP_PAUSE_AT;
+const spec = process.env.DEIS_BACKUP_TEST_PAUSE_AT;
 
 export const pausePoint: (name: string) => void = spec ? pauseAt(spec, reporter()) : () => {};

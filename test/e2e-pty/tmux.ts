@@ -260,7 +260,7 @@ export class PausePoints {
 	constructor(readonly file: string) {}
 
 	env(at: string): NodeJS.ProcessEnv {
-		return { DEIS_BACKUP_PAUSE_AT: at, DEIS_BACKUP_PAUSE_FILE: this.file };
+		return { DEIS_BACKUP_TEST_PAUSE_AT: at, DEIS_BACKUP_TEST_PAUSE_FILE: this.file };
 	}
 
 	/** The pid of the program once it stopped at its next pause, or undefined if it exited instead. */

@@ -53,8 +53,8 @@ const PAUSE_FD = 3;
 
 export function spawnCli(args: string[], options: SpawnOptions = {}): Running {
 	const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
-	delete env.DEIS_BACKUP_PAUSE_AT;
-	if (options.pauseAt) Object.assign(env, { DEIS_BACKUP_PAUSE_AT: options.pauseAt, DEIS_BACKUP_PAUSE_FD: String(PAUSE_FD) });
+	delete env.DEIS_BACKUP_TEST_PAUSE_AT;
+	if (options.pauseAt) Object.assign(env, { DEIS_BACKUP_TEST_PAUSE_AT: options.pauseAt, DEIS_BACKUP_TEST_PAUSE_FD: String(PAUSE_FD) });
 	const stdio = ['ignore', 'pipe', 'pipe', ...(options.pauseAt ? ['pipe' as const] : [])] as ('ignore' | 'pipe')[];
 	const child = options.umask
 		? spawn('/bin/sh', ['-c', `umask ${options.umask} && exec "$0" "$@"`, process.execPath, CLI, ...args], { env, cwd: options.cwd, stdio })
