@@ -8,7 +8,8 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { syncDirectory, temporarySibling } from '../util/atomic.js';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
+import { pausePoint } from '../util/pause-point.js';
 
 const TAIL_BYTES = 256;
 
@@ -39,6 +40,7 @@ export class HashingFile extends Writable {
 	failure?: Error;
 
 	override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+		pausePoint(`streaming ${basename(this.target)}`);
 		this.hash.update(chunk);
 		this.bytes += chunk.length;
 		this.tail = Buffer.concat([this.tail, chunk.subarray(-TAIL_BYTES)]).subarray(-TAIL_BYTES);
@@ -70,6 +72,7 @@ export class HashingFile extends Writable {
 
 	async commit(): Promise<void> {
 		await rename(this.temporary, this.target);
+		pausePoint(`committed ${basename(this.target)}`);
 		await syncDirectory(dirname(this.target));
 	}
 

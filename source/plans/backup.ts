@@ -33,6 +33,7 @@ import { previewBackup } from './preview.js';
 import { runStage } from './stage.js';
 import type { BackupOptions } from './options.js';
 import type { RunSummary, StagePreview } from './types.js';
+import { pausePoint } from '../util/pause-point.js';
 
 export type { BackupOptions } from './options.js';
 
@@ -110,6 +111,7 @@ const FOLDER_TITLES: Record<FolderState, (folder: string) => string> = {
 
 /** A stage whose outcome goes into the manifest's steps, done or failed. */
 function stage<T>(ctx: BackupContext, id: StepOutcome['stage'], work: () => Promise<T>): Promise<T> {
+	pausePoint(`backup ${id}`);
 	return runStage(id, {
 		done: (stage) => ctx.steps.push({ stage, outcome: 'done' }),
 		failed: (stage, error) => ctx.steps.push({ stage, outcome: 'failed', message: messageOf(error) }),
@@ -253,7 +255,9 @@ function backupTasks(options: BackupOptions, folder: string) {
 				return write;
 			},
 			task: async (ctx: BackupContext) => {
+				pausePoint('backup manifest');
 				await writeManifest(folder, assembleManifest(ctx, options));
+				pausePoint('manifest written');
 				// The manifest now holds everything the journals did.
 				await rm(join(folder, STATE_DIR), { recursive: true, force: true });
 			},
@@ -267,6 +271,7 @@ async function mirrorBuckets(ctx: BackupContext, options: BackupOptions, folder:
 	for (const { role, name } of ctx.buckets as BucketChoice[]) {
 		const previous = await previousObjects(ctx, folder, name);
 		task.title = `Mirror s3://${name}`;
+		pausePoint(`mirror bucket ${name}`);
 		const result = await mirrorBucket({
 			s3: store.s3,
 			http: store.http,

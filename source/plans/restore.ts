@@ -31,6 +31,7 @@ import { previewRestore } from './preview.js';
 import { runStage, type StageRecord } from './stage.js';
 import type { RestoreOptions } from './options.js';
 import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
+import { pausePoint } from '../util/pause-point.js';
 
 export type { RestoreOptions } from './options.js';
 
@@ -118,6 +119,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			task.skip('done by an earlier run of this restore');
 			return Promise.resolve();
 		}
+		pausePoint(`restore ${id}`);
 		return runStage(id, { ...failedInto(ctx), done: () => finishedStage(ctx, id) }, work);
 	};
 	const deisctl = (ctx: RestoreContext) => ctx.deisctl as Deisctl;
@@ -200,6 +202,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 					ctx.previousBodySize = previous;
 					ctx.journal?.append({ bodySize: previous });
 					const changed = await raiseBodySize(deisctl(ctx), previous, options.bodySize);
+					pausePoint('bodySize raised');
 					task.title = changed ? `Router started; bodySize raised from ${previous} to ${options.bodySize}` : `Router started; bodySize ${previous} is already large enough`;
 				}),
 		},
@@ -208,6 +211,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			skip: (ctx: RestoreContext) => dry(ctx, 'keys'),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				always(ctx, 'keys', async () => {
+					pausePoint('restore keys');
 					await waitForGateway(
 						async () => {
 							ctx.store?.destroy();
@@ -266,7 +270,10 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 				ctx.skipped.push({ stage: 'verify', title: 'Verify the restored objects and etcd keys', commands: [what], optional: false });
 				return what;
 			},
-			task: (ctx: RestoreContext, task: AnyTask) => always(ctx, 'verify', () => verifyRestore(ctx, options, task)),
+			task: (ctx: RestoreContext, task: AnyTask) => always(ctx, 'verify', () => {
+				pausePoint('restore verify');
+				return verifyRestore(ctx, options, task);
+			}),
 		},
 		{
 			title: 'Put the router body size back',
@@ -328,6 +335,7 @@ async function pushBuckets(ctx: RestoreContext, options: RestoreOptions, folder:
 			onPushed: (object) => {
 				pushed.set(object.key, object);
 				ctx.journal?.append({ object });
+				pausePoint('pushed');
 			},
 			force: Boolean(options.answers.force),
 			concurrency: options.concurrency,

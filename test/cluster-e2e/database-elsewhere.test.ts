@@ -18,7 +18,8 @@ let second: SecondHost | undefined;
 let root: string;
 
 before(async () => {
-	if (unavailable) return;
+	// Without network namespaces the file fails with the reason: a skip would read as a pass.
+	assert.equal(unavailable, undefined, unavailable);
 	cluster = loadCluster();
 	await makeSource();
 	root = await mkdtemp(join(tmpdir(), 'db-elsewhere-'));
@@ -26,13 +27,13 @@ before(async () => {
 });
 
 after(async () => {
-	if (unavailable) return;
+	if (!cluster) return;
 	setUnitMachine('deis-database@1.service', cluster.host);
 	await second?.remove();
 	if (root) await rm(root, { recursive: true, force: true });
 });
 
-test('the database dump comes from the machine fleet names, through the first one', { skip: unavailable }, async () => {
+test('the database dump comes from the machine fleet names, through the first one', async () => {
 	const host = second as SecondHost;
 	setUnitMachine('deis-database@1.service', host.ip);
 	const knownHosts = join(root, 'known_hosts');
@@ -46,7 +47,7 @@ test('the database dump comes from the machine fleet names, through the first on
 	assert.match(await readFile(join(out, 'dump_all.sql'), 'utf8'), /COPY public\.api_app/);
 });
 
-test('the first machine alone cannot dump a database that runs elsewhere', { skip: unavailable }, async () => {
+test('the first machine alone cannot dump a database that runs elsewhere', async () => {
 	// An address inside the test subnet (/29) where no machine answers: traffic stays on the veth.
 	setUnitMachine('deis-database@1.service', '10.213.7.5');
 	const result = await runCli(['backup', ...connectionFlags(cluster), '--skip-volume', '--out', join(root, 'unreachable')]);

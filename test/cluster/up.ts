@@ -1,6 +1,7 @@
 /**
  * Brings the simulated Deis v1 cluster up on loopback (see README.md) in
- * source mode, tearing down any leftover run first. Writes .cluster/env.json.
+ * source mode, tearing down any leftover run first. Writes .cluster/env.json
+ * (.cluster is a symlink to the state folder under /tmp: lib/paths.ts).
  *   npx tsx test/cluster/up.ts
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { startRouter } from './lib/router.js';
 import { seedObjects } from './lib/seed-data.js';
 import { router, writeSimEnv } from './lib/sim-env.js';
 import { startSshHost } from './lib/ssh-host.js';
+import { copyShims, prepareStateDir } from './lib/state-dir.js';
 import { attachStorePath } from './lib/store-path.js';
 import { stopCluster } from './lib/teardown.js';
 import { timed } from './lib/timing.js';
@@ -34,12 +36,14 @@ function wipeClusterDir(): void {
 async function up(): Promise<void> {
 	const started = Date.now();
 	if (process.getuid?.() !== 0) throw new Error('the test cluster needs root (users, /etc/hosts, port 80)');
+	prepareStateDir();
 	await timed('teardown', stopCluster);
 	wipeClusterDir();
 	await assertPortsFree(ports);
 	for (const dir of [clusterDir, paths.pids, paths.logs, paths.ceph, paths.router, paths.ssh, paths.postgres, paths.store, paths.faults, paths.cache]) {
 		mkdirSync(dir, { recursive: true, mode: 0o755 });
 	}
+	copyShims();
 	writeSimEnv();
 	addHostsEntry();
 	installOptBin();

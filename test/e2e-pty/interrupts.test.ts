@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { CLI, flat, paneSession, tmuxMissing } from './tmux.js';
+import { CLI, flat, paneSession, requireTmux } from './tmux.js';
 
-const noTmux = await tmuxMissing();
+await requireTmux();
 const session = paneSession();
 const start = (argv: string[]) => session.start(argv);
 
@@ -18,7 +18,7 @@ function assertNoStack(screen: string): void {
 	assert.doesNotMatch(screen, /ExitPromptError|unexpected error|    at |EPIPE|node:internal/, `no stack trace:\n${screen}`);
 }
 
-test('Ctrl-C at the first --plain question: exit 130 and one plain line', { skip: noTmux }, async () => {
+test('Ctrl-C at the first --plain question: exit 130 and one plain line', async () => {
 	const pane = await start([process.execPath, CLI, 'backup', '--plain']);
 	await pane.waitFor('Where does the cluster run?');
 	await pane.press('C-c');
@@ -28,7 +28,7 @@ test('Ctrl-C at the first --plain question: exit 130 and one plain line', { skip
 	assertNoStack(screen);
 });
 
-test('Ctrl-C at a later --plain question (a typed answer): exit 130', { skip: noTmux }, async () => {
+test('Ctrl-C at a later --plain question (a typed answer): exit 130', async () => {
 	const pane = await start([process.execPath, CLI, 'backup', '--plain', '--host', '127.0.0.1']);
 	await pane.waitFor('SSH port');
 	await pane.type('22');
@@ -37,7 +37,7 @@ test('Ctrl-C at a later --plain question (a typed answer): exit 130', { skip: no
 	assertNoStack(await pane.screen());
 });
 
-test('a pipe whose reader leaves (`deis-backup --help | true`) ends quietly with 0', { skip: noTmux }, async () => {
+test('a pipe whose reader leaves (`deis-backup --help | true`) ends quietly with 0', async () => {
 	// pipefail: the pane's status is deis-backup's own exit code, not the reader's.
 	const pane = await start(['/bin/bash', '-c', 'set -o pipefail; "$0" "$1" --help | true', process.execPath, CLI]);
 	assert.equal(await pane.waitForExit(), 0);

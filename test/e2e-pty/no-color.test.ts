@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CLI, REPO, Pane, cliEnv, tmuxMissing } from './tmux.js';
+import { CLI, REPO, Pane, cliEnv, requireTmux } from './tmux.js';
 
-const noTmux = await tmuxMissing();
+await requireTmux();
 const panes: Pane[] = [];
 let home: string | undefined;
 
@@ -29,7 +29,7 @@ async function firstScreen(extra: NodeJS.ProcessEnv): Promise<string> {
 	return pane.screen(true);
 }
 
-test('the wizard is coloured by default and plain with NO_COLOR', { skip: noTmux }, async () => {
+test('the wizard is coloured by default and plain with NO_COLOR', async () => {
 	assert.match(await firstScreen({}), COLOUR, 'colours by default');
 	assert.doesNotMatch(await firstScreen({ NO_COLOR: '1' }), COLOUR, 'no colours with NO_COLOR');
 });

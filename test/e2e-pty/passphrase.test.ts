@@ -15,9 +15,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readManifest } from '../../source/archive/manifest.js';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
-import { CLI, REPO, Pane, cliEnv, flat, tmuxMissing } from './tmux.js';
+import { CLI, REPO, Pane, cliEnv, flat, requireTmux } from './tmux.js';
 
-const noTmux = await tmuxMissing();
 const PASSPHRASE = 'correct horse battery';
 
 let root: string;
@@ -28,7 +27,7 @@ let key: string;
 
 before(async () => {
 	root = await mkdtemp(join(tmpdir(), 'pty-passphrase-'));
-	if (noTmux) return;
+	await requireTmux();
 	cluster = await startDemoCluster({ root: join(root, 'cluster'), mode: 'source' });
 	const c = cluster.connection;
 	home = join(root, 'home');
@@ -58,7 +57,7 @@ async function start(args: string[]): Promise<Pane> {
 	return pane;
 }
 
-test('a passphrase key in a terminal: asked for, masked, asked again when wrong, asked once per run', { skip: noTmux, timeout: 90_000 }, async () => {
+test('a passphrase key in a terminal: asked for, masked, asked again when wrong, asked once per run', { timeout: 90_000 }, async () => {
 	const folder = join(root, 'backup');
 	// --plain in a terminal: the connection is checked first, then the run connects again.
 	const pane = await start([...backupArgs(folder), '--plain', '--yes']);
@@ -79,7 +78,7 @@ test('a passphrase key in a terminal: asked for, masked, asked again when wrong,
 	assert.ok(manifest.buckets.length > 0, 'the backup finished');
 });
 
-test('the full-screen wizard asks in its connection check: masked, asked again when wrong, not again for the run', { skip: noTmux, timeout: 90_000 }, async () => {
+test('the full-screen wizard asks in its connection check: masked, asked again when wrong, not again for the run', { timeout: 90_000 }, async () => {
 	const folder = join(root, 'backup-wizard');
 	const pane = await start(backupArgs(folder));
 	await pane.waitFor('❯ Use these settings', 20_000);
@@ -106,7 +105,7 @@ test('the full-screen wizard asks in its connection check: masked, asked again w
 	assert.ok((await readManifest(folder)).buckets.length > 0, 'the backup finished');
 });
 
-test('the full-screen wizard with --yes asks during the run, under the task list', { skip: noTmux, timeout: 90_000 }, async () => {
+test('the full-screen wizard with --yes asks during the run, under the task list', { timeout: 90_000 }, async () => {
 	const folder = join(root, 'backup-wizard-yes');
 	const pane = await start([...backupArgs(folder), '--yes']);
 	const asking = flat(await pane.waitFor(`Passphrase for ${key}`, 20_000));

@@ -17,9 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, test } from 'node:test';
-import { CLI, REPO, Pane, cliEnv, tmuxMissing } from './tmux.js';
+import { CLI, REPO, Pane, cliEnv, requireTmux } from './tmux.js';
 
-const noTmux = await tmuxMissing();
+await requireTmux();
 const PRIOR = 50;
 let pane: Pane | undefined;
 let dir: string | undefined;
@@ -31,7 +31,7 @@ after(async () => {
 
 const priorLine = (n: number) => `earlier shell output, line ${n} of ${PRIOR}`;
 
-test('80×24: 50 earlier lines survive a demo backup and restore; nothing clears the scrollback', { skip: noTmux, timeout: 120_000 }, async () => {
+test('80×24: 50 earlier lines survive a demo backup and restore; nothing clears the scrollback', { timeout: 120_000 }, async () => {
 	assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build first`);
 	dir = await mkdtemp(join(tmpdir(), 'deis-backup-scrollback-'));
 	const raw = join(dir, 'raw');

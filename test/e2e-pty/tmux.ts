@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { whenStopped } from '../support/stopped.js';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 /** The compiled binary; DEIS_BACKUP_E2E_CLI points the tests at another build. */
@@ -185,6 +186,12 @@ export function tmuxMissing(): Promise<string | undefined> {
 	});
 }
 
+/** Fails the test file with the reason when tmux is missing: a skipped terminal test would read as a pass. */
+export async function requireTmux(): Promise<void> {
+	const missing = await tmuxMissing();
+	if (missing) throw new Error(missing);
+}
+
 /** The screen without its trailing blank lines, for error messages. */
 export function trimScreen(screen: string): string {
 	return screen.replace(/\s+$/, '');
@@ -239,4 +246,40 @@ export function scratch() {
 			await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
 		},
 	};
+}
+
+/**
+ * Pause points (source/util/pause-point.ts) for a program in a pane: with
+ * `env(at)` in its environment it stops itself at the named point and appends
+ * `<name> <pid>` to a file. The pane's wrapper shell, not tmux, is its parent,
+ * so nothing continues it but `resume()`.
+ */
+export class PausePoints {
+	private seen = 0;
+
+	constructor(readonly file: string) {}
+
+	env(at: string): NodeJS.ProcessEnv {
+		return { DEIS_BACKUP_TEST_PAUSE_AT: at, DEIS_BACKUP_TEST_PAUSE_FILE: this.file };
+	}
+
+	/** The pid of the program once it stopped at its next pause, or undefined if it exited instead. */
+	async next(pane: Pane, timeoutMs = 30_000): Promise<number | undefined> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const lines = (await readFile(this.file, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+			if (lines.length > this.seen) {
+				const pid = Number((lines[this.seen++] as string).split(' ').at(-1));
+				await whenStopped(pid);
+				return pid;
+			}
+			if ((await pane.exitCode()) !== undefined) return undefined;
+			if (Date.now() > deadline) throw new Error(`no pause within ${timeoutMs} ms; last screen:\n${trimScreen(await pane.screen())}`);
+			await sleep(POLL_MS);
+		}
+	}
+
+	resume(pid: number): void {
+		process.kill(pid, 'SIGCONT');
+	}
 }

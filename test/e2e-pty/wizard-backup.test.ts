@@ -1,27 +1,27 @@
 /**
  * The compiled binary in a pseudo-terminal (tmux): a backup answered key by
- * key, as an operator would, on the demo cluster (always) and on the simulated
- * cluster of real services (when it is up); then Ctrl-C in the middle of the
+ * key, as an operator would, on the demo cluster and on the simulated cluster
+ * of real services (which must be up); then Ctrl-C in the middle of the
  * mirror, exit code 130, and a second run that completes.
  *
- *   npm run build && node --import tsx --test test/e2e-pty/wizard-backup.test.ts
+ *   npm run build && npx tsx test/cluster/up.ts && node --import tsx --test test/e2e-pty/wizard-backup.test.ts
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import type { Manifest } from '../../source/archive/manifest.js';
-import type { ClusterEnv } from '../cluster/lib/env-file.js';
+import { loadCluster, makeSource, type ClusterEnv } from '../cluster/env.js';
+import { paths } from '../cluster/lib/paths.js';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
 import { sourceObjects } from '../../source/demo/seed.js';
-import { CLI, REPO, Pane, cliEnv, flat, scratch, tmuxMissing } from './tmux.js';
+import { CLI, REPO, Pane, PausePoints, cliEnv, flat, requireTmux, scratch } from './tmux.js';
 
 const TEST_TIMEOUT = 60_000;
-const noTmux = await tmuxMissing();
+await requireTmux();
 
 interface ExpectedObject {
 	bucket: string;
@@ -43,8 +43,8 @@ async function homeWith(knownHosts?: string): Promise<string> {
 	return home;
 }
 
-async function startCli(args: string[], home: string): Promise<Pane> {
-	const pane = await Pane.start({ argv: [process.execPath, CLI, ...args], cwd: REPO, env: cliEnv(home), width: 120, height: 45 });
+async function startCli(args: string[], home: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Pane> {
+	const pane = await Pane.start({ argv: [process.execPath, CLI, ...args], cwd: REPO, env: cliEnv(home, extraEnv), width: 120, height: 45 });
 	panes.push(pane);
 	return pane;
 }
@@ -146,7 +146,7 @@ async function assertManifestMatches(folder: string, expected: ExpectedObject[])
 
 // ---------------------------------------------------------------- demo cluster
 
-describe('wizard in a terminal, demo cluster', { skip: noTmux ?? false }, () => {
+describe('wizard in a terminal, demo cluster', () => {
 	let root: string;
 	let demo: DemoCluster;
 
@@ -183,123 +183,68 @@ describe('wizard in a terminal, demo cluster', { skip: noTmux ?? false }, () => 
 
 // ---------------------------------------------------------------- simulated cluster
 
-
-const ENV_FILE = join(REPO, '.cluster', 'env.json');
-
-function answers(host: string, port: number): Promise<boolean> {
-	return new Promise((resolve) => {
-		const socket = connect({ host, port, timeout: 1000 });
-		socket.once('connect', () => {
-			socket.destroy();
-			resolve(true);
-		});
-		socket.once('timeout', () => {
-			socket.destroy();
-			resolve(false);
-		});
-		socket.once('error', () => resolve(false));
-	});
-}
-
-/** Why the simulated-cluster tests cannot run here, or undefined when they can. */
-async function clusterUnavailable(): Promise<string | undefined> {
-	if (!existsSync(ENV_FILE)) return `no ${ENV_FILE}: the simulated cluster is not up (npx tsx test/cluster/up.ts)`;
-	const env = JSON.parse(await readFile(ENV_FILE, 'utf8')) as ClusterEnv;
-	if (!(await answers(env.host, env.port))) return `nothing answers SSH at ${env.host}:${env.port}: the simulated cluster is not up (npx tsx test/cluster/up.ts)`;
-	const mode = await readFile(join(REPO, '.cluster', 'mode'), 'utf8').then((text) => text.trim(), () => 'unknown');
-	if (mode !== 'source') return `the simulated cluster is in ${mode} mode, not source: another test has it`;
-	return undefined;
-}
-
-/** Read at each test: a restart elsewhere writes new settings. */
-async function loadEnv(): Promise<ClusterEnv> {
-	return JSON.parse(await readFile(ENV_FILE, 'utf8')) as ClusterEnv;
-}
-
-const unavailable = noTmux ? undefined : await clusterUnavailable();
-
-describe('wizard in a terminal, simulated cluster of real services', { skip: noTmux ?? unavailable ?? false }, () => {
+/**
+ * The suite brings the simulated cluster up (test/run.sh): one that is not up
+ * fails here with how to start it. Another file may have left it in fresh
+ * mode; it is put back to source mode first, never skipped.
+ */
+describe('wizard in a terminal, simulated cluster of real services', () => {
 	let root: string;
+	let env: ClusterEnv;
 
 	before(async () => {
 		assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build first`);
+		assert.ok(existsSync(paths.env), `no ${paths.env}: the simulated cluster is not up (npx tsx test/cluster/up.ts)`);
+		env = loadCluster();
+		await makeSource();
 		root = await tempDir('deis-backup-pty-cluster-');
 	});
 
-	test('backup answered key by key with ~/.ssh/known_hosts; the manifest matches .cluster/env.json', { timeout: TEST_TIMEOUT }, (t) =>
-		onSharedCluster(t, async () => {
-			const env = await loadEnv();
-			const folder = join(root, 'backup-typed');
-			// The tool reads ~/.ssh/known_hosts by default: a HOME holding the cluster's.
-			const home = await homeWith(env.knownHosts);
-			const pane = await startCli(['backup'], home);
-			await answerBackupWizard(pane, { host: env.host, port: env.port, user: env.user, identity: env.identity, domain: env.domain, folder });
-			await pane.waitFor(`Backing up ${env.user}@${env.host}:${env.port} → ${folder}`);
-			const { code } = await finishBackup(pane, folder);
-			assert.equal(code, 0);
-			await assertManifestMatches(folder, env.objects);
-		}));
+	test('backup answered key by key with ~/.ssh/known_hosts; the manifest matches .cluster/env.json', { timeout: TEST_TIMEOUT }, async () => {
+		const folder = join(root, 'backup-typed');
+		// The tool reads ~/.ssh/known_hosts by default: a HOME holding the cluster's.
+		const home = await homeWith(env.knownHosts);
+		const pane = await startCli(['backup'], home);
+		await answerBackupWizard(pane, { host: env.host, port: env.port, user: env.user, identity: env.identity, domain: env.domain, folder });
+		await pane.waitFor(`Backing up ${env.user}@${env.host}:${env.port} → ${folder}`);
+		const { code } = await finishBackup(pane, folder);
+		assert.equal(code, 0);
+		await assertManifestMatches(folder, env.objects);
+	});
 
-	test('Ctrl-C during the mirror stops safely, exits 130 with how to resume; running again completes', { timeout: TEST_TIMEOUT }, (t) =>
-		onSharedCluster(t, async () => {
-			const env = await loadEnv();
-			const folder = join(root, 'backup-interrupted');
-			const home = await homeWith(env.knownHosts);
-			const flags = ['--host', env.host, '--port', String(env.port), '--user', env.user, '--identity', env.identity, '--domain', env.domain, '--out', folder, '--concurrency', '1'];
+	test('Ctrl-C during the mirror stops safely, exits 130 with how to resume; running again completes', { timeout: TEST_TIMEOUT }, async () => {
+		const folder = join(root, 'backup-interrupted');
+		const home = await homeWith(env.knownHosts);
+		const flags = ['--host', env.host, '--port', String(env.port), '--user', env.user, '--identity', env.identity, '--domain', env.domain, '--out', folder, '--concurrency', '1'];
 
-			const first = await startCli(['backup', ...flags], home);
-			await acceptPrefilled(first);
-			// The mirror is under way (a bucket's progress shows) when Ctrl-C arrives.
-			const mirroring = await first.waitFor(/Mirror.*\n(.*\n)*.*\d+\/\d+ objects/, 30_000);
-			assert.match(mirroring, /Ctrl-C stops safely; run the same command again to resume\./);
-			await first.press("C-c");
-			const code = await first.waitForExit(30_000);
-			const stopped = await first.screen();
-			assert.equal(code, 130, `exit code ${code}; screen:\n${stopped}`);
-			assert.match(stopped, /Backup stopped at your request \(Ctrl-C\)/);
-			assert.match(flat(stopped), /finished files stay; the next run does not copy them again/);
-			assert.match(flat(stopped), new RegExp(`Resume with the same command: deis-backup backup ${escape(folder)}`));
-			assert.ok(!existsSync(join(folder, 'manifest.json')), 'an interrupted backup has no manifest');
+		const pauses = new PausePoints(join(await tempDir('deis-backup-pauses-'), 'pauses'));
+		// Each saved object is a pause: the mirror cannot end before the test lets it.
+		const first = await startCli(['backup', ...flags], home, pauses.env('mirror saved#1+'));
+		await acceptPrefilled(first);
+		const pid = await pauses.next(first);
+		assert.ok(pid, 'the backup stops at its first saved object');
+		// Queued while the run stands still, read as soon as it goes on.
+		await first.press('C-c');
+		for (let stopped: number | undefined = pid; stopped !== undefined; stopped = await pauses.next(first)) pauses.resume(stopped);
+		const code = await first.waitForExit(30_000);
+		const stopped = await first.screen();
+		assert.equal(code, 130, `exit code ${code}; screen:\n${stopped}`);
+		assert.match(stopped, /Backup stopped at your request \(Ctrl-C\)/);
+		assert.doesNotMatch(flat(stopped), /Mirrored s3:\/\//, 'the stop came during the mirror');
+		assert.match(flat(stopped), /finished files stay; the next run does not copy them again/);
+		assert.match(flat(stopped), new RegExp(`Resume with the same command: deis-backup backup ${escape(folder)}`));
+		assert.ok(!existsSync(join(folder, 'manifest.json')), 'an interrupted backup has no manifest');
 
-			const second = await startCli(['backup', ...flags], home);
-			await acceptPrefilled(second);
-			const { code: again } = await finishBackup(second, folder);
-			assert.equal(again, 0);
-			await assertManifestMatches(folder, env.objects);
-			// Nothing half-written was left behind by the stop.
-			const leftovers = execFileSync('find', [folder, '-name', '*.part-*'], { encoding: 'utf8' }).trim();
-			assert.equal(leftovers, '', 'no partial files remain');
-		}));
+		const second = await startCli(['backup', ...flags], home);
+		await acceptPrefilled(second);
+		const { code: again } = await finishBackup(second, folder);
+		assert.equal(again, 0);
+		await assertManifestMatches(folder, env.objects);
+		// Nothing half-written was left behind by the stop.
+		const leftovers = execFileSync('find', [folder, '-name', '*.part-*'], { encoding: 'utf8' }).trim();
+		assert.equal(leftovers, '', 'no partial files remain');
+	});
 });
-
-/**
- * The simulated cluster is shared: `up.ts` and `down.ts` run elsewhere restart
- * or stop it (new host keys, new files). A test that finds it gone skips; a
- * failure while it was being restarted says so.
- */
-async function onSharedCluster(t: TestContext, body: () => Promise<void>): Promise<void> {
-	const gone = await clusterUnavailable();
-	if (gone) {
-		t.skip(gone);
-		return;
-	}
-	const before = await clusterFingerprint();
-	try {
-		await body();
-	} catch (error) {
-		const now = await clusterFingerprint();
-		if (now !== before) throw new Error(`the simulated cluster was restarted, stopped or switched to another mode by someone else during this test (${before} → ${now}): ${(error as Error).message}`, { cause: error });
-		throw error;
-	}
-}
-
-/** When the cluster was last (re)started, and its mode since when. */
-async function clusterFingerprint(): Promise<string> {
-	const mtime = (file: string) => stat(file).then((info) => new Date(info.mtimeMs).toISOString(), () => 'gone');
-	const modeFile = join(REPO, '.cluster', 'mode');
-	const mode = await readFile(modeFile, 'utf8').then((text) => text.trim(), () => 'gone');
-	return `env.json ${await mtime(ENV_FILE)}, mode ${mode} since ${await mtime(modeFile)}`;
-}
 
 /** With every connection answer given as flags: the review, then the option questions and the preview. */
 async function acceptPrefilled(pane: Pane): Promise<void> {

@@ -9,9 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { CLI, REPO, Pane, cliEnv, tmuxMissing } from './tmux.js';
+import { CLI, REPO, Pane, cliEnv, requireTmux } from './tmux.js';
 
-const noTmux = await tmuxMissing();
+await requireTmux();
 let pane: Pane | undefined;
 let home: string | undefined;
 
@@ -20,7 +20,7 @@ after(async () => {
 	if (home) await rm(home, { recursive: true, force: true });
 });
 
-test('demo: backup wizard, then restore wizard, then the process ends with 0', { skip: noTmux, timeout: 90_000 }, async () => {
+test('demo: backup wizard, then restore wizard, then the process ends with 0', { timeout: 90_000 }, async () => {
 	home = await mkdtemp(join(tmpdir(), 'deis-backup-home-'));
 	pane = await Pane.start({ argv: [process.execPath, CLI, 'demo'], cwd: REPO, env: cliEnv(home), width: 120, height: 45 });
 	await pane.waitFor('Use these settings', 30_000);

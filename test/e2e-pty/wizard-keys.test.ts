@@ -13,20 +13,20 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
-import { CLI, REPO, Pane, cliEnv, flat, scratch, tmuxMissing } from './tmux.js';
+import { CLI, REPO, Pane, PausePoints, cliEnv, flat, scratch, requireTmux } from './tmux.js';
 
-const noTmux = await tmuxMissing();
+await requireTmux();
 const { panes, tempDir, cleanup } = scratch();
 after(cleanup);
 
-async function start(argv: string[], options: { width?: number; height?: number; home?: string } = {}): Promise<Pane> {
+async function start(argv: string[], options: { width?: number; height?: number; home?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Pane> {
 	const home = options.home ?? (await tempDir('deis-backup-home-'));
-	const pane = await Pane.start({ argv, cwd: REPO, env: cliEnv(home), width: options.width ?? 100, height: options.height ?? 30 });
+	const pane = await Pane.start({ argv, cwd: REPO, env: cliEnv(home, options.env), width: options.width ?? 100, height: options.height ?? 30 });
 	panes.push(pane);
 	return pane;
 }
 
-describe('the demo in a terminal', { skip: noTmux ?? false }, () => {
+describe('the demo in a terminal', () => {
 	before(() => assert.ok(existsSync(CLI), `${CLI} is missing: run npm run build first`));
 
 	test('60 columns: the intro breaks between words, not inside its URL; Ctrl-C before anything runs exits 130', { timeout: 60_000 }, async () => {
@@ -45,24 +45,29 @@ describe('the demo in a terminal', { skip: noTmux ?? false }, () => {
 	});
 
 	test('y and Enter typed in one go start the backup; Ctrl-C in the middle of it exits 130', { timeout: 60_000 }, async () => {
-		// One object at a time, so the mirror lasts long enough for the Ctrl-C to land in it.
-		const pane = await start([process.execPath, CLI, 'demo', '--concurrency', '1']);
+		const pauses = new PausePoints(join(await tempDir('deis-backup-pauses-'), 'pauses'));
+		// One object at a time, each saved object a pause: the mirror cannot end before the test lets it.
+		const pane = await start([process.execPath, CLI, 'demo', '--concurrency', '1'], { env: pauses.env('mirror saved#1+') });
 		await pane.waitFor('❯ Use these settings', 30_000);
 		await pane.press('Enter');
 		await pane.waitFor(/\? Start the backup\? \(Y\/n\) ›\s*$/);
 		await pane.type('y\r');
 		await pane.waitFor(/✔ Start the backup\? · Yes/);
-		await pane.waitFor(/ 0\/\d+ objects/, 20_000);
+		const pid = await pauses.next(pane);
+		assert.ok(pid, 'the backup stops at its first saved object');
+		// Queued while the run stands still, read as soon as it goes on; each further object waits for the test again.
 		await pane.press('C-c');
+		for (let stopped: number | undefined = pid; stopped !== undefined; stopped = await pauses.next(pane)) pauses.resume(stopped);
 		const code = await pane.waitForExit(30_000);
 		const screen = flat(await pane.screen());
 		assert.equal(code, 130, screen);
 		assert.match(screen, /Backup stopped at your request \(Ctrl-C\)/);
+		assert.doesNotMatch(screen, /Mirrored s3:\/\//, 'the stop came during the mirror');
 		assert.doesNotMatch(screen, /Next: restore this backup/, 'the restore does not start after a stopped backup');
 	});
 });
 
-describe('--yes and keys typed ahead, on demo clusters', { skip: noTmux ?? false }, () => {
+describe('--yes and keys typed ahead, on demo clusters', () => {
 	let root: string;
 	let source: DemoCluster;
 	let fresh: DemoCluster;

@@ -5,7 +5,7 @@
  * exit code 130 for interrupts, with the demo leaving nothing in the temp dir.
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -52,12 +52,10 @@ test('without --out: an interrupted backup names its folder and the exact comman
 	const cwd = await cwdNamed('interrupted');
 	const folder = join(cwd, defaultBackupName(source.connection.domain));
 	const args = ['backup', ...connectionFlags(source.connection), '--concurrency', '1'];
-	const running = spawnCli(args, { cwd });
-	const journal = join(folder, '.deis-backup', 'objects-db_wal.jsonl');
-	// Stopped once some objects are saved (journaled), long before all 72 are.
-	const reached = await running.until(async () => ((await readFile(journal, 'utf8').catch(() => '')).match(/\n/g)?.length ?? 0) >= 3, 'three objects journaled');
-	assert.ok(reached, `the backup ran long enough to be interrupted:\n${running.stderr}`);
-	const stopped = await running.kill('SIGINT');
+	// Ctrl-C right after the third object is journaled: the run stops itself there for it.
+	const running = spawnCli(args, { cwd, pauseAt: 'journaled db_wal#3' });
+	assert.ok(await running.paused, `the backup reached its third saved object:\n${running.stderr}`);
+	const stopped = await running.resumeWith('SIGINT');
 	assert.equal(stopped.code, 130, stopped.stderr);
 	assert.match(stopped.stderr, /run the same command again to resume/);
 	const resume = new RegExp(`The unfinished backup is in ${escape(folder)}; resume it with: (deis-backup backup .* --out ${escape(folder)})\\n`);
@@ -105,10 +103,10 @@ test('the demo: Ctrl-C while its clusters start exits 130 and leaves nothing in 
 test('the demo: Ctrl-C mid-run exits 130 and leaves nothing in the temp dir; with --keep the files stay', async () => {
 	for (const keep of [false, true]) {
 		const tmp = await privateTmp(`tmp-midrun-${keep}`);
-		const running = spawnCli(['demo', '--plain', '--yes', '--concurrency', '1', ...(keep ? ['--keep'] : [])], { env: { TMPDIR: tmp } });
-		const midRun = await running.until(() => /❯ Mirror the buckets/.test(running.stderr), 'the mirror running');
-		assert.ok(midRun, running.stderr);
-		const exit = await running.kill('SIGINT');
+		// Ctrl-C as the demo's backup starts its mirror: the run stops itself there for it.
+		const running = spawnCli(['demo', '--plain', '--yes', ...(keep ? ['--keep'] : [])], { env: { TMPDIR: tmp }, pauseAt: 'backup buckets' });
+		assert.ok(await running.paused, running.stderr);
+		const exit = await running.resumeWith('SIGINT');
 		assert.equal(exit.code, 130, exit.stderr);
 		assert.match(exit.stderr, /Stopping safely/);
 		const left = await readdir(tmp);

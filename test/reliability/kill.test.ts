@@ -1,8 +1,8 @@
 /**
  * Kill harness: the compiled CLI is killed (SIGKILL, and SIGINT as an operator's
- * Ctrl-C) at many points of a backup and of a restore, each point chosen from
- * what the run is observed doing (files appearing, journal lines, stage lines
- * on stderr), never from elapsed time.
+ * Ctrl-C) at many points of a backup and of a restore. Each point is a named
+ * pause point in the code (source/util/pause-point.ts): the run stops itself
+ * there and is signalled where it stands, so every point is hit on every run.
  *
  * Points are run as chains: the run that resumes after one kill is itself
  * killed at the next, later point, in the same folder (or the same target
@@ -12,21 +12,21 @@
  * objects), or every object of the backup is back in the new cluster.
  */
 import assert from 'node:assert/strict';
-import { cp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { cp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readManifest, type Manifest } from '../../source/archive/manifest.js';
 import { startDemoCluster, type DemoCluster } from '../../source/demo/cluster.js';
 import { connectionFlags } from '../support/cli.js';
-import { runToEnd, spawnCli, type Exit, type Running } from './harness/cli.js';
+import { runToEnd, spawnCli, type Exit } from './harness/cli.js';
 import { objectsPresentAndExact, s3For, sourceWithBackup } from './harness/demo.js';
-import { assertBackupFolderSound, countFinalObjects, hasTemporary, journalLines, referenceOf } from './harness/folder.js';
+import { assertBackupFolderSound, hasTemporary, journalLines, referenceOf } from './harness/folder.js';
 
 let root: string;
 let source: DemoCluster;
 let reference: Map<string, string>;
 let cleanBackup: string;
-const tally = { backup: 0, restore: 0, sigint: 0, sigkill: 0, missed: 0 };
+const tally = { backup: 0, restore: 0, sigint: 0, sigkill: 0 };
 
 before(async () => {
 	({ root, source, backup: cleanBackup } = await sourceWithBackup('rel-kill-', 'clean'));
@@ -36,127 +36,77 @@ before(async () => {
 after(async () => {
 	await source?.stop();
 	await rm(root, { recursive: true, force: true });
-	process.stderr.write(`# kill points: ${tally.backup + tally.restore} (${tally.backup} in backups, ${tally.restore} in restores; ${tally.sigkill} SIGKILL, ${tally.sigint} SIGINT; ${tally.missed} not reached)\n`);
+	process.stderr.write(`# kill points: ${tally.backup + tally.restore} (${tally.backup} in backups, ${tally.restore} in restores; ${tally.sigkill} SIGKILL, ${tally.sigint} SIGINT)\n`);
 });
 
-/** What the folder looked like when the run started, so points count this run's progress only. */
-interface Baseline {
-	objects: number;
-	journal: Record<string, number>;
-	pushed: number;
-}
-
+/**
+ * A place in the run's own work (a pause point, source/util/pause-point.ts):
+ * `<name>[#<n>]` is the n-th time this run passes it.
+ */
 interface KillPoint {
-	name: string;
+	at: string;
 	signal: 'SIGKILL' | 'SIGINT';
-	reached: (run: Running, folder: string, base: Baseline) => Promise<boolean> | boolean;
 }
 
-const exists = (path: string) =>
-	stat(path).then(
-		() => true,
-		() => false,
-	);
-const anyTemporary = (folder: string, prefix: string) =>
-	readdir(folder).then(
-		(names) => names.some((n) => n.startsWith(prefix) && n.includes('.part-')),
-		() => false,
-	);
-const journalFile = (folder: string, bucket: string) => join(folder, '.deis-backup', `objects-${bucket}.jsonl`);
-
-/** Restore journals (one per target cluster) confirming uploads. */
-async function confirmedUploads(folder: string): Promise<number> {
-	const dir = join(folder, '.deis-backup');
-	let count = 0;
-	for (const name of await readdir(dir).catch(() => [] as string[])) {
-		if (name.startsWith('restore-')) count += (await journalLines(join(dir, name))).filter((l) => l.includes('"object"') && !l.includes('"pending"')).length;
-	}
-	return count;
-}
-
-async function baseline(folder: string): Promise<Baseline> {
-	return {
-		objects: await countFinalObjects(folder),
-		journal: { db_wal: (await journalLines(journalFile(folder, 'db_wal'))).length, registry: (await journalLines(journalFile(folder, 'registry'))).length },
-		pushed: await confirmedUploads(folder),
-	};
-}
-
-const stageLine = (name: string, pattern: RegExp, signal: KillPoint['signal']): KillPoint => ({ name, signal, reached: (run) => pattern.test(run.stderr) });
-const newObjects = (n: number, signal: KillPoint['signal']): KillPoint => ({
-	name: `${n} more object file(s)`,
-	signal,
-	reached: async (_run, f, base) => (await countFinalObjects(f)) >= base.objects + n,
-});
-const journalGrows = (bucket: string, n: number, signal: KillPoint['signal']): KillPoint => ({
-	name: `${bucket} journal +${n} lines`,
-	signal,
-	reached: async (_run, f, base) => (await journalLines(journalFile(f, bucket))).length >= (base.journal[bucket] ?? 0) + n,
-});
-const firstTemporaryObject: (signal: KillPoint['signal']) => KillPoint = (signal) => ({
-	name: 'a temporary object file exists',
-	signal,
-	reached: async (_run, f) => (await readdir(join(f, 'buckets'), { recursive: true }).catch(() => [] as string[])).some((n) => String(n).includes('.part-')),
-});
-const tarRunning = (signal: KillPoint['signal']): KillPoint => ({ name: 'tar streaming into a temporary file', signal, reached: (_run, f) => anyTemporary(f, '.store_file_backup.tar.gz') });
-const dumpRunning = (signal: KillPoint['signal']): KillPoint => ({ name: 'pg_dumpall streaming into a temporary file', signal, reached: (_run, f) => anyTemporary(f, '.dump_all.sql') });
+const at = (point: string, signal: KillPoint['signal']): KillPoint => ({ at: point, signal });
 
 const BACKUP_CHAINS: KillPoint[][] = [
 	[
-		stageLine('connecting', /Connect to/, 'SIGKILL'),
-		firstTemporaryObject('SIGKILL'),
-		newObjects(1, 'SIGKILL'),
-		newObjects(10, 'SIGKILL'),
-		{ name: 'second bucket started', signal: 'SIGKILL', reached: (_run, f) => exists(join(f, 'buckets', 'registry')) },
-		tarRunning('SIGKILL'),
-		dumpRunning('SIGKILL'),
-		stageLine('writing manifest.json', /Write manifest\.json/, 'SIGKILL'),
+		at('backup connect', 'SIGKILL'),
+		// The first object written whole to its temporary name, not yet renamed.
+		at('mirror temporary', 'SIGKILL'),
+		// Just renamed to its final name, not yet journaled.
+		at('mirror saved', 'SIGKILL'),
+		at('mirror saved#10', 'SIGKILL'),
+		at('mirror bucket registry', 'SIGKILL'),
+		// The first block of tar's stream, on its way to the temporary file.
+		at('streaming store_file_backup.tar.gz', 'SIGKILL'),
+		at('streaming dump_all.sql', 'SIGKILL'),
+		at('backup manifest', 'SIGKILL'),
 	],
 	[
-		stageLine('reading the gateway keys', /Read the store gateway keys/, 'SIGINT'),
-		firstTemporaryObject('SIGINT'),
-		newObjects(10, 'SIGINT'),
-		journalGrows('registry', 10, 'SIGINT'),
-		tarRunning('SIGINT'),
-		dumpRunning('SIGINT'),
+		at('backup keys', 'SIGINT'),
+		at('mirror temporary', 'SIGINT'),
+		at('mirror saved#10', 'SIGINT'),
+		at('journaled registry#10', 'SIGINT'),
+		at('streaming store_file_backup.tar.gz', 'SIGINT'),
+		at('streaming dump_all.sql', 'SIGINT'),
 	],
 	[
-		journalGrows('db_wal', 5, 'SIGKILL'),
-		journalGrows('registry', 20, 'SIGKILL'),
-		newObjects(15, 'SIGINT'),
-		{ name: 'tarball just got its final name', signal: 'SIGKILL', reached: (_run, f) => exists(join(f, 'store_file_backup.tar.gz')) },
-		stageLine('stage line: dump the database', /Dump the database/, 'SIGINT'),
-		{ name: 'manifest.json just appeared', signal: 'SIGKILL', reached: (_run, f) => exists(join(f, 'manifest.json')) },
+		at('journaled db_wal#5', 'SIGKILL'),
+		at('journaled registry#20', 'SIGKILL'),
+		at('mirror saved#15', 'SIGINT'),
+		at('committed store_file_backup.tar.gz', 'SIGKILL'),
+		at('backup database', 'SIGINT'),
+		at('manifest written', 'SIGKILL'),
 	],
 ];
 
 /**
- * Runs until the point, then kills. How far an earlier killed run got is a race,
- * so a run may finish before its point: that run must then have succeeded, and
- * the point counts as missed (each test checks enough points were hit).
+ * Runs until the run stops itself at the point, then signals it there. Every
+ * point must be reached: a run that ends first fails the test.
  */
-async function killAt(args: string[], point: KillPoint, folder: string, context: string): Promise<Exit | undefined> {
-	const base = await baseline(folder);
-	const run = spawnCli(args);
-	const reached = await run.until(() => point.reached(run, folder, base), context);
-	const exit = await run.kill(point.signal);
-	if (!reached) {
-		assert.equal(exit.code, 0, `${context}: a run that was not killed finishes cleanly\n${exit.stderr}`);
-		tally.missed++;
-		return undefined;
+async function killAt(args: string[], point: KillPoint, context: string): Promise<Exit> {
+	const run = spawnCli(args, { pauseAt: point.at });
+	const paused = await run.paused;
+	if (paused === undefined) {
+		const exit = await run.exited;
+		assert.fail(`${context}: the run ended (exit ${exit.code ?? exit.signal}) without reaching the point\n${exit.stderr}`);
 	}
+	assert.equal(paused, point.at.replace(/#\d+$/, ''), context);
 	if (point.signal === 'SIGINT') {
+		const exit = await run.resumeWith('SIGINT');
 		tally.sigint++;
 		assertInterruptedCleanly(exit, context);
-	} else {
-		tally.sigkill++;
-		assert.equal(exit.signal, 'SIGKILL', context);
+		return exit;
 	}
+	const exit = await run.kill('SIGKILL');
+	tally.sigkill++;
+	assert.equal(exit.signal, 'SIGKILL', context);
 	return exit;
 }
 
 function assertInterruptedCleanly(exit: Exit, context: string): void {
-	if (exit.code === 0) return; // the run finished just before the signal landed: nothing to resume
 	assert.equal(exit.code, 130, `${context}: Ctrl-C exits 130\n${exit.stderr}`);
 	assert.match(exit.stderr, /run the same command again to resume/, `${context}: says how to resume\n${exit.stderr}`);
 	assert.doesNotMatch(exit.stderr, /unexpected error|    at .*\(/, `${context}: no stack trace`);
@@ -167,8 +117,8 @@ async function backupChain(points: KillPoint[], index: number): Promise<void> {
 	const args = ['backup', ...connectionFlags(source.connection), '--out', folder];
 	let kept = 0;
 	for (const point of points) {
-		const context = `backup chain ${index}: ${point.signal} at "${point.name}"`;
-		if (!(await killAt(args, point, folder, context))) continue;
+		const context = `backup chain ${index}: ${point.signal} at "${point.at}"`;
+		await killAt(args, point, context);
 		tally.backup++;
 		const { objects } = await assertBackupFolderSound(folder, reference, `after ${context}`);
 		assert.ok(objects >= kept, `${context}: objects saved by earlier runs are kept (${objects} < ${kept})`);
@@ -186,31 +136,26 @@ async function backupChain(points: KillPoint[], index: number): Promise<void> {
 
 test('backup: killed at many points, never leaves an incomplete file under a final name, and resumes to a verified backup', async () => {
 	await Promise.all(BACKUP_CHAINS.map((chain, index) => backupChain(chain, index)));
-	const planned = BACKUP_CHAINS.flat().length;
-	assert.ok(tally.backup >= planned * 0.75, `at least three quarters of the ${planned} backup kill points were hit (${tally.backup})`);
-});
-
-const pushed = (n: number, signal: KillPoint['signal']): KillPoint => ({
-	name: `${n} more upload(s) confirmed in the journal`,
-	signal,
-	reached: async (_run, f, base) => (await confirmedUploads(f)) >= base.pushed + n,
+	assert.equal(tally.backup, BACKUP_CHAINS.flat().length, 'every backup kill point was hit');
 });
 
 const RESTORE_CHAINS: KillPoint[][] = [
 	[
-		stageLine('installing the platform', /Install the platform/, 'SIGKILL'),
-		stageLine('router raised', /bodySize raised/, 'SIGKILL'),
-		pushed(2, 'SIGKILL'),
-		pushed(25, 'SIGKILL'),
-		stageLine('extracting the store volume', /Extract the store volume/, 'SIGKILL'),
-		stageLine('controller re-save', /Make the controller re-write/, 'SIGKILL'),
-		stageLine('verifying', /Verify the restored objects/, 'SIGKILL'),
+		at('restore platform', 'SIGKILL'),
+		// Raised, and the old value journaled, but the stage not yet marked done.
+		at('bodySize raised', 'SIGKILL'),
+		// The n-th upload confirmed in the journal.
+		at('pushed#2', 'SIGKILL'),
+		at('pushed#25', 'SIGKILL'),
+		at('restore volume', 'SIGKILL'),
+		at('restore controller', 'SIGKILL'),
+		at('restore verify', 'SIGKILL'),
 	],
 	[
-		stageLine('waiting for the gateway', /Read the new cluster's gateway keys/, 'SIGINT'),
-		pushed(10, 'SIGINT'),
-		stageLine('extracting the store volume', /Extract the store volume/, 'SIGINT'),
-		stageLine('verifying', /Verify the restored objects/, 'SIGINT'),
+		at('restore keys', 'SIGINT'),
+		at('pushed#10', 'SIGINT'),
+		at('restore volume', 'SIGINT'),
+		at('restore verify', 'SIGINT'),
 	],
 ];
 
@@ -243,8 +188,8 @@ async function restoreChain(points: KillPoint[], index: number): Promise<void> {
 	const args = ['restore', folder, '--yes', ...connectionFlags(fresh.connection)];
 	try {
 		for (const point of points) {
-			const context = `restore chain ${index}: ${point.signal} at "${point.name}"`;
-			if (!(await killAt(args, point, folder, context))) continue;
+			const context = `restore chain ${index}: ${point.signal} at "${point.at}"`;
+			await killAt(args, point, context);
 			tally.restore++;
 			// The backup is only read: its manifest is untouched.
 			assert.equal(await readFile(join(folder, 'manifest.json'), 'utf8'), manifestText, `${context}: manifest untouched`);
@@ -270,6 +215,5 @@ async function restoreChain(points: KillPoint[], index: number): Promise<void> {
 
 test('restore: killed at many points, leaves only its own unconfirmed uploads behind, and the same command completes it', async () => {
 	await Promise.all(RESTORE_CHAINS.map((chain, index) => restoreChain(chain, index)));
-	const planned = RESTORE_CHAINS.flat().length;
-	assert.ok(tally.restore >= planned * 0.75, `at least three quarters of the ${planned} restore kill points were hit (${tally.restore})`);
+	assert.equal(tally.restore, RESTORE_CHAINS.flat().length, 'every restore kill point was hit');
 });

@@ -91,10 +91,11 @@ test("--reset-body-size puts the router's bodySize back, also after a restore ki
 			if (before) target.etcd.set('/deis/router/bodySize', before);
 			const flags = ['restore', folder, '--yes', '--reset-body-size', ...connectionFlags(target.connection)];
 			// Killed right after the raise: the value it replaced must survive in the journal.
-			const run = spawnCli(flags);
-			const reached = await run.until(() => target.etcd.get('/deis/router/bodySize') === '100m' && /bodySize raised/.test(run.stderr), 'bodySize raised');
+			const run = spawnCli(flags, { pauseAt: 'bodySize raised' });
+			const reached = await run.paused;
+			assert.ok(reached, `${name}: the run reached the raise`);
+			assert.equal(target.etcd.get('/deis/router/bodySize'), '100m', `${name}: raised`);
 			await run.kill('SIGKILL');
-			assert.ok(reached, `${name}: the raise was observed`);
 			const done = await runToEnd(flags);
 			assert.equal(done.code, 0, done.stderr);
 			assert.match(done.stderr, /Router bodySize back to/);

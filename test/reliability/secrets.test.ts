@@ -5,7 +5,7 @@
  * known_hosts, a new one needs --accept-new-host-key, a changed one always stops.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -62,8 +62,8 @@ test('gateway keys and the dump never appear in output, manifest, journals, prof
 	const keep = (name: string, exit: Exit) => printed.push({ path: `${name} stdout`, text: exit.stdout }, { path: `${name} stderr`, text: exit.stderr });
 
 	// A run stopped mid-mirror leaves journals behind: they are read too.
-	const interrupted = spawnCli(args);
-	await interrupted.until(async () => (await readdir(join(folder, '.deis-backup')).catch(() => [])).length > 0 && (await readFile(join(folder, '.deis-backup', 'objects-db_wal.jsonl'), 'utf8').catch(() => '')).length > 0, 'a journal line');
+	const interrupted = spawnCli(args, { pauseAt: 'journaled db_wal' });
+	assert.ok(await interrupted.paused, 'the run stops at its first journal line');
 	keep('interrupted', await interrupted.kill('SIGKILL'));
 	const journals = await everyFile(join(folder, '.deis-backup'));
 	assert.ok(journals.length > 0);
@@ -161,8 +161,8 @@ test('secret platform settings stay off the screen, --json, the hosts’ command
 test('the backup folder is 0700 and every file 0600, nested folders included, even under umask 000', async () => {
 	const folder = join(root, 'modes');
 	const args = ['backup', ...connectionFlags(source.connection), '--out', folder];
-	const stopped = spawnCli(args, { umask: '000' });
-	await stopped.until(async () => (await readFile(join(folder, '.deis-backup', 'objects-db_wal.jsonl'), 'utf8').catch(() => '')).length > 0, 'a journal line');
+	const stopped = spawnCli(args, { umask: '000', pauseAt: 'journaled db_wal' });
+	assert.ok(await stopped.paused, 'the run stops at its first journal line');
 	await stopped.kill('SIGKILL');
 	const midway = await listTree(folder);
 	const done = await runToEnd(args, { umask: '000' });

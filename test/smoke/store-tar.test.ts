@@ -15,20 +15,17 @@ test('/var/lib/deis/store on the host is the cluster\'s store folder', () => {
 	assert.deepEqual([host.dev, host.ino], [ours.dev, ours.ino]);
 });
 
-test('`sudo tar -C /var/lib/deis/store -cpzf - .` gives a complete archive, and exits 1 with "file changed as we read it" exactly when it warns', async () => {
+test('`sudo tar -C /var/lib/deis/store -cpzf - .` gives a complete archive, and exits 1 exactly when it says "file changed as we read it"', async () => {
 	assert.ok(appenderRunning(), 'the live log appender runs in source mode');
-	// tar meets the appender mid-write only when their timing overlaps, as on a real cluster: each
-	// run must be consistent and complete, and within a bounded number of runs the warning must show
-	// (each run warns far more often than not; 20 misses in a row would mean the appender is not live).
-	let warnings = 0;
-	for (let attempt = 0; attempt < 20 && warnings === 0; attempt++) {
+	// Whether tar meets the appender mid-write is a race, as on a real cluster: what must hold on
+	// every run is a complete archive and an exit code that matches the warning. That the appender
+	// is live is the next test; how the tool reads the warning is test/unit/volume.test.ts.
+	for (let run = 0; run < 3; run++) {
 		const res = await runOnHost(env, commands.tarStore());
 		const warned = new RegExp(`${LIVE_LOG.replace('.', '\\.')}: file changed as we read it`).test(res.stderr);
 		assert.equal(res.code, warned ? 1 : 0, res.stderr);
-		if (warned) warnings++;
 		checkArchive(res.stdout);
 	}
-	assert.equal(warnings, 1, 'tar warned about the live log in one of 20 runs');
 });
 
 function checkArchive(bytes: Buffer): void {

@@ -14,7 +14,9 @@ function held(): { promise: Promise<void>; release: () => void } {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-test('the adaptive gate halves its limit when the gateway pushes back, and grows it again with successes', async () => {
+test('the adaptive gate halves its limit when the gateway pushes back, and grows it again with successes', async (t) => {
+	// A frozen clock: "at once" must not depend on how fast this machine runs the test.
+	t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
 	const gate = new AdaptiveGate(8);
 	assert.equal(gate.allowed, 8);
 	const release = await gate.acquire();
@@ -49,14 +51,47 @@ test('the adaptive gate never lets more than its limit through, and lets waiters
 	third.release?.('ok');
 });
 
-test('a released slot counts once, however often release is called', async () => {
-	const gate = new AdaptiveGate(1);
+test('a released slot frees one place, however often release is called', async () => {
+	const gate = new AdaptiveGate(2);
+	const first = await gate.acquire();
+	await gate.acquire();
+	first('ok');
+	first('ok');
+	await gate.acquire();
+	let fourthIn = false;
+	void gate.acquire().then(() => {
+		fourthIn = true;
+	});
+	await turn();
+	assert.equal(fourthIn, false, 'a second release of the same slot must not let a third request in beside two');
+});
+
+test('a released slot counts one success, however often release is called', async (t) => {
+	t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+	const gate = new AdaptiveGate(4);
+	(await gate.acquire())('pushback');
+	assert.equal(gate.allowed, 2);
+	// At 2 allowed, two successes add a slot: one slot released twice is one success.
+	const once = await gate.acquire();
+	once('ok');
+	once('ok');
+	assert.equal(gate.allowed, 2);
+	(await gate.acquire())('ok');
+	assert.equal(gate.allowed, 3);
+});
+
+test('a released slot counts one pushback, however often release is called', async (t) => {
+	t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
+	const gate = new AdaptiveGate(8);
 	const release = await gate.acquire();
 	release('pushback');
+	assert.equal(gate.allowed, 4);
+	// Past the window in which answers to earlier requests are taken as one: a real second pushback would cut again.
+	t.mock.timers.tick(1000);
 	release('pushback');
-	const next = await gate.acquire();
-	next('ok');
-	assert.equal(gate.allowed, 1);
+	assert.equal(gate.allowed, 4);
+	(await gate.acquire())('pushback');
+	assert.equal(gate.allowed, 2, 'a new pushback after the window does cut');
 });
 
 test('the SSH session limiter runs at most its size at once, in order', async () => {

@@ -21,6 +21,7 @@ import { explainS3Error } from './explain.js';
 import { listGatewayBucket, type GatewayBucket, type RemoteObject } from './listing.js';
 import { ShortTransfer, withRetriedProgress } from './retry.js';
 import { bySizeClass, IN_MEMORY_BYTES, sizeClass } from './size-class.js';
+import { pausePoint } from '../../util/pause-point.js';
 
 export interface MirrorOptions extends GatewayBucket {
 	http: ObjectHttp;
@@ -80,6 +81,7 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 			});
 			done.set(remote.key, entry);
 			open.append(entry);
+			pausePoint(`journaled ${bucket}`);
 			savedBytes += entry.size;
 			itemsDone++;
 		};
@@ -148,7 +150,9 @@ async function fetchOnce(options: FetchContext, remote: RemoteObject, path: stri
 			});
 			checkSize(options, remote, size);
 		}
+		pausePoint('mirror temporary');
 		await rename(temporary, target);
+		pausePoint('mirror saved');
 	} catch (error) {
 		await rm(temporary, { force: true });
 		throw error;

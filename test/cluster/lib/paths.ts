@@ -1,15 +1,28 @@
 /**
  * Where the simulated cluster lives and which loopback ports it uses.
  *
- * Everything is derived from this file's location so a clone anywhere works;
- * all run state goes under <repo>/.cluster (gitignored).
+ * Everything is derived from this file's location so a clone anywhere works.
+ * Run state is read by system users (postgres runs initdb and the server on
+ * it, sshd checks core's key as core, core runs the shims and sources the
+ * nse function), so it cannot live under the checkout, which may sit in a
+ * folder only root can enter (/root, a `mktemp -d`). It goes to a 0755 folder
+ * under /tmp named after the checkout, and <repo>/.cluster is a symlink to it
+ * (state-dir.ts), so `.cluster/env.json` keeps working for the bench and people.
  */
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const clusterDir = join(repoDir, '.cluster');
-export const shimsDir = join(repoDir, 'test/cluster/shims');
+/** The checkout's own name for the state: a symlink to clusterDir. */
+export const repoClusterLink = join(repoDir, '.cluster');
+// One folder per checkout: two clones never share (or wipe) each other's state.
+const checkoutId = createHash('sha256').update(realpathSync(repoDir)).digest('hex').slice(0, 12);
+export const clusterDir = `/tmp/deis-backup-cluster-${checkoutId}`;
+/** The shims as committed; up.ts copies them to shimsDir, where `core` can run them. */
+export const shimsSource = join(repoDir, 'test/cluster/shims');
+export const shimsDir = join(clusterDir, 'shims');
 export const fixturesDir = join(repoDir, 'test/cluster/fixtures');
 
 export const LOOPBACK = '127.0.0.1';

@@ -51,9 +51,14 @@ export function runArgv(argv: readonly string[], opts: RunOptions = {}): Promise
 	return run(cmd, args, opts);
 }
 
-/** argv that runs as another user (postgres) while we are root; setpriv execs, so pids stay the daemon's. */
+/**
+ * argv that runs as another user (postgres) while we are root; setpriv and env
+ * exec, so pids stay the daemon's. It starts in / because the checkout (our
+ * cwd) may be in a folder that user cannot enter, and initdb gives up when it
+ * cannot return to its starting directory.
+ */
 export function asUser(user: string, argv: readonly string[]): string[] {
-	return ['setpriv', `--reuid=${user}`, `--regid=${user}`, '--init-groups', ...argv];
+	return ['setpriv', `--reuid=${user}`, `--regid=${user}`, '--init-groups', 'env', '-C', '/', ...argv];
 }
 
 // Closes every fd above 2 that the daemon would inherit, then becomes the daemon.

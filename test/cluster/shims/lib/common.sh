@@ -4,12 +4,13 @@
 # fleet/etcd access): when called by `core` they re-run themselves through
 # passwordless sudo. Paths come from this file's location, so sudo's clean
 # environment does not matter; DEIS_SIM_DIR (set by sshd) may override.
+# They run from the copy up.ts makes in the cluster's state folder
+# (<state>/shims), where core can reach them wherever the checkout is.
 set -euo pipefail
 
 SIM_LIB=$(cd "${BASH_SOURCE[0]%/*}" && pwd)
 SIM_SHIMS=${SIM_LIB%/lib}
-SIM_REPO=${SIM_SHIMS%/test/cluster/shims}
-SIM_DIR=${DEIS_SIM_DIR:-$SIM_REPO/.cluster}
+SIM_DIR=${DEIS_SIM_DIR:-${SIM_SHIMS%/shims}}
 
 die() {
 	printf '%s\n' "$*" >&2
