@@ -4,6 +4,10 @@ import { afterEach, describe, it } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
 import type { ConnectionSettings } from '../../source/settings.js';
 import type { ConnectionAnswers } from '../../source/ui/connection-flow.js';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applySshConfig } from '../../source/config/ssh-config.js';
 import { ConnectionForm } from '../../source/ui/components/connection-form.js';
 import { answer, erase, keys, press, until, waitFor } from './helpers.js';
 
@@ -214,5 +218,37 @@ describe('ConnectionForm', () => {
 		await until(() => f.submitted.length === 1, 'submit');
 		// The port offered (22) was taken as offered: left to ssh_config, which may know the host as an alias.
 		assert.deepEqual(f.submitted[0], { host: '10.0.0.5', user: 'core', domain: 'example.com', storeEndpoint: 'http://10.0.0.5' });
+	});
+
+	it('an ssh_config alias typed as the host keeps its Port when the offered 22 is taken as is; a typed port still wins', async () => {
+		const home = await mkdtemp(join(tmpdir(), 'deis-backup-alias-'));
+		try {
+			await mkdir(join(home, '.ssh'));
+			await writeFile(join(home, '.ssh', 'config'), 'Host deis-prod\n  HostName 10.0.0.7\n  Port 2200\n');
+			const resolved = [];
+			for (const port of [undefined, '2022']) {
+				const f = fakes();
+				const { lastFrame, stdin, unmount } = render(<ConnectionForm homeDir={HOME} {...f} />);
+				await waitFor(lastFrame, 'Another host');
+				await press(stdin, keys.down, keys.enter);
+				await waitFor(lastFrame, 'Hostname or IP of a cluster machine ›');
+				await answer(stdin, 'deis-prod');
+				await waitFor(lastFrame, 'SSH port (22)');
+				await answer(stdin, port ?? '');
+				for (const question of ['SSH user (core)', 'SSH private key file']) {
+					await waitFor(lastFrame, question);
+					await press(stdin, keys.enter);
+				}
+				await waitFor(lastFrame, 'Cluster domain ›');
+				await answer(stdin, 'example.com');
+				await until(() => f.submitted.length === 1, 'submit');
+				unmount();
+				// As the connection check and the run take the answers: ssh_config fills what was not given.
+				resolved.push((await applySshConfig(f.submitted[0]!, {}, home)).port);
+			}
+			assert.deepEqual(resolved, [2200, 2022], 'the Port of the alias, then the port typed');
+		} finally {
+			await rm(home, { recursive: true, force: true });
+		}
 	});
 });
