@@ -146,8 +146,8 @@ export function startForm(given: Partial<ConnectionSettings>, options: FormOptio
 			return { ...state, values: reopened, defaults: offered, verified, gateway: previous.tunnel ? { kind: 'tunnel' } : previous.storeEndpoint ? { kind: 'endpoint', url: previous.storeEndpoint } : state.gateway, phase: { kind: 'ask', field: first, edit: false, error: retry.error } };
 		}
 		// Given answers are answers: ask the rest in order, Vagrant's preset only when no host was given.
-		if (initial.host === undefined) return state;
 		const verified = FIELDS.filter((field) => known(field) || (complete && (field === 'port' || field === 'user')));
+		if (initial.host === undefined) return { ...state, verified };
 		return nextQuestion({ ...state, defaults: fallbacks, verified }, 'host');
 	}
 	if (complete) return { ...state, phase: { kind: 'review', ...(retry ? { error: retry.error } : {}) } };

@@ -219,8 +219,10 @@ function firstAfterKind(draft: Draft, setup: FlowSetup): Step {
 	return { kind: 'profiles' };
 }
 
+/** The connection questions; when the flags answered them all (--plain takes them as given), straight to the SSH check. */
 function connectionStep(known: Partial<ConnectionSettings>, setup: FlowSetup): Step {
-	return { kind: 'connection', form: startForm(known, setup.form), attempt: 0 };
+	const form = startForm(known, setup.form);
+	return form.phase.kind === 'done' ? { kind: 'connecting', answers: form.phase.answers, attempt: 0 } : { kind: 'connection', form, attempt: 0 };
 }
 
 /** Questions for the optional stages of this plan that were not answered by flags. */

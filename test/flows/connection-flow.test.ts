@@ -79,6 +79,8 @@ describe('connection questions', () => {
 
 	it('--plain asks only what the flags did not answer, and Vagrant only without a host', () => {
 		assert.deepEqual(startForm({}, PLAIN).phase, { kind: 'where' });
+		const keyGiven = play(startForm({ identity: '/k' }, PLAIN), [{ type: 'where-chosen', where: 'other', label: 'Another host' }, answered('host', 'h.example.com'), answered('port', '22'), answered('user', 'core')]);
+		assert.equal(asking(keyGiven.phase), 'domain', '--identity answered the key question');
 		let state = startForm({ host: '127.0.0.1' }, PLAIN);
 		const asked: string[] = [];
 		while (state.phase.kind === 'ask') {
@@ -118,6 +120,12 @@ describe('connection questions', () => {
 
 describe('wizard flow with the connection questions', () => {
 	const setup = (form: FormOptions): FlowSetup => ({ assumeYes: false, preview: () => [], offersProfiles: false, previewsSettings: false, savesProfiles: false, form });
+
+	it('--plain with every connection answer a flag goes straight to the SSH check', () => {
+		const flags = { ...CLUSTER, identity: '/home/op/.ssh/id' };
+		assert.deepEqual(startFlow({ kind: 'restore', connection: flags }, setup(PLAIN)).step, { kind: 'connecting', answers: flags, attempt: 0 });
+		assert.equal(startFlow({ kind: 'restore', connection: flags }, setup(WIZARD)).step.kind, 'connection', 'the wizard shows them for review first');
+	});
 
 	it('--plain from the first connection question to the folder: answers, the SSH check, the note', () => {
 		const config = setup(PLAIN);
