@@ -11,7 +11,7 @@ import type { ConnectionSettings } from '../settings.js';
 import { messageOf, UserError } from '../errors.js';
 import type { PlanAnswers, PlanKind, StagePreview } from '../plans/types.js';
 import { completeAnswers, flow, startFlow, type Draft, type FlowEvent, type FlowSetup } from '../ui/flow.js';
-import { checkAnswer, checkEndpoint, FIELD_LABELS, hintFor, offeredValue, WHERE_CHOICES, WHERE_LABEL, type FormEvent, type FormProbes, type FormState } from '../ui/connection-flow.js';
+import { checkAnswer, checkEndpoint, withFallbacks, FIELD_LABELS, hintFor, offeredValue, WHERE_CHOICES, WHERE_LABEL, type FormEvent, type FormProbes, type FormState } from '../ui/connection-flow.js';
 import { folderQuestion, GATEWAY_ROUTE_QUESTION, GATEWAY_ROUTES, GATEWAY_URL_LABEL, readYesNo, runQuestion, yesNoHint } from '../ui/questions.js';
 import type { OptionQuestion, YesNoQuestion } from '../ui/questions.js';
 import type { WizardServices } from '../ui/services.js';
@@ -79,7 +79,7 @@ async function followFlow(services: WizardServices, draft: Draft, flags: Flags):
 			case 'connecting': {
 				const { answers } = step;
 				try {
-					const connection = await (services.resolveConnection?.(answers) ?? Promise.resolve({ ...answers, port: answers.port ?? 22 }));
+					const connection = await (services.resolveConnection?.(answers) ?? Promise.resolve(withFallbacks(answers)));
 					const error = await services.validateConnection(connection);
 					event = error ? { type: 'connection-checked', error } : { type: 'connection-checked', connection };
 				} catch (thrown) {

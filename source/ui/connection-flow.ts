@@ -35,14 +35,20 @@ export const WHERE_CHOICES: ReadonlyArray<{ value: Where; label: string; hint: s
 export const AGENT = 'agent';
 
 /**
- * Port 22 offered to "Another host" is ssh's fallback, not an answer: a host
- * that is an ssh_config alias keeps the config's Port, as on the command line
- * (a flag, then ssh_config, then 22).
+ * Port 22 and user core offered to "Another host" are the fallbacks, not
+ * answers: a host that is an ssh_config alias keeps the config's Port and
+ * User, as on the command line (a flag, then ssh_config, then the fallback).
  */
-const FALLBACK_PORT = '22';
+const FALLBACK = { port: '22', user: 'core' } as const;
+type Fallback = keyof typeof FALLBACK;
 
-/** The connection as answered: no port means the ssh_config's Port for the host, else 22. */
-export type ConnectionAnswers = Omit<ConnectionSettings, 'port'> & { port?: number };
+/** The connection as answered: no port or user means ssh_config's for the host, else 22 and core. */
+export type ConnectionAnswers = Omit<ConnectionSettings, 'port' | 'user'> & { port?: number; user?: string };
+
+/** The answers with the fallbacks filled in, for a face without ssh_config at hand (the tests' fakes). */
+export function withFallbacks(answers: ConnectionAnswers): ConnectionSettings {
+	return { ...answers, port: answers.port ?? Number(FALLBACK.port), user: answers.user ?? FALLBACK.user };
+}
 
 export type Values = Record<Field, string>;
 /** How the store gateway is reached when not by deis-store.<domain>. */
@@ -66,13 +72,15 @@ export interface FormState {
 	/** What each question offers when nothing was given for it (a preset's or the fallback). */
 	defaults: Partial<Values>;
 	where?: string;
+	/** The Vagrant preset was chosen: what it offers is an answer, not a fallback. */
+	preset: boolean;
 	gateway: Gateway;
 	/** Fields whose answer passed its check in this form. */
 	verified: Field[];
 	/** Some answers were known up front: the form ends on the review, not at the last question. */
 	prefilled: boolean;
-	/** The port came from the flags, a profile, a preset or the operator; not the fallback. */
-	portGiven: boolean;
+	/** Whether the port and the user came from the flags, a profile, a preset or the operator; not the fallback. */
+	given: Record<Fallback, boolean>;
 	/** What was known up front (flags, a profile); fields the form does not ask about ride along. */
 	initial: Partial<ConnectionSettings>;
 	homeDir: string;
@@ -108,15 +116,15 @@ export interface Retry {
 
 export function startForm(given: Partial<ConnectionSettings>, options: FormOptions, retry?: Retry): FormState {
 	// The wizard reviews the answers that failed, with the reason; --plain asks again what the flags did not answer.
-	const initial: Partial<ConnectionSettings> = retry && options.reviewsGiven ? { ...retry.previous, port: retry.previous.port as number } : given;
-	if (retry && options.reviewsGiven && retry.previous.port === undefined) delete initial.port;
+	// Left to ssh_config before, left to it again: no port or user is made up for the review.
+	const initial = (retry && options.reviewsGiven ? retry.previous : given) as Partial<ConnectionSettings>;
 	const complete = initial.host !== undefined && initial.domain !== undefined;
 	const known = (field: Field) => initial[field] !== undefined;
 	const values: Values = {
 		host: initial.host ?? '',
 		// Port and user have documented defaults (22, core): with host and domain known they count as given.
-		port: initial.port !== undefined ? String(initial.port) : complete ? FALLBACK_PORT : '',
-		user: initial.user ?? (complete ? 'core' : ''),
+		port: initial.port !== undefined ? String(initial.port) : complete ? FALLBACK.port : '',
+		user: initial.user ?? (complete ? FALLBACK.user : ''),
 		identity: initial.identity !== undefined ? tildify(initial.identity, options.homeDir) : '',
 		domain: initial.domain ?? '',
 	};
@@ -124,20 +132,22 @@ export function startForm(given: Partial<ConnectionSettings>, options: FormOptio
 		phase: { kind: 'where' },
 		values,
 		defaults: {},
+		preset: false,
 		gateway: initial.tunnel ? { kind: 'tunnel' } : initial.storeEndpoint ? { kind: 'endpoint', url: initial.storeEndpoint } : { kind: 'name' },
 		verified: [],
 		prefilled: options.reviewsGiven && FIELDS.some(known),
-		portGiven: initial.port !== undefined,
+		given: { port: initial.port !== undefined, user: initial.user !== undefined },
 		initial,
 		homeDir: options.homeDir,
 	};
 	if (!options.reviewsGiven) {
-		const fallbacks: Partial<Values> = { port: FALLBACK_PORT, user: 'core' };
+		const fallbacks: Partial<Values> = { ...FALLBACK };
 		if (retry) {
 			// The previous answers are offered; with every answer a flag, all of them are open to change.
 			const previous = retry.previous;
-			const offered: Partial<Values> = { ...fallbacks, host: previous.host, user: previous.user, domain: previous.domain };
+			const offered: Partial<Values> = { ...fallbacks, host: previous.host, domain: previous.domain };
 			if (previous.port !== undefined) offered.port = String(previous.port);
+			if (previous.user !== undefined) offered.user = previous.user;
 			if (previous.identity !== undefined) offered.identity = tildify(previous.identity, options.homeDir);
 			const asked = FIELDS.filter((field) => !known(field));
 			const verified = asked.length > 0 ? FIELDS.filter(known) : [];
@@ -151,7 +161,7 @@ export function startForm(given: Partial<ConnectionSettings>, options: FormOptio
 		return nextQuestion({ ...state, defaults: fallbacks, verified }, 'host');
 	}
 	if (complete) return { ...state, phase: { kind: 'review', ...(retry ? { error: retry.error } : {}) } };
-	if (initial.host !== undefined) return { ...state, defaults: { port: FALLBACK_PORT, user: 'core' }, phase: { kind: 'ask', field: 'host', edit: false } };
+	if (initial.host !== undefined) return { ...state, defaults: { ...FALLBACK }, phase: { kind: 'ask', field: 'host', edit: false } };
 	return state;
 }
 
@@ -176,15 +186,18 @@ export function formFlow(state: FormState, event: FormEvent): FormState {
 			const defaults: Partial<Values> =
 				event.where === 'vagrant'
 					? { host: VAGRANT_DEFAULTS.host, port: String(VAGRANT_DEFAULTS.port), user: VAGRANT_DEFAULTS.user, identity: `~/${VAGRANT_DEFAULTS.identityFromHome}`, domain: VAGRANT_DEFAULTS.domain }
-					: { port: FALLBACK_PORT, user: 'core' };
-			return nextQuestion({ ...state, where: event.label, defaults }, 'host');
+					: { ...FALLBACK };
+			return nextQuestion({ ...state, where: event.label, defaults, preset: event.where === 'vagrant' }, 'host');
 		}
 		case 'answered': {
 			const { field } = event;
 			const value = field === 'identity' && event.value.trim() === AGENT ? '' : event.value;
 			const edit = phase.kind === 'ask' && phase.edit;
 			let next = verify(field, { ...state, values: { ...state.values, [field]: value } });
-			if (field === 'port') next = { ...next, portGiven: value.trim() !== FALLBACK_PORT || state.defaults.port !== FALLBACK_PORT || state.initial.port !== undefined };
+			if (field === 'port' || field === 'user') {
+				const given = value.trim() !== FALLBACK[field] || state.preset || state.initial[field] !== undefined;
+				next = { ...next, given: { ...state.given, [field]: given } };
+			}
 			// A domain whose gateway cannot be reached by name is kept; how to reach it is asked next.
 			if (field === 'domain' && event.unreachable !== undefined) return { ...next, phase: { kind: 'route', message: event.unreachable, then: !edit && !state.prefilled ? 'submit' : 'review' } };
 			const following = FIELDS[FIELDS.indexOf(field) + 1];
@@ -260,9 +273,10 @@ export function gatewayShown(gateway: Gateway): string | undefined {
 
 export function answersOf(state: FormState, gateway: Gateway = state.gateway): ConnectionAnswers {
 	const { values, initial } = state;
-	const { port: _port, ...rest } = initial;
-	const answers: ConnectionAnswers = { ...rest, host: values.host.trim(), user: values.user.trim(), domain: normalDomain(values.domain) };
-	if (state.portGiven || values.port.trim() !== FALLBACK_PORT) answers.port = Number(values.port);
+	const { port: _port, user: _user, ...rest } = initial;
+	const answers: ConnectionAnswers = { ...rest, host: values.host.trim(), domain: normalDomain(values.domain) };
+	if (state.given.port || values.port.trim() !== FALLBACK.port) answers.port = Number(values.port);
+	if (state.given.user || values.user.trim() !== FALLBACK.user) answers.user = values.user.trim();
 	const identity = values.identity.trim();
 	if (identity && identity !== AGENT) answers.identity = expandHome(identity, state.homeDir);
 	else delete answers.identity;
@@ -316,8 +330,7 @@ export function checkingLabel(field: Field, value: string): string {
 	return field === 'domain' ? `checking deis-store.${value.trim()} answers…` : field === 'identity' ? `checking ${value.trim()} can be read…` : 'checking…';
 }
 
-/** The gateway checks need no port: the fallback stands in for one left to ssh_config. */
+/** The gateway checks need no port or user: the fallbacks stand in for those left to ssh_config. */
 function probeSettings(state: FormState, gateway?: Gateway): ConnectionSettings {
-	const answers = answersOf(state, gateway);
-	return { ...answers, port: answers.port ?? Number(FALLBACK_PORT) };
+	return withFallbacks(answersOf(state, gateway));
 }

@@ -8,7 +8,7 @@ import type { ConnectionSettings } from '../settings.js';
 import type { PlanAnswers, PlanKind, RunSummary, StagePreview } from '../plans/types.js';
 import { chosenKeys, type SettingsPlan } from '../steps/settings/plan.js';
 import { optionQuestions, SKIP_FLAG, type OptionQuestion } from './questions.js';
-import { formFlow, startForm, type ConnectionAnswers, type FormEvent, type FormOptions, type FormState } from './connection-flow.js';
+import { formFlow, startForm, withFallbacks, type ConnectionAnswers, type FormEvent, type FormOptions, type FormState } from './connection-flow.js';
 
 /** How the wizard ended. */
 export type WizardOutcome =
@@ -141,7 +141,7 @@ export function flow(state: FlowState, event: FlowEvent, setup: FlowSetup): Tran
 			const attempt = step.kind === 'connecting' ? step.attempt : 0;
 			const answers: ConnectionAnswers = step.kind === 'connecting' ? step.answers : (event.connection ?? { host: '', user: '', domain: '' });
 			if (event.error) return to({ kind: 'connection', form: startForm(draft.connection ?? {}, setup.form, { error: event.error, previous: answers }), attempt: attempt + 1 });
-			const connection = event.connection ?? { ...answers, port: answers.port ?? 22 };
+			const connection = event.connection ?? withFallbacks(answers);
 			note('Connection', describeConnection(connection));
 			return to({ kind: 'folder', checkGiven: draft.folder !== undefined }, { draft: { ...draft, connection } });
 		}
@@ -245,6 +245,6 @@ export function completeAnswers(draft: Draft): PlanAnswers {
 	return answers;
 }
 
-export function describeConnection(c: ConnectionSettings | ConnectionAnswers): string {
+export function describeConnection(c: ConnectionSettings): string {
 	return `${c.user}@${c.host}:${c.port}, domain ${c.domain}`;
 }

@@ -13,6 +13,7 @@ import type { ConnectionSettings } from '../settings.js';
 import type { PlanAnswers, PlanKind, RunSummary, StagePreview } from '../plans/types.js';
 import { ConfirmPrompt } from './components/confirm-prompt.js';
 import { ConnectionFormView } from './components/connection-form.js';
+import { withFallbacks } from './connection-flow.js';
 import { FailureChoice } from './components/failure-choice.js';
 import { PassphrasePrompt } from './components/passphrase-prompt.js';
 import { RunScreen } from './components/run-screen.js';
@@ -167,7 +168,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 		let live = true;
 		const { answers } = step;
 		// The answers completed first: a host that is an ssh_config alias brings its port.
-		(services.resolveConnection?.(answers) ?? Promise.resolve({ ...answers, port: answers.port ?? 22 }))
+		(services.resolveConnection?.(answers) ?? Promise.resolve(withFallbacks(answers)))
 			.then(async (connection) => ({ connection, error: await services.validateConnection(connection) }))
 			.then(
 				({ connection, error }) => live && dispatch(error ? { type: 'connection-checked', error } : { type: 'connection-checked', connection }),
@@ -222,7 +223,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 					/>
 				);
 			case 'connecting':
-				return <Waiting label={`Connecting to ${step.answers.user}@${step.answers.host}${step.answers.port !== undefined ? `:${step.answers.port}` : ''} over SSH…`} />;
+				return <Waiting label={`Connecting to ${step.answers.user !== undefined ? `${step.answers.user}@` : ''}${step.answers.host}${step.answers.port !== undefined ? `:${step.answers.port}` : ''} over SSH…`} />;
 			case 'folder': {
 				const kind = draft.kind ?? 'backup';
 				if (step.checkGiven) return <Waiting label={`Checking ${draft.folder ?? ''}…`} />;

@@ -35,17 +35,17 @@ describe('connection questions', () => {
 		assert.deepEqual(state.phase, { kind: 'done', answers: { host: '127.0.0.1', port: 2222, user: 'core', identity: '/home/op/.vagrant.d/insecure_private_key', domain: 'local3.deisapp.com' } });
 	});
 
-	it('the port: 22 offered to another host is left to ssh_config; a typed port, a preset and a flag are answers', () => {
-		const other = (port: string) => {
-			const state = play(startForm({}, WIZARD), [{ type: 'where-chosen', where: 'other', label: 'Another host' }, answered('host', 'deis-prod'), answered('port', port), answered('user', 'core'), answered('identity', ''), answered('domain', 'example.com')]);
-			return state.phase.kind === 'done' ? state.phase.answers.port : 'not done';
+	it('port and user: 22 and core offered to another host are left to ssh_config; typed values, a preset and flags are answers', () => {
+		const other = (port: string, user: string) => {
+			const state = play(startForm({}, WIZARD), [{ type: 'where-chosen', where: 'other', label: 'Another host' }, answered('host', 'deis-prod'), answered('port', port), answered('user', user), answered('identity', ''), answered('domain', 'example.com')]);
+			return state.phase.kind === 'done' ? [state.phase.answers.port, state.phase.answers.user] : 'not done';
 		};
-		assert.equal(other('22'), undefined, 'ssh_config Port, else 22, as on the command line');
-		assert.equal(other('2022'), 2022);
+		assert.deepEqual(other('22', 'core'), [undefined, undefined], 'ssh_config Port and User, else 22 and core, as on the command line');
+		assert.deepEqual(other('2022', 'deploy'), [2022, 'deploy']);
 		const flagged = play(startForm({ ...CLUSTER, host: 'deis-prod' }, WIZARD), [{ type: 'accepted' }, { type: 'checked', field: 'host' }, { type: 'checked', field: 'port' }, { type: 'checked', field: 'user' }, { type: 'checked', field: 'identity' }, { type: 'checked', field: 'domain' }]);
 		assert.deepEqual(flagged.phase, { kind: 'done', answers: { ...CLUSTER, host: 'deis-prod' } }, '--port 22 is a flag: it wins');
 		const unflagged = formFlow(startForm({ host: 'deis-prod', domain: 'example.com' }, PLAIN), answered('identity', ''));
-		assert.deepEqual(unflagged.phase, { kind: 'done', answers: { host: 'deis-prod', user: 'core', domain: 'example.com' } }, 'no --port: ssh_config decides');
+		assert.deepEqual(unflagged.phase, { kind: 'done', answers: { host: 'deis-prod', domain: 'example.com' } }, 'no --port, no --user: ssh_config decides');
 	});
 
 	it('a domain whose gateway does not resolve leads to the tunnel, a gateway URL, or the domain again', () => {
@@ -89,7 +89,7 @@ describe('connection questions', () => {
 			state = formFlow(state, answered(field, field === 'domain' ? 'example.com' : (offeredValue(state, field) ?? '')));
 		}
 		assert.deepEqual(asked, ['port', 'user', 'identity', 'domain']);
-		assert.deepEqual(state.phase.kind === 'done' && state.phase.answers, { host: '127.0.0.1', user: 'core', domain: 'example.com' });
+		assert.deepEqual(state.phase.kind === 'done' && state.phase.answers, { host: '127.0.0.1', domain: 'example.com' });
 		const domainOnly = startForm({ host: '127.0.0.1', port: 2222, identity: '/k', domain: 'example.com' }, PLAIN);
 		assert.equal(domainOnly.phase.kind, 'done', 'user has its default with host and domain given');
 	});
@@ -131,7 +131,7 @@ describe('wizard flow with the connection questions', () => {
 		const config = setup(PLAIN);
 		let state = startFlow({ kind: 'backup', connection: { host: 'deis-prod' } as ConnectionSettings }, config);
 		for (const event of [answered('port', '22'), answered('user', 'core'), answered('identity', ''), answered('domain', 'example.com')]) state = flow(state, { type: 'form', event }, config).state;
-		assert.deepEqual(state.step, { kind: 'connecting', answers: { host: 'deis-prod', user: 'core', domain: 'example.com' }, attempt: 0 });
+		assert.deepEqual(state.step, { kind: 'connecting', answers: { host: 'deis-prod', domain: 'example.com' }, attempt: 0 });
 		const refused = flow(state, { type: 'connection-checked', error: 'Connection refused.' }, config).state;
 		assert.equal(refused.step.kind === 'connection' && refused.step.form.phase.kind === 'ask' && refused.step.form.phase.error, 'Connection refused.');
 		const checked = flow(state, { type: 'connection-checked', connection: { ...CLUSTER, host: 'deis-prod', port: 2200 } }, config);

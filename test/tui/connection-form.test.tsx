@@ -216,17 +216,17 @@ describe('ConnectionForm', () => {
 		await erase(stdin, 'http://10.0.0.9'.length);
 		await answer(stdin, 'http://10.0.0.5');
 		await until(() => f.submitted.length === 1, 'submit');
-		// The port offered (22) was taken as offered: left to ssh_config, which may know the host as an alias.
-		assert.deepEqual(f.submitted[0], { host: '10.0.0.5', user: 'core', domain: 'example.com', storeEndpoint: 'http://10.0.0.5' });
+		// The port and user offered (22, core) were taken as offered: left to ssh_config, which may know the host as an alias.
+		assert.deepEqual(f.submitted[0], { host: '10.0.0.5', domain: 'example.com', storeEndpoint: 'http://10.0.0.5' });
 	});
 
-	it('an ssh_config alias typed as the host keeps its Port when the offered 22 is taken as is; a typed port still wins', async () => {
+	it('an ssh_config alias typed as the host keeps its Port and User when the offered 22 and core are taken as is; typed ones still win', async () => {
 		const home = await mkdtemp(join(tmpdir(), 'deis-backup-alias-'));
 		try {
 			await mkdir(join(home, '.ssh'));
-			await writeFile(join(home, '.ssh', 'config'), 'Host deis-prod\n  HostName 10.0.0.7\n  Port 2200\n');
-			const resolved = [];
-			for (const port of [undefined, '2022']) {
+			await writeFile(join(home, '.ssh', 'config'), 'Host deis-prod\n  HostName 10.0.0.7\n  Port 2200\n  User deploy\n');
+			const resolved: unknown[] = [];
+			for (const typed of [undefined, { port: '2022', user: 'admin' }]) {
 				const f = fakes();
 				const { lastFrame, stdin, unmount } = render(<ConnectionForm homeDir={HOME} {...f} />);
 				await waitFor(lastFrame, 'Another host');
@@ -234,19 +234,20 @@ describe('ConnectionForm', () => {
 				await waitFor(lastFrame, 'Hostname or IP of a cluster machine ›');
 				await answer(stdin, 'deis-prod');
 				await waitFor(lastFrame, 'SSH port (22)');
-				await answer(stdin, port ?? '');
-				for (const question of ['SSH user (core)', 'SSH private key file']) {
-					await waitFor(lastFrame, question);
-					await press(stdin, keys.enter);
-				}
+				await answer(stdin, typed?.port ?? '');
+				await waitFor(lastFrame, 'SSH user (core)');
+				await answer(stdin, typed?.user ?? '');
+				await waitFor(lastFrame, 'SSH private key file');
+				await press(stdin, keys.enter);
 				await waitFor(lastFrame, 'Cluster domain ›');
 				await answer(stdin, 'example.com');
 				await until(() => f.submitted.length === 1, 'submit');
 				unmount();
 				// As the connection check and the run take the answers: ssh_config fills what was not given.
-				resolved.push((await applySshConfig(f.submitted[0]!, {}, home)).port);
+				const { port, user } = await applySshConfig(f.submitted[0]!, {}, home);
+				resolved.push([port, user]);
 			}
-			assert.deepEqual(resolved, [2200, 2022], 'the Port of the alias, then the port typed');
+			assert.deepEqual(resolved, [[2200, 'deploy'], [2022, 'admin']], 'the alias\'s Port and User, then the ones typed');
 		} finally {
 			await rm(home, { recursive: true, force: true });
 		}
