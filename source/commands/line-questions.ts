@@ -156,7 +156,8 @@ async function askConnection(form: FormState, probes: FormProbes): Promise<FormE
 		case 'ask': {
 			const { field } = phase;
 			if (phase.error) process.stderr.write(`✖ ${phase.error}\n`);
-			const offered = phase.edit ? undefined : offeredValue(form, field);
+			// No answer to edit in place on a line: the current one is offered instead.
+			const offered = phase.edit ? form.values[field] || undefined : offeredValue(form, field);
 			const hint = hintFor(form, field);
 			let unreachable: string | undefined;
 			const value = await input({
