@@ -2,7 +2,9 @@
  * The wizard's flow as a pure reducer: a state and an event in, the next
  * state and what to print out. No React, no I/O: the screens (wizard.tsx)
  * dispatch what the operator answered and what the services found, and draw
- * whatever step comes back; the tests drive it without Ink.
+ * whatever step comes back; the tests drive it without Ink. The connection
+ * questions within it are connection-flow.ts. Both faces follow it: the Ink
+ * wizard (wizard.tsx) and `--plain` (commands/line-questions.ts).
  */
 import type { ConnectionSettings } from '../settings.js';
 import type { PlanAnswers, PlanKind, RunSummary, StagePreview } from '../plans/types.js';
