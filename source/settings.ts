@@ -70,6 +70,6 @@ export const VAGRANT_DEFAULTS = {
 	identityFromHome: '.vagrant.d/insecure_private_key',
 } as const;
 
-export function storeEndpointFor(settings: Pick<ConnectionSettings, 'domain' | 'storeEndpoint'>): string {
+export function gatewayEndpointFor(settings: Pick<ConnectionSettings, 'domain' | 'storeEndpoint'>): string {
 	return settings.storeEndpoint ?? `http://deis-store.${settings.domain}`;
 }

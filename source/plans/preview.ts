@@ -4,9 +4,9 @@
  * skipped task of the plan would have run.
  */
 import { commands } from '../cluster/commands.js';
-import { ROUTER_UNIT, STORE_UNITS } from '../deis.js';
+import { DEIS_BUCKETS, ROUTER_UNIT, STORE_UNITS } from '../deis.js';
 import { quoteCommand } from '../util/shell-quote.js';
-import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor } from '../settings.js';
+import { DEFAULT_SIGNATURE_VERSION, gatewayEndpointFor } from '../settings.js';
 import { DEFAULT_BODY_SIZE } from '../validate.js';
 import type { PlanAnswers, StagePreview } from './types.js';
 
@@ -37,11 +37,9 @@ export interface PreviewOptions {
 	resetBodySize?: boolean;
 }
 
-const DEIS_BUCKETS = ['db_wal', 'registry'];
-
 export function previewBackup(answers: PlanAnswers, options: PreviewOptions = {}): StagePreview[] {
-	const endpoint = storeEndpointFor(answers.connection);
-	const buckets = options.buckets ?? DEIS_BUCKETS;
+	const endpoint = gatewayEndpointFor(answers.connection);
+	const buckets = options.buckets ?? DEIS_BUCKETS.map((bucket) => bucket.fallback);
 	const sync = buckets.map((bucket) => `${s3cmd(answers)} sync s3://${bucket} ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])}`);
 	// deis/deis#3445: more gateways for the transfer, back to as many as before after it.
 	const scaled = options.scaleGateways
@@ -78,7 +76,7 @@ export function previewBackup(answers: PlanAnswers, options: PreviewOptions = {}
 }
 
 export function previewRestore(answers: PlanAnswers, options: PreviewOptions = {}): StagePreview[] {
-	const buckets = options.buckets ?? DEIS_BUCKETS;
+	const buckets = options.buckets ?? DEIS_BUCKETS.map((bucket) => bucket.fallback);
 	const stages: StagePreview[] = [
 		{ stage: 'connect', title: `Connect to ${answers.connection.host}:${answers.connection.port}`, commands: [sshPrefix(answers)], optional: false },
 		{

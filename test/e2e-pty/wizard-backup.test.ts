@@ -219,7 +219,7 @@ describe('wizard in a terminal, simulated cluster of real services', () => {
 
 		const pauses = new PausePoints(join(await tempDir('deis-backup-pauses-'), 'pauses'));
 		// Each saved object is a pause: the mirror cannot end before the test lets it.
-		const first = await startCli(['backup', ...flags], home, pauses.env('mirror saved#1+'));
+		const first = await startCli(['backup', ...flags], home, pauses.env('download saved#1+'));
 		await acceptPrefilled(first);
 		const pid = await pauses.next(first);
 		assert.ok(pid, 'the backup stops at its first saved object');

@@ -47,7 +47,7 @@ describe('the demo in a terminal', () => {
 	test('y and Enter typed in one go start the backup; Ctrl-C in the middle of it exits 130', { timeout: 60_000 }, async () => {
 		const pauses = new PausePoints(join(await tempDir('deis-backup-pauses-'), 'pauses'));
 		// One object at a time, each saved object a pause: the mirror cannot end before the test lets it.
-		const pane = await start([process.execPath, CLI, 'demo', '--concurrency', '1'], { env: pauses.env('mirror saved#1+') });
+		const pane = await start([process.execPath, CLI, 'demo', '--concurrency', '1'], { env: pauses.env('download saved#1+') });
 		await pane.waitFor('❯ Use these settings', 30_000);
 		await pane.press('Enter');
 		await pane.waitFor(/\? Start the backup\? \(Y\/n\) ›\s*$/);
