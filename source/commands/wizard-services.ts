@@ -28,7 +28,7 @@ export interface WizardRunDefaults {
 	bodySize?: string;
 	/** Neither save nor apply the platform's etcd settings (--skip-settings). */
 	skipSettings?: boolean;
-	/** --buckets: mirror these instead of the database's and the registry's. */
+	/** --buckets: download these instead of the database's and the registry's. */
 	buckets?: string[];
 }
 

@@ -106,7 +106,7 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 const FOLDER_TITLES: Record<FolderState, (folder: string) => string> = {
 	new: (folder) => `Prepare the backup folder ${folder}`,
 	unfinished: (folder) => `Resume the unfinished backup in ${folder}`,
-	finished: (folder) => `Refresh the backup in ${folder} (only what changed is fetched)`,
+	finished: (folder) => `Refresh the backup in ${folder} (only what changed is downloaded)`,
 };
 
 /** A stage whose outcome goes into the manifest's steps, done or failed. */
@@ -202,7 +202,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 			},
 		},
 		{
-			title: `Mirror the buckets from ${gatewayEndpointFor(answers.connection)}`,
+			title: `Download the buckets from ${gatewayEndpointFor(answers.connection)}`,
 			skip: (ctx: BackupContext) => dry(ctx, 'buckets'),
 			task: (ctx: BackupContext, task: AnyTask) =>
 				stage(ctx, 'buckets', async () => {
@@ -213,7 +213,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 						await scaleBack(ctx);
 					}
 					const count = ctx.bucketEntries.reduce((sum, b) => sum + b.objects.length, 0);
-					task.title = `Mirrored ${ctx.bucketEntries.map((b) => `s3://${b.name}`).join(' and ')}: ${count} objects, ${ctx.transferred} fetched`;
+					task.title = `Downloaded ${ctx.bucketEntries.map((b) => `s3://${b.name}`).join(' and ')}: ${ctx.transferred} downloaded, ${count - ctx.transferred} unchanged`;
 				}),
 		},
 		{
@@ -270,7 +270,7 @@ async function downloadBuckets(ctx: BackupContext, options: BackupOptions, folde
 	const gateway = ctx.gateway as GatewayClient;
 	for (const { role, name } of ctx.buckets as BucketChoice[]) {
 		const previous = await previousObjects(ctx, folder, name);
-		task.title = `Mirror s3://${name}`;
+		task.title = `Download s3://${name}`;
 		pausePoint(`download bucket ${name}`);
 		const result = await downloadBucket({
 			s3: gateway.s3,

@@ -61,7 +61,7 @@ export function previewBackup(answers: PlanAnswers, options: PreviewOptions = {}
 		},
 		{
 			stage: 'buckets',
-			title: `Mirror the buckets from ${endpoint}`,
+			title: `Download the buckets from ${endpoint}`,
 			commands: scaled,
 			optional: false,
 		},
@@ -105,7 +105,7 @@ export function previewRestore(answers: PlanAnswers, options: PreviewOptions = {
 		},
 		{
 			stage: 'buckets',
-			title: 'Create the buckets and push the objects back',
+			title: 'Create the buckets and upload the objects back',
 			commands: [...buckets.map((bucket) => `${s3cmd(answers)} mb s3://${bucket}`), ...buckets.map((bucket) => `${s3cmd(answers)} sync ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])} s3://${bucket}`)],
 			optional: false,
 		},

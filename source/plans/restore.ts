@@ -24,7 +24,7 @@ import { writeSettings, planSettings } from '../steps/settings/apply.js';
 import { chosenKeys } from '../steps/settings/plan.js';
 import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
 import type { StageId } from '../progress.js';
-import { checkExtracted, restoreVolume } from '../steps/volume.js';
+import { verifyExtracted, restoreVolume } from '../steps/volume.js';
 import { connect, openGateway } from './connect.js';
 import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewRestore } from './preview.js';
@@ -226,13 +226,13 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 				}),
 		},
 		{
-			title: 'Create the buckets and push the objects back',
+			title: 'Create the buckets and upload the objects back',
 			skip: (ctx: RestoreContext) => (options.skipBuckets ? 'skipped (--skip-buckets)' : dry(ctx, 'buckets')),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				once(ctx, 'buckets', task, async () => {
 					await uploadBuckets(ctx, options, folder, task);
 					const manifest = ctx.manifest as Manifest;
-					task.title = `Pushed ${manifest.buckets.map((b) => `s3://${b.name}`).join(' and ')}`;
+					task.title = `Uploaded ${manifest.buckets.map((b) => `s3://${b.name}`).join(' and ')}`;
 				}),
 		},
 		{
@@ -242,7 +242,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 				once(ctx, 'volume', task, async () => {
 					const tarball = join(folder, STORE_TARBALL);
 					await restoreVolume(ctx.host as RemoteHost, tarball, reporterFor(task, hooks), signal, (ctx.manifest as Manifest).volume?.sha256);
-					const problems = await checkExtracted(ctx.host as RemoteHost, tarball);
+					const problems = await verifyExtracted(ctx.host as RemoteHost, tarball);
 					if (problems.length > 0) throw new UserError(`The store volume on ${answers.connection.host} does not match the archive after extraction (${problems.length} file(s); first: ${problems[0]}); run the restore again.`);
 				}),
 		},
@@ -298,7 +298,7 @@ function finishedStage(ctx: RestoreContext, id: StageId): void {
 	ctx.journal?.append({ stage: id });
 }
 
-/** What earlier runs of this restore finished: stages, pushed objects, and the router's body size before it was raised. */
+/** What earlier runs of this restore finished: stages, uploaded objects, and the router's body size before it was raised. */
 async function replayJournal(ctx: RestoreContext, path: string): Promise<void> {
 	for (const entry of await readJournal<JournalEntry>(path)) {
 		if ('stage' in entry) ctx.finished.add(entry.stage);
@@ -311,16 +311,16 @@ async function replayJournal(ctx: RestoreContext, path: string): Promise<void> {
 	}
 }
 
-/** Each bucket of the backup in turn: created when missing, then every object not already there pushed and journaled. */
+/** Each bucket of the backup in turn: created when missing, then every object not unchanged uploaded and journaled. */
 async function uploadBuckets(ctx: RestoreContext, options: RestoreOptions, folder: string, task: AnyTask): Promise<void> {
 	const gateway = ctx.gateway as GatewayClient;
 	const manifest = ctx.manifest as Manifest;
 	// Requests stay well under the router's limit, whatever it was raised to. Parts stream from
-	// the file, so their size costs no memory; 64 MB keeps a failed part cheap to send again.
+	// the file, so their size costs no memory; 64 MB keeps a failed part cheap to upload again.
 	const limit = parseBodySize(options.bodySize) ?? 1024 ** 2;
 	const partSize = Math.max(5 * 1024 ** 2, Math.min(64 * 1024 ** 2, Math.floor(limit / 2)));
 	for (const bucket of manifest.buckets) {
-		task.title = `Push s3://${bucket.name}`;
+		task.title = `Upload s3://${bucket.name}`;
 		const created = await ensureBucket(gateway.s3, gateway.endpoint, bucket.name);
 		const uploaded = ctx.uploaded.get(bucket.name) ?? new Map<string, UploadedObject>();
 		ctx.uploaded.set(bucket.name, uploaded);
@@ -346,7 +346,7 @@ async function uploadBuckets(ctx: RestoreContext, options: RestoreOptions, folde
 		ctx.transferred += result.uploaded;
 		if (result.extra > 0) ctx.warnings.push(`s3://${bucket.name} holds ${result.extra} object(s) that are not in the backup; they were left alone`);
 		if (result.overwritten > 0) ctx.warnings.push(`s3://${bucket.name}: ${result.overwritten} differing object(s) overwritten (--force)`);
-		task.output = `s3://${bucket.name} ${created}: ${result.uploaded} uploaded, ${result.unchanged} already there`;
+		task.output = `s3://${bucket.name} ${created}: ${result.uploaded} uploaded, ${result.unchanged} unchanged`;
 	}
 }
 

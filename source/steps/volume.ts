@@ -117,7 +117,7 @@ class TarballCheck {
 }
 
 /** After extraction: every regular file of the archive on the host, with its size. */
-export async function checkExtracted(host: RemoteHost, tarball: string): Promise<string[]> {
+export async function verifyExtracted(host: RemoteHost, tarball: string): Promise<string[]> {
 	const { listTarGz } = await import('../archive/tar-list.js');
 	const expected = await listTarGz(tarball);
 	const result = await host.run(commands.listStore());

@@ -118,7 +118,7 @@ test('hostile connection flags, folders and bucket names: one clear line each, n
 	assert.deepEqual(refusedCommands(source), [], 'no unquoted shell syntax reached the host');
 });
 
-test('a hostile bucket name in etcd is refused before anything is fetched', async () => {
+test('a hostile bucket name in etcd is refused before anything is downloaded', async () => {
 	const previous = source.etcd.get('/deis/registry/bucketName');
 	source.etcd.set('/deis/registry/bucketName', '../../etc');
 	try {

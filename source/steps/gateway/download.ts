@@ -1,8 +1,8 @@
 /**
  * `s3cmd sync s3://<bucket> .`, done safely: every object streamed to a
  * temporary file while its sha256 is computed in the same pass, renamed only
- * when its size matches the listing, and journaled so an interrupted mirror
- * resumes. Objects saved before with the same size and ETag are not fetched.
+ * when its size matches the listing, and journaled so an interrupted download
+ * resumes. Objects saved before with the same size and ETag are not downloaded again.
  */
 import { createHash } from 'node:crypto';
 import { open, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
@@ -106,7 +106,7 @@ export async function downloadBucket(options: DownloadOptions): Promise<Download
 async function downloadObject(options: DownloadContext, remote: RemoteObject, path: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
 	const target = join(options.folder, path);
 	try {
-		// A reset, a stall or a cut-short body fetches the object again from the start.
+		// A reset, a stall or a cut-short body downloads the object again from the start.
 		return await withRetriedProgress((counted) => downloadOnce(options, remote, path, target, counted), onBytes, { signal: options.signal });
 	} catch (error) {
 		// Disk errors stay as they are: downloadBucket names them with the space still needed.

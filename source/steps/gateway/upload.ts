@@ -2,7 +2,7 @@
  * `s3cmd mb` + `s3cmd sync <dir> s3://<bucket>`, done safely: buckets created
  * when missing, objects already in the bucket compared with the backup (the
  * same content is skipped, different content is only overwritten with
- * --force, nothing is ever deleted), large objects sent in parts smaller than
+ * --force, nothing is ever deleted), large objects uploaded in parts smaller than
  * the router's body size, and every upload checked against the gateway's ETag.
  */
 import { createHash } from 'node:crypto';
@@ -31,11 +31,11 @@ export interface UploadedObject {
 	/** The content MD5 when the object went up in one piece (its ETag must equal it). */
 	md5?: string;
 	/**
-	 * Sending started but is not confirmed. Recorded (through onUploaded, in the
+	 * Uploading started but is not confirmed. Recorded (through onUploaded, in the
 	 * restore's journal) before each upload, so that a run killed mid-upload
 	 * knows on resume that a differing object under this key is its own
 	 * unfinished write (some gateways expose a partial body), not someone
-	 * else's data: it is sent again without --force.
+	 * else's data: it is uploaded again without --force.
 	 */
 	pending?: true;
 }
@@ -61,7 +61,7 @@ export interface UploadOptions extends GatewayBucket {
 	http: ObjectHttp;
 	folder: string;
 	objects: readonly ObjectEntry[];
-	/** What earlier runs of this restore already pushed, by key. */
+	/** What earlier runs of this restore already uploaded, by key. */
 	uploaded: ReadonlyMap<string, UploadedObject>;
 	onUploaded: (object: UploadedObject) => void;
 	force: boolean;
@@ -81,7 +81,7 @@ export interface UploadResult {
 
 /** Whole files streamed in one PUT each, at once. */
 const STREAMED_IN_FLIGHT = 8;
-/** Objects sent in parts at once (each with PARTS_IN_FLIGHT parts streaming from its file). */
+/** Objects uploaded in parts at once (each with PARTS_IN_FLIGHT parts streaming from its file). */
 const MULTIPART_IN_FLIGHT = 2;
 
 export async function uploadBucket(options: UploadOptions): Promise<UploadResult> {
@@ -104,7 +104,7 @@ export async function uploadBucket(options: UploadOptions): Promise<UploadResult
 		}
 		toUpload.push(object);
 		// Our own interrupted upload is finished, never counted as a conflict: the first
-		// run only started sending after checking the key was free (or --force was given).
+		// run only started uploading after checking the key was free (or --force was given).
 		if (!options.uploaded.get(object.key)?.pending) conflicts.push(object.key);
 	}
 	if (conflicts.length > 0 && !options.force) {
@@ -143,7 +143,7 @@ export async function uploadBucket(options: UploadOptions): Promise<UploadResult
 }
 
 /**
- * Proven the same: pushed by an earlier run of this restore, or a single-part
+ * Proven the same: uploaded by an earlier run of this restore, or a single-part
  * ETag (the content's MD5) equal to the one the source gateway gave at backup
  * time, or else to the MD5 of our file. The first two cost no reading, so a
  * re-run over a restored bucket is one listing.
@@ -161,7 +161,7 @@ async function uploadObject(options: UploadOptions, object: ObjectEntry, onBytes
 	const path = join(options.folder, object.path);
 	try {
 		// A request whose body streams from a file cannot be replayed by the HTTP layer: a reset,
-		// a stall or a 503 SlowDown sends the object again from a freshly opened file, with backoff.
+		// a stall or a 503 SlowDown uploads the object again from a freshly opened file, with backoff.
 		return await withRetriedProgress((counted) => uploadOnce(options, object, path, counted), onBytes, { signal: options.signal });
 	} catch (error) {
 		if (error instanceof UserError) throw error;
@@ -196,7 +196,7 @@ async function uploadStreamed(options: UploadOptions, object: ObjectEntry, path:
 	});
 	try {
 		const response = await options.http.put(options.bucket, object.key, body, object.size, options.signal);
-		if (sha256.digest('hex') !== object.sha256) throw damaged(path, 'its object was sent but the restore stops here');
+		if (sha256.digest('hex') !== object.sha256) throw damaged(path, 'its object was uploaded but the restore stops here');
 		return checkEtag(options, object, response.etag, md5 ? md5.digest('hex') : (object.etag as string).toLowerCase());
 	} finally {
 		body.destroy();
@@ -225,7 +225,7 @@ const PARTS_IN_FLIGHT = 4;
 /** Small objects (most of a Deis store) are read whole and checked against the manifest before a byte leaves. */
 async function uploadSmall(options: UploadOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
 	const data = await readSmallFile(path, object.size);
-	if (!data || createHash('sha256').update(data).digest('hex') !== object.sha256) throw damaged(path, 'nothing of it was sent');
+	if (!data || createHash('sha256').update(data).digest('hex') !== object.sha256) throw damaged(path, 'nothing of it was uploaded');
 	const response = await options.http.put(options.bucket, object.key, data, data.length, options.signal);
 	onBytes(data.length);
 	return checkEtag(options, object, response.etag, createHash('md5').update(data).digest('hex'));
@@ -255,7 +255,7 @@ function damaged(path: string, consequence: string): UserError {
 
 function checkEtag(options: UploadOptions, object: ObjectEntry, etag: string | undefined, md5: string): UploadedObject {
 	if (etag && etag.toLowerCase() !== md5) {
-		throw new UserError(`The gateway stored ${options.bucket}/${object.key} with a different checksum than was sent; the connection corrupted it: run the restore again.`);
+		throw new UserError(`The gateway stored ${options.bucket}/${object.key} with a different checksum than was uploaded; the connection corrupted it: run the restore again.`);
 	}
 	return { bucket: options.bucket, key: object.key, size: object.size, etag, md5 };
 }

@@ -1,7 +1,7 @@
 /**
  * After a restore: every object of the backup present in the new cluster
  * with its size, and its content proven, by the gateway's own MD5 for
- * single-part uploads, by downloading and hashing for the rest.
+ * single-part uploads, by reading back and hashing the rest.
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -53,7 +53,7 @@ export async function verifyBucket(
 		async (object) => {
 			let digest: string;
 			try {
-				// A download cut short is read again; a Ctrl-C or a gateway error becomes one clear sentence.
+				// A read cut short is retried; a Ctrl-C or a gateway error becomes one clear sentence.
 				digest = await withRetries(
 					async () => {
 						const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key }), { abortSignal: options.signal });

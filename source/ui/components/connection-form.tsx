@@ -102,7 +102,7 @@ export function ConnectionForm({ initial = {}, homeDir, checkIdentity, checkDoma
 		return settings;
 	};
 
-	const syncCheck = (field: Field, value: string): string | undefined => {
+	const validateField = (field: Field, value: string): string | undefined => {
 		switch (field) {
 			case 'host':
 				return validateHost(value);
@@ -119,7 +119,7 @@ export function ConnectionForm({ initial = {}, homeDir, checkIdentity, checkDoma
 
 	// The whole check for one field: syntax first, then the injected file or network check.
 	const check = (field: Field, value: string, v: Values): string | undefined | Promise<string | undefined> => {
-		const problem = syncCheck(field, value);
+		const problem = validateField(field, value);
 		if (problem) return problem;
 		if (field === 'identity' && value.trim() !== '' && value.trim() !== AGENT && checkIdentity) return checkIdentity(expandHome(value.trim(), homeDir));
 		if (field === 'domain' && checkDomain) {
