@@ -1,6 +1,6 @@
 /**
  * GET and single-part PUT of one object, straight on Node's http with the
- * store client's keep-alive agent, signed with AWS signature v2 (what a Deis
+ * gateway client's keep-alive agent, signed with AWS signature v2 (what a Deis
  * v1 gateway knows) or, for a newer gateway that asks for it, the SDK's SigV4.
  *
  * These two requests are the whole per-object cost of a download or an upload:

@@ -121,7 +121,7 @@ export function previewRestore(answers: PlanAnswers, options: PreviewOptions = {
 			commands: [onHost(answers, commands.list()), `${onHost(answers, commands.resaveModels('<controller host ip>:4001'))} <<EOF … EOF`],
 			optional: false,
 		},
-		{ stage: 'verify', title: 'Verify the restored objects, store files and etcd keys', commands: [], optional: false },
+		{ stage: 'verify', title: 'Verify the restored objects, volume files and etcd keys', commands: [], optional: false },
 	);
 	if (options.resetBodySize) {
 		stages.push({ stage: 'router', title: 'Put the router body size back', commands: [onHost(answers, commands.configSet('router', 'bodySize', '<the value read before>'))], optional: false });
