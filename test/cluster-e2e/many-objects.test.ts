@@ -99,7 +99,7 @@ test(`a backup of ${COUNT} objects through the router saves every one, byte for 
 	assert.equal(verify.code, 0, verify.stderr);
 });
 
-test('the same backup again fetches nothing: every page of the listing matched the manifest', async () => {
+test('the same backup again downloads nothing: every page of the listing matched the manifest', async () => {
 	const result = await runCli(['backup', ...flags(), '--buckets', BUCKET, '--skip-volume', '--skip-database', '--out', folder]);
 	assert.equal(result.code, 0, result.stderr);
 	assert.match(result.stderr, new RegExp(`: 0 downloaded, ${COUNT} unchanged`));

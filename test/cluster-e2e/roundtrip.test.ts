@@ -74,7 +74,7 @@ test('backup through deis-store.<domain>: every object byte for byte, the live s
 	assert.equal(verify.code, 0, verify.stderr);
 });
 
-test('a second backup fetches nothing new', async () => {
+test('a second backup downloads nothing new', async () => {
 	const result = await runCli(['backup', ...flags(), '--out', folder]);
 	assert.equal(result.code, 0, result.stderr);
 	assert.match(result.stderr, new RegExp(`: 0 downloaded, ${cluster.objects.length} unchanged`));

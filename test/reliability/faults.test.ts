@@ -164,7 +164,7 @@ test('restore through a gateway answering 503 SlowDown to every third request: e
 	}
 });
 
-test('restore through connections reset mid-upload: uploads are sent again, every object exact', async () => {
+test('restore through connections reset mid-upload: objects are uploaded again, every object exact', async () => {
 	const { proxy, exit, manifest, fresh } = await restoreThrough('rs-reset', (port) => startFaultProxy({ host: '127.0.0.1', port }, (i) => (i % 4 === 2 ? { kind: 'reset', afterBytes: 40_000, direction: 'up' } : { kind: 'pass' })));
 	try {
 		assert.equal(exit.code, 0, exit.stderr);

@@ -195,10 +195,10 @@ async function restoreChain(points: KillPoint[], index: number): Promise<void> {
 			assert.equal(await readFile(join(folder, 'manifest.json'), 'utf8'), manifestText, `${context}: manifest untouched`);
 			// The demo gateway (s3rver) writes a body in place, so an upload cut by the kill can be visible
 			// half-written (Ceph's gateway commits only whole bodies). Each such object must be one this
-			// restore journaled as being sent and not yet confirmed: the next run finishes it without --force.
+			// restore journaled as being uploaded and not yet confirmed: the next run finishes it without --force.
 			const partial = await objectsPresentAndExact(s3, manifest).catch(() => ({ present: 0, total: 0, wrong: [] as string[] }));
 			const unconfirmed = await pendingUploads(folder);
-			for (const key of partial.wrong) assert.ok(unconfirmed.has(key), `${context}: ${key} differs from the backup but this restore never started sending it`);
+			for (const key of partial.wrong) assert.ok(unconfirmed.has(key), `${context}: ${key} differs from the backup but this restore never started uploading it`);
 		}
 		const done = await runToEnd(args);
 		assert.equal(done.code, 0, `restore chain ${index}: the last run finishes\n${done.stderr}`);

@@ -28,7 +28,7 @@ const pending = (n: number): TaskView => ({ id: `t${n}`, title: `Task number ${n
 describe('the live task list', () => {
 	it('fits the lines it is given: the running task and its progress stay, the rest are counted', () => {
 		const running: TaskView = {
-			id: 'push',
+			id: 'upload',
 			title: 'Upload s3://registry',
 			state: 'running',
 			startedAt: NOW - 2000,
