@@ -67,7 +67,7 @@ async function followFlow(services: WizardServices, draft: Draft, flags: Flags):
 		savesProfiles: false,
 		form: { homeDir: home, reviewsGiven: false },
 	};
-	const probes: FormProbes = { identity: (path) => (services.validateIdentity ?? checkReadableFile)(path), domain: (c) => services.validateDomain(c, draft.kind ?? 'backup') };
+	const probes: FormProbes = { identity: (path) => (services.checkIdentity ?? checkReadableFile)(path), domain: (c) => services.checkDomain(c, draft.kind ?? 'backup') };
 	let state = startFlow(draft, setup);
 	for (;;) {
 		const { step } = state;
@@ -80,7 +80,7 @@ async function followFlow(services: WizardServices, draft: Draft, flags: Flags):
 				const { answers } = step;
 				try {
 					const connection = await (services.resolveConnection?.(answers) ?? Promise.resolve(withFallbacks(answers)));
-					const error = await services.validateConnection(connection);
+					const error = await services.checkConnection(connection);
 					event = error ? { type: 'connection-checked', error } : { type: 'connection-checked', connection };
 				} catch (thrown) {
 					event = { type: 'connection-checked', error: messageOf(thrown) };
@@ -91,7 +91,7 @@ async function followFlow(services: WizardServices, draft: Draft, flags: Flags):
 				const current = state.draft;
 				const kind = current.kind ?? 'backup';
 				if (step.checkGiven) {
-					const error = await services.validateFolder(kind, current.folder ?? '').catch(messageOf);
+					const error = await services.checkFolder(kind, current.folder ?? '').catch(messageOf);
 					event = error ? { type: 'given-folder-checked', error } : { type: 'given-folder-checked' };
 					break;
 				}
@@ -100,7 +100,7 @@ async function followFlow(services: WizardServices, draft: Draft, flags: Flags):
 				const typed = await input({
 					message: folderQuestion(kind),
 					...(suggested ? { default: suggested } : {}),
-					validate: async (value) => (value.trim() === '' ? 'Enter a folder.' : ((await services.validateFolder(kind, value.trim())) ?? true)),
+					validate: async (value) => (value.trim() === '' ? 'Enter a folder.' : ((await services.checkFolder(kind, value.trim())) ?? true)),
 				});
 				event = { type: 'folder-chosen', folder: typed.trim() };
 				break;

@@ -29,7 +29,7 @@ export interface WizardRunDefaults {
 	bodySize?: string;
 	/** Neither save nor apply the platform's etcd settings (--skip-settings). */
 	skipSettings?: boolean;
-	/** --buckets: mirror these instead of the database's and the registry's. */
+	/** --buckets: download these instead of the database's and the registry's. */
 	buckets?: string[];
 }
 
@@ -37,10 +37,10 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 	// A new host key is shown once; submitting the same answers again trusts it (ssh's "yes").
 	const shownKeys = new Map<string, string>();
 	return {
-		validateConnection: (connection) => checkConnection(connection, shownKeys, defaults.askPassphrase),
+		checkConnection: (connection) => checkConnection(connection, shownKeys, defaults.askPassphrase),
 		resolveConnection: async (answers) => completeSettings(await applySshConfig(answers)),
-		validateDomain: (connection, kind) => (kind === 'backup' ? probeGateway(connection) : checkGatewayName(connection)),
-		async validateFolder(kind, folder) {
+		checkDomain: (connection, kind) => (kind === 'backup' ? probeGateway(connection) : checkGatewayName(connection)),
+		async checkFolder(kind, folder) {
 			const path = resolve(folder);
 			if (kind === 'restore') {
 				try {

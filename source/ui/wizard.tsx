@@ -169,7 +169,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 		const { answers } = step;
 		// The answers completed first: a host that is an ssh_config alias brings its port.
 		(services.resolveConnection?.(answers) ?? Promise.resolve(withFallbacks(answers)))
-			.then(async (connection) => ({ connection, error: await services.validateConnection(connection) }))
+			.then(async (connection) => ({ connection, error: await services.checkConnection(connection) }))
 			.then(
 				({ connection, error }) => live && dispatch(error ? { type: 'connection-checked', error } : { type: 'connection-checked', connection }),
 				(thrown: unknown) => live && dispatch({ type: 'connection-checked', error: messageOf(thrown) }),
@@ -181,7 +181,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 	useEffect(() => {
 		if (step.kind !== 'folder' || !step.checkGiven || draft.folder === undefined || draft.kind === undefined) return;
 		let live = true;
-		services.validateFolder(draft.kind, draft.folder).then(
+		services.checkFolder(draft.kind, draft.folder).then(
 			(error) => live && dispatch(error ? { type: 'given-folder-checked', error } : { type: 'given-folder-checked' }),
 			(thrown: unknown) => live && dispatch({ type: 'given-folder-checked', error: messageOf(thrown) }),
 		);
@@ -219,7 +219,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 						key={step.attempt}
 						state={step.form}
 						dispatch={(event) => dispatch({ type: 'form', event })}
-						probes={{ identity: services.validateIdentity?.bind(services) ?? checkReadableFile, domain: (c) => services.validateDomain(c, draft.kind ?? 'backup') }}
+						probes={{ identity: services.checkIdentity?.bind(services) ?? checkReadableFile, domain: (c) => services.checkDomain(c, draft.kind ?? 'backup') }}
 					/>
 				);
 			case 'connecting':
@@ -234,7 +234,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 						label={folderQuestion(kind)}
 						{...(suggested ? { defaultValue: suggested } : {})}
 						{...(step.error ? { initialError: step.error } : {})}
-						validate={(folder) => (folder === '' ? 'Enter a folder.' : services.validateFolder(kind, folder))}
+						validate={(folder) => (folder === '' ? 'Enter a folder.' : services.checkFolder(kind, folder))}
 						checkingLabel={(folder) => `checking ${folder}…`}
 						onSubmit={(folder) => dispatch({ type: 'folder-chosen', folder })}
 					/>

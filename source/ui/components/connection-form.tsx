@@ -179,16 +179,16 @@ export interface ConnectionFormProps {
 	/** Home folder for `~` in key paths (injected so tests need no real home). */
 	homeDir: string;
 	/** Checks the key file exists and is readable; undefined means fine. */
-	validateIdentity?: (path: string) => string | undefined | Promise<string | undefined>;
+	checkIdentity?: (path: string) => string | undefined | Promise<string | undefined>;
 	/** Checks deis-store.<domain> (or the chosen route to it) answers; undefined means fine. */
-	validateDomain?: (settings: ConnectionSettings) => Promise<GatewayProblem | undefined>;
+	checkDomain?: (settings: ConnectionSettings) => Promise<GatewayProblem | undefined>;
 	/** A problem found after a previous submit (e.g. SSH refused): shown on the review. */
 	error?: string;
 	onSubmit: (answers: ConnectionAnswers) => void;
 }
 
 /** The questions on their own, holding their state: for a screen that is only about the connection. */
-export function ConnectionForm({ initial = {}, homeDir, validateIdentity, validateDomain, error, onSubmit }: ConnectionFormProps) {
+export function ConnectionForm({ initial = {}, homeDir, checkIdentity, checkDomain, error, onSubmit }: ConnectionFormProps) {
 	const complete = initial.host !== undefined && initial.domain !== undefined;
 	const [state, setState] = useState<FormState>(() => startForm(initial, { homeDir, reviewsGiven: true }, error && complete ? { error, previous: initial as ConnectionAnswers } : undefined));
 	const current = useRef(state);
@@ -199,8 +199,8 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 		if (next.phase.kind === 'done') onSubmit(next.phase.answers);
 	};
 	const probes: FormProbes = {
-		...(validateIdentity ? { identity: validateIdentity } : {}),
-		...(validateDomain ? { domain: validateDomain } : {}),
+		...(checkIdentity ? { identity: checkIdentity } : {}),
+		...(checkDomain ? { domain: checkDomain } : {}),
 	};
 	return <ConnectionFormView state={state} dispatch={dispatch} probes={probes} />;
 }
