@@ -35,16 +35,6 @@ export interface ObjectGet {
 	body: IncomingMessage;
 	etag?: string;
 	size?: number;
-	/** 206 when a range was asked for and served; a gateway that ignores Range answers 200 with the whole object. */
-	status: number;
-	/** The Content-Range header of a 206 (`bytes a-b/total`). */
-	contentRange?: string;
-}
-
-/** Bytes start..end (inclusive) of an object, as HTTP's Range header counts them. */
-export interface ByteRange {
-	start: number;
-	end: number;
 }
 
 /** What the gateway said when it refused a request, shaped like the S3 client's errors. */
@@ -69,15 +59,14 @@ export class ObjectHttp {
 	}
 
 	/** The response body streams to the caller, who must consume or destroy it. */
-	async get(bucket: string, key: string, signal?: AbortSignal, range?: ByteRange): Promise<ObjectGet> {
+	async get(bucket: string, key: string, signal?: AbortSignal): Promise<ObjectGet> {
 		const release = await this.gate.acquire();
 		try {
-			const response = await this.request('GET', bucket, key, undefined, undefined, signal, {}, range && { range: `bytes=${range.start}-${range.end}` });
+			const response = await this.request('GET', bucket, key, undefined, undefined, signal);
 			// The slot is held until the body is read: a transfer in flight is load on the gateway.
 			response.once('close', () => release(response.complete ? 'ok' : 'other'));
 			const length = Number(response.headers['content-length']);
-			const contentRange = response.headers['content-range'];
-			return { body: response, etag: etagOf(response), size: Number.isFinite(length) ? length : undefined, status: response.statusCode ?? 0, contentRange };
+			return { body: response, etag: etagOf(response), size: Number.isFinite(length) ? length : undefined };
 		} catch (error) {
 			release(outcomeOf(error));
 			throw error;
@@ -102,14 +91,14 @@ export class ObjectHttp {
 		}
 	}
 
-	private async request(method: 'GET' | 'PUT', bucket: string, key: string, body: Buffer | Readable | undefined, length: number | undefined, signal?: AbortSignal, query: Record<string, string> = {}, extra: Record<string, string> = {}): Promise<IncomingMessage> {
+	private async request(method: 'GET' | 'PUT', bucket: string, key: string, body: Buffer | Readable | undefined, length: number | undefined, signal?: AbortSignal, query: Record<string, string> = {}): Promise<IncomingMessage> {
 		const path = `/${escapePath(bucket)}/${escapePath(key)}`;
 		// Encoded as the signer encodes its canonical query, sorted the same way.
 		const search = Object.keys(query)
 			.sort()
 			.map((name) => `${escapeComponent(name)}=${escapeComponent(query[name] as string)}`)
 			.join('&');
-		const headers: Record<string, string> = { host: this.url.host, ...extra };
+		const headers: Record<string, string> = { host: this.url.host };
 		if (length !== undefined) headers['content-length'] = String(length);
 		const signedHeaders = await this.sign(method, this.url, path, query, headers);
 		const response = await new Promise<IncomingMessage>((resolve, reject) => {

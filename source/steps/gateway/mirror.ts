@@ -22,8 +22,6 @@ import { listGatewayBucket, type GatewayBucket, type RemoteObject } from './list
 import { ShortTransfer, withRetriedProgress } from './retry.js';
 import { bySizeClass, IN_MEMORY_BYTES, sizeClass } from './size-class.js';
 import { pausePoint } from '../../util/pause-point.js';
-import { StreamSlots } from '../../util/slots.js';
-import { downloadRanged, RANGED_MIN_BYTES, RangesIgnored } from './ranged-download.js';
 
 export interface MirrorOptions extends GatewayBucket {
 	http: ObjectHttp;
@@ -38,10 +36,6 @@ export interface MirrorOptions extends GatewayBucket {
 
 interface FetchContext extends MirrorOptions {
 	directories: Directories;
-	/** Large-object streams (whole GETs and ranges) in flight, across objects. */
-	slots: StreamSlots;
-	/** Cleared when the gateway answers a ranged GET with the whole object. */
-	ranges: boolean;
 }
 
 export interface MirrorResult {
@@ -78,7 +72,7 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 	try {
 		journal = await Journal.open<ObjectEntry>(options.journalPath);
 		const open = journal;
-		const context: FetchContext = { ...options, directories: new Directories(), slots: new StreamSlots(Math.min(options.concurrency, LARGE_STREAMS)), ranges: true };
+		const context: FetchContext = { ...options, directories: new Directories() };
 		const fetch = async (remote: RemoteObject) => {
 			const path = paths.get(remote.key) as string;
 			const entry = await fetchObject(context, remote, path, (delta) => {
@@ -112,18 +106,8 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 async function fetchObject(options: FetchContext, remote: RemoteObject, path: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
 	const target = join(options.folder, path);
 	try {
-		if (options.ranges && remote.size > RANGED_MIN_BYTES) {
-			try {
-				// Each range has its own retries: a broken one is fetched again alone.
-				return await fetchRanged(options, remote, path, target, onBytes);
-			} catch (error) {
-				if (!(error instanceof RangesIgnored)) throw error;
-				options.ranges = false;
-			}
-		}
 		// A reset, a stall or a cut-short body fetches the object again from the start.
-		const whole = () => withRetriedProgress((counted) => fetchOnce(options, remote, path, target, counted), onBytes, { signal: options.signal });
-		return await (sizeClass(remote.size) === 'small' ? whole() : options.slots.run(whole));
+		return await withRetriedProgress((counted) => fetchOnce(options, remote, path, target, counted), onBytes, { signal: options.signal });
 	} catch (error) {
 		// Disk errors stay as they are: mirrorBucket names them with the space still needed.
 		if (explainDiskError(error, options.folder)) throw error;
@@ -176,40 +160,8 @@ async function fetchOnce(options: FetchContext, remote: RemoteObject, path: stri
 	return { key: remote.key, path, size, sha256: hash.digest('hex'), etag };
 }
 
-async function fetchRanged(options: FetchContext, remote: RemoteObject, path: string, target: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
-	const temporary = temporarySibling(target);
-	let counted = 0;
-	try {
-		await options.directories.ensure(dirname(target));
-		const { sha256, etag } = await downloadRanged({
-			http: options.http,
-			bucket: options.bucket,
-			key: remote.key,
-			size: remote.size,
-			path: temporary,
-			slots: options.slots,
-			onBytes: (delta) => {
-				counted += delta;
-				onBytes(delta);
-			},
-			signal: options.signal,
-		});
-		pausePoint('mirror temporary');
-		await rename(temporary, target);
-		pausePoint('mirror saved');
-		return { key: remote.key, path, size: remote.size, sha256, etag: etag ?? remote.etag };
-	} catch (error) {
-		// Progress taken back: a fallback to one whole GET counts the bytes again.
-		if (counted > 0) onBytes(-counted);
-		await rm(temporary, { force: true });
-		throw error;
-	}
-}
-
 /** Large objects downloading at once. */
 const LARGE_IN_FLIGHT = 8;
-/** Large-object streams in flight at once, ranges included: what the gateway serves fastest without memory growing. */
-const LARGE_STREAMS = 16;
 /** Network chunks (16-64 KB) are gathered into writes of this size: far fewer system calls. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
 

@@ -44,8 +44,10 @@ export function bySizeClass<T extends { size: number }>(items: readonly T[], par
 }
 
 /**
- * Read size of a file streaming into an upload: every stream in flight holds
- * a few of these, and the spent ones linger until the next collection, so
- * peak memory grows with it; larger reads saved no measurable CPU.
+ * Read size of a file streaming into an upload. Every stream in flight holds
+ * a few of these and spent ones linger until the next collection, so peak RSS
+ * grows with it; small reads also stay in the CPU cache between the read, the
+ * hash and the socket write. Measured on (b) upload against 1 MiB: peak RSS
+ * 160 -> 128 MB median, CPU 3.9 -> 3.5 s (256 KiB: 152 MB, over the target).
  */
-export const READ_CHUNK_BYTES = 256 * 1024;
+export const READ_CHUNK_BYTES = 128 * 1024;
