@@ -1,6 +1,6 @@
 /**
  * A limit on streams in flight shared by everything that opens them (several
- * objects at once, each with several ranges or parts): the total, not each
+ * objects at once, some of them in several parts): the total, not each
  * object's share, is what the gateway serves and what memory holds.
  */
 export class StreamSlots {
