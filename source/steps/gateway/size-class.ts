@@ -1,6 +1,6 @@
 /**
  * How an object travels, by size, in both directions: small ones whole in
- * memory, larger ones streamed, and (pushing) the largest in parts. One rule,
+ * memory, larger ones streamed, and (uploading) the largest in parts. One rule,
  * so that the pools that schedule objects and the code that moves them agree.
  */
 
@@ -10,14 +10,14 @@ export const IN_MEMORY_BYTES = 1024 * 1024;
 export type SizeClass = 'small' | 'streamed' | 'parts';
 
 /**
- * The largest part of an object pushed in parts, whatever the router's limit
+ * The largest part of an object uploaded in parts, whatever the router's limit
  * allows: more parts of one object stream at once, and a failed part costs
  * less to send again. (Objects under the limit still go whole: splitting them
  * too cost a second read of the file for its hash and more CPU than it saved.)
  */
 export const SPLIT_BYTES = 16 * 1024 * 1024;
 
-/** Without a part size (mirroring), nothing goes in parts. */
+/** Without a part size (downloading), nothing goes in parts. */
 export function sizeClass(size: number, partSize?: number): SizeClass {
 	if (size <= IN_MEMORY_BYTES) return 'small';
 	if (partSize === undefined) return 'streamed';
