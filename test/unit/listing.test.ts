@@ -9,13 +9,13 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { createStoreClient, type StoreClient } from '../../source/cluster/store.js';
+import { createGatewayClient, type GatewayClient } from '../../source/cluster/gateway-client.js';
 import { listBucket, nextMarker } from '../../source/steps/gateway/listing.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 let server: http.Server;
-let store: StoreClient;
+let gateway: GatewayClient;
 const asked: URLSearchParams[] = [];
 const authorizations: string[] = [];
 /** Answers one listing request from its query. */
@@ -39,11 +39,11 @@ before(async () => {
 	server.listen(0, '127.0.0.1');
 	await once(server, 'listening');
 	const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	store = await createStoreClient({ endpoint, keys: { accessKey: 'AK', secretKey: 'SK' }, concurrency: 2, signatureVersion: 2 });
+	gateway = await createGatewayClient({ endpoint, keys: { accessKey: 'AK', secretKey: 'SK' }, concurrency: 2, signatureVersion: 2 });
 });
 
 after(() => {
-	store.destroy();
+	gateway.destroy();
 	server.close();
 });
 
@@ -57,7 +57,7 @@ test('pages by marker: the last key of a page when no NextMarker is given, NextM
 		if (marker === 'k01999') return listingXml(keysFrom(2000, 345), false);
 		throw new Error(`unexpected marker ${marker}`);
 	};
-	const objects = await listBucket(store.s3, 'registry');
+	const objects = await listBucket(gateway.s3, 'registry');
 	assert.equal(objects.length, 2345);
 	assert.equal(new Set(objects.map((o) => o.key)).size, 2345);
 	assert.deepEqual(
@@ -74,10 +74,10 @@ test('pages by marker: the last key of a page when no NextMarker is given, NextM
 
 test('a page that says truncated but gives no way on is an error, never a short list', async () => {
 	page = () => listingXml([], true);
-	await assert.rejects(listBucket(store.s3, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /db_wal.*after 0 objects/.test(error.message));
+	await assert.rejects(listBucket(gateway.s3, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /db_wal.*after 0 objects/.test(error.message));
 	page = (query) => (query.get('marker') ? listingXml(['k00001'], true) : listingXml(['k00000', 'k00001'], true));
 	// The second page ends on the key it started after: the same page would come back forever.
-	await assert.rejects(listBucket(store.s3, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /after 3 objects/.test(error.message));
+	await assert.rejects(listBucket(gateway.s3, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /after 3 objects/.test(error.message));
 });
 
 test('the next marker: given beats last key; nothing, or the same marker again, stops', () => {

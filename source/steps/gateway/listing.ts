@@ -9,7 +9,7 @@ export interface RemoteObject {
 	etag?: string;
 }
 
-/** A bucket on the gateway, as the bucket steps (mirror, push, check) address it. */
+/** A bucket on the gateway, as the bucket steps (download, upload, verify) address it. */
 export interface GatewayBucket {
 	s3: S3Client;
 	/** The gateway's address, for error messages. */

@@ -22,7 +22,7 @@ export interface GatewayKeys {
 	secretKey: string;
 }
 
-export interface StoreClientOptions {
+export interface GatewayClientOptions {
 	endpoint: string;
 	keys: GatewayKeys;
 	signatureVersion: SignatureVersion;
@@ -32,7 +32,7 @@ export interface StoreClientOptions {
 	tunnel?: () => Promise<Duplex>;
 }
 
-export interface StoreClient {
+export interface GatewayClient {
 	s3: S3Client;
 	/** GET and single-part PUT of objects, without the S3 client's per-request cost. */
 	http: ObjectHttp;
@@ -40,7 +40,7 @@ export interface StoreClient {
 	destroy(): void;
 }
 
-export async function createStoreClient(options: StoreClientOptions): Promise<StoreClient> {
+export async function createGatewayClient(options: GatewayClientOptions): Promise<GatewayClient> {
 	const [{ S3Client }, { NodeHttpHandler }] = await Promise.all([loadS3Sdk(), loadHttpHandler()]);
 	const agent = options.tunnel ? new TunnelAgent(options.tunnel, options.concurrency) : new http.Agent({ keepAlive: true, maxSockets: options.concurrency, keepAliveMsecs: 10_000 });
 	const s3 = new S3Client({
