@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Flags } from '../cli/args.js';
+import { pausePoint } from '../util/pause-point.js';
 import { startDemoCluster, type DemoCluster } from '../demo/cluster.js';
 import { EXIT } from '../errors.js';
 import { runBackup } from '../plans/backup.js';
@@ -55,6 +56,8 @@ export async function demoCommand(flags: Flags, interactive: boolean): Promise<n
 		else rmSync(root, { recursive: true, force: true });
 	};
 	process.on('exit', removeAtExit);
+	// The Ctrl-C test stops here, with the folder made and the clusters about to start.
+	pausePoint('demo clusters');
 	try {
 		const [source, fresh] = await Promise.all([startDemoCluster({ root, mode: 'source' }), startDemoCluster({ root, mode: 'fresh' })]);
 		clusters.push(source, fresh);

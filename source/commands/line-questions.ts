@@ -3,29 +3,23 @@
  * @inquirer/prompts, for logs, screen readers and terminals where full-screen
  * redraws misbehave. Answers given as flags are not asked again.
  */
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { checkbox, input, select } from '@inquirer/prompts';
 import type { Flags } from '../cli/args.js';
-import { defaultBackupName } from '../archive/layout.js';
-import { completeSettings, settingsFromFlags } from '../config/resolve.js';
-import { VAGRANT_DEFAULTS, type ConnectionSettings } from '../settings.js';
-import { applySshConfig } from '../config/ssh-config.js';
-import { validateDomainName, validateEndpoint, validateHost, validatePort, validateUser } from '../validate.js';
-import { UserError } from '../errors.js';
+import { settingsFromFlags } from '../config/resolve.js';
+import type { ConnectionSettings } from '../settings.js';
+import { messageOf, UserError } from '../errors.js';
 import type { PlanAnswers, PlanKind, StagePreview } from '../plans/types.js';
-import { completeAnswers, flow, type Draft, type FlowEvent, type FlowSetup, type FlowState } from '../ui/flow.js';
-import { GATEWAY_ROUTE_QUESTION, GATEWAY_ROUTES, GATEWAY_URL_LABEL, readYesNo, runQuestion, yesNoHint } from '../ui/questions.js';
+import { completeAnswers, flow, startFlow, type Draft, type FlowEvent, type FlowSetup } from '../ui/flow.js';
+import { checkAnswer, checkEndpoint, withFallbacks, FIELD_LABELS, hintFor, offeredValue, WHERE_CHOICES, WHERE_LABEL, type FormEvent, type FormProbes, type FormState } from '../ui/connection-flow.js';
+import { folderQuestion, GATEWAY_ROUTE_QUESTION, GATEWAY_ROUTES, GATEWAY_URL_LABEL, readYesNo, runQuestion, yesNoHint } from '../ui/questions.js';
 import type { OptionQuestion, YesNoQuestion } from '../ui/questions.js';
 import type { WizardServices } from '../ui/services.js';
-import { checkReadableFile, expandHome } from '../ui/key-paths.js';
+import { checkReadableFile } from '../ui/key-paths.js';
 import { terminalPassphrase } from './passphrase.js';
 import type { SettingsPlan } from '../steps/settings/plan.js';
 import { rowText, settingsLines, STATUS_WORD } from '../ui/settings-lines.js';
 import { createWizardServices } from './wizard-services.js';
-
-const asValidate = (check: (value: string) => string | undefined) => (value: string) => check(value) ?? true;
 
 /** A yes/no question read as the wizard reads it: y or n then Enter, and the word yes for what writes to a cluster. */
 async function askYesNo(question: YesNoQuestion): Promise<boolean> {
@@ -40,110 +34,77 @@ async function askYesNo(question: YesNoQuestion): Promise<boolean> {
 	return 'value' in reading && reading.value;
 }
 
-/**
- * The domain, checked as the wizard checks it; when deis-store.<domain> cannot
- * be reached by name, the same choice of the SSH tunnel or a gateway URL.
- */
-async function askDomain(services: WizardServices, kind: PlanKind, connection: ConnectionSettings, start?: string): Promise<ConnectionSettings> {
-	for (;;) {
-		let unreachable: string | undefined;
-		const typed = await input({
-			message: 'Cluster domain (the gateway answers at deis-store.<domain>)',
-			default: start,
-			validate: async (value) => {
-				const problem = validateDomainName(value);
-				if (problem) return problem;
-				const found = await services.checkDomain({ ...connection, domain: value.trim() }, kind);
-				unreachable = found?.offerRoutes ? found.message : undefined;
-				return found && !found.offerRoutes ? found.message : true;
-			},
-		});
-		const settings = { ...connection, domain: typed.trim().replace(/\.$/, '') };
-		if (unreachable === undefined) return settings;
-		process.stderr.write(`⚠ ${unreachable}\n`);
-		const route = await select({ message: GATEWAY_ROUTE_QUESTION, choices: GATEWAY_ROUTES.map((r) => ({ name: r.label, value: r.value, description: r.hint })) });
-		if (route === 'tunnel') return { ...settings, tunnel: true };
-		if (route === 'endpoint') {
-			const url = await input({
-				message: GATEWAY_URL_LABEL,
-				validate: async (value) => validateEndpoint(value.trim()) ?? (await services.checkDomain({ ...settings, storeEndpoint: value.trim() }, kind))?.message ?? true,
-			});
-			return { ...settings, storeEndpoint: url.trim() };
-		}
-		start = settings.domain;
-	}
-}
-
 export async function askAnswers(kind: PlanKind, flags: Flags, positionals: string[]): Promise<PlanAnswers> {
 	const services = createWizardServices({ concurrency: 8, askPassphrase: terminalPassphrase() });
 	const given = await settingsFromFlags(flags);
-	const home = homedir();
-	let preset: Partial<ConnectionSettings> = {};
-	if (!given.host) {
-		const where = await select({
-			message: 'Where does the cluster run?',
-			choices: [
-				{ name: 'Vagrant on this machine (127.0.0.1, port 2222)', value: 'vagrant' },
-				{ name: 'Another host', value: 'other' },
-			],
-		});
-		if (where === 'vagrant') preset = { ...VAGRANT_DEFAULTS, identity: join(home, VAGRANT_DEFAULTS.identityFromHome) };
-	}
-	const start = { ...preset, ...given };
-	for (;;) {
-		const host = given.host ?? (await input({ message: 'Host name or IP of a CoreOS machine', default: start.host, validate: asValidate(validateHost) }));
-		const port = given.port ?? Number(await input({ message: 'SSH port', default: String(start.port ?? 22), validate: asValidate(validatePort) }));
-		const user = given.user ?? (await input({ message: 'SSH user', default: start.user ?? 'core', validate: asValidate(validateUser) }));
-		const defaultKey = start.identity ?? [join(home, '.ssh', 'id_ed25519'), join(home, '.ssh', 'id_rsa')].find((path) => existsSync(path));
-		const identityAnswer =
-			given.identity ??
-			(await input({
-				message: 'SSH private key (empty: the SSH agent, then the ssh config\'s or the default keys)',
-				default: defaultKey,
-				validate: async (value) => (value.trim() === '' ? true : ((await checkReadableFile(expandHome(value.trim(), home))) ?? true)),
-			}));
-		const identity = identityAnswer.trim() === '' ? undefined : expandHome(identityAnswer.trim(), home);
-		// A typed host may be an ssh_config alias; settings resolved for another host no longer apply.
-		const connection: ConnectionSettings = completeSettings(await applySshConfig({ ...given, host, port, user, identity, domain: given.domain ?? start.domain ?? 'pending.invalid' }));
-		const problem = await services.checkConnection(connection);
-		if (problem) {
-			process.stderr.write(`✖ ${problem}\n`);
-			continue;
-		}
-		const settings = given.domain !== undefined ? { ...connection, domain: given.domain.trim() } : await askDomain(services, kind, connection, start.domain);
-		const folder =
-			kind === 'backup'
-				? (flags.out ?? positionals[0] ?? (await input({ message: 'Backup folder', default: defaultBackupName(settings.domain), validate: async (value) => (await services.checkFolder('backup', value)) ?? true })))
-				: resolve(positionals[0] ?? (await input({ message: 'Backup folder to restore', validate: async (value) => (await services.checkFolder('restore', value)) ?? true })));
-		// Flags that were given are answers already: their questions are not asked again.
-		const draft: Draft = {
-			kind,
-			connection: settings,
-			...(kind === 'restore' || flags['skip-database'] ? { skipDatabase: kind === 'restore' || Boolean(flags['skip-database']) } : {}),
-			...(flags['skip-volume'] ? { skipVolume: true } : {}),
-			...(flags.force ? { force: true } : {}),
-		};
-		return followFlow(services, draft, folder, flags);
-	}
+	const known = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<ConnectionSettings>;
+	const folder = kind === 'backup' ? (flags.out ?? positionals[0]) : positionals[0];
+	// Flags that were given are answers already: their questions are not asked again.
+	const draft: Draft = {
+		kind,
+		...(Object.keys(known).length > 0 ? { connection: known as ConnectionSettings } : {}),
+		...(folder !== undefined ? { folder } : {}),
+		...(kind === 'restore' || flags['skip-database'] ? { skipDatabase: kind === 'restore' || Boolean(flags['skip-database']) } : {}),
+		...(flags['skip-volume'] ? { skipVolume: true } : {}),
+		...(flags.force ? { force: true } : {}),
+	};
+	return followFlow(services, draft, flags);
 }
 
 /**
- * From the folder on, the wizard's own flow (ui/flow.ts) decides what comes
- * next; this face only asks each step's question a line at a time.
+ * The wizard's own flow (ui/flow.ts and the connection questions in
+ * ui/connection-flow.ts) decides what comes next; this face only asks each
+ * step's question a line at a time and runs the check the step waits on.
  */
-async function followFlow(services: WizardServices, draft: Draft, folder: string, flags: Flags): Promise<PlanAnswers> {
+async function followFlow(services: WizardServices, draft: Draft, flags: Flags): Promise<PlanAnswers> {
 	const settingsPreview = flags['skip-settings'] ? undefined : services.settingsPreview?.bind(services);
-	const setup: FlowSetup = { assumeYes: Boolean(flags.yes), preview: (answers) => services.preview(answers), offersProfiles: false, previewsSettings: settingsPreview !== undefined, savesProfiles: false };
-	// --yes skips the settings step; the table is still printed, as the last word on what the restore applies.
-	if (setup.assumeYes && draft.kind === 'restore' && settingsPreview) await askSettings(await settingsPreview(completeAnswers({ ...draft, folder })), true);
-	let state: FlowState = { step: { kind: 'folder', checkGiven: false }, draft };
-	let event: FlowEvent = { type: 'folder-chosen', folder };
+	const home = homedir();
+	const setup: FlowSetup = {
+		assumeYes: Boolean(flags.yes),
+		preview: (answers) => services.preview(answers),
+		offersProfiles: false,
+		previewsSettings: settingsPreview !== undefined,
+		savesProfiles: false,
+		form: { homeDir: home, reviewsGiven: false },
+	};
+	const probes: FormProbes = { identity: (path) => (services.checkIdentity ?? checkReadableFile)(path), domain: (c) => services.checkDomain(c, draft.kind ?? 'backup') };
+	let state = startFlow(draft, setup);
 	for (;;) {
-		const { state: next, output } = flow(state, event, setup);
-		state = next;
-		for (const item of output) if (item.kind === 'preview') printPreview(services.preview(item.answers));
 		const { step } = state;
+		let event: FlowEvent;
 		switch (step.kind) {
+			case 'connection':
+				event = { type: 'form', event: await askConnection(step.form, probes) };
+				break;
+			case 'connecting': {
+				const { answers } = step;
+				try {
+					const connection = await (services.resolveConnection?.(answers) ?? Promise.resolve(withFallbacks(answers)));
+					const error = await services.checkConnection(connection);
+					event = error ? { type: 'connection-checked', error } : { type: 'connection-checked', connection };
+				} catch (thrown) {
+					event = { type: 'connection-checked', error: messageOf(thrown) };
+				}
+				break;
+			}
+			case 'folder': {
+				const current = state.draft;
+				const kind = current.kind ?? 'backup';
+				if (step.checkGiven) {
+					const error = await services.checkFolder(kind, current.folder ?? '').catch(messageOf);
+					event = error ? { type: 'given-folder-checked', error } : { type: 'given-folder-checked' };
+					break;
+				}
+				if (step.error) process.stderr.write(`✖ ${step.error}\n`);
+				const suggested = current.folder ?? (current.connection ? services.defaultFolder(kind, current.connection) : '');
+				const typed = await input({
+					message: folderQuestion(kind),
+					...(suggested ? { default: suggested } : {}),
+					validate: async (value) => (value.trim() === '' ? 'Enter a folder.' : ((await services.checkFolder(kind, value.trim())) ?? true)),
+				});
+				event = { type: 'folder-chosen', folder: typed.trim() };
+				break;
+			}
 			case 'options': {
 				const question = step.questions[0] as OptionQuestion;
 				event = { type: 'option-answered', question, yes: await askYesNo(question) };
@@ -161,13 +122,73 @@ async function followFlow(services: WizardServices, draft: Draft, folder: string
 				event = { type: 'run-answered', label: question.label, yes: await askYesNo(question) };
 				break;
 			}
-			case 'running':
-				return completeAnswers(state.draft);
+			case 'running': {
+				const known = completeAnswers(state.draft);
+				// Answers taken from the flags alone (--yes) are completed as the plain command completes them.
+				const answers = { ...known, connection: await (services.resolveConnection?.(known.connection) ?? Promise.resolve(known.connection)) };
+				// --yes skips the settings step; the table is still printed, as the last word on what the restore applies.
+				if (setup.assumeYes && answers.kind === 'restore' && settingsPreview) await askSettings(await settingsPreview(answers), true);
+				return answers;
+			}
 			case 'exit':
 				throw new UserError('Nothing was done.', 0);
 			default:
 				throw new Error(`--plain has no question for the wizard's ${step.kind} step`);
 		}
+		const { state: next, output } = flow(state, event, setup);
+		state = next;
+		for (const item of output) if (item.kind === 'preview') printPreview(services.preview(item.answers));
+	}
+}
+
+/**
+ * One of the connection questions (ui/connection-flow.ts), asked a line at a
+ * time: the same offers, hints and checks as the wizard's form, and the same
+ * choice when the gateway cannot be reached by name.
+ */
+async function askConnection(form: FormState, probes: FormProbes): Promise<FormEvent> {
+	const { phase } = form;
+	switch (phase.kind) {
+		case 'where': {
+			const where = await select({ message: WHERE_LABEL, choices: WHERE_CHOICES.map((c) => ({ name: c.label, value: c.value, description: c.hint })) });
+			return { type: 'where-chosen', where, label: WHERE_CHOICES.find((c) => c.value === where)?.label ?? where };
+		}
+		case 'ask': {
+			const { field } = phase;
+			if (phase.error) process.stderr.write(`✖ ${phase.error}\n`);
+			// No answer to edit in place on a line: the current one is offered instead.
+			const offered = phase.edit ? form.values[field] || undefined : offeredValue(form, field);
+			const hint = hintFor(form, field);
+			let unreachable: string | undefined;
+			const value = await input({
+				message: hint ? `${FIELD_LABELS[field]} (${hint.replace(/\.$/, '')})` : FIELD_LABELS[field],
+				...(offered !== undefined ? { default: offered } : {}),
+				validate: async (typed) => {
+					const verdict = await checkAnswer(form, field, typed, probes);
+					unreachable = verdict.unreachable;
+					return verdict.problem ?? true;
+				},
+			});
+			if (field === 'domain' && unreachable !== undefined) process.stderr.write(`⚠ ${unreachable}\n`);
+			return { type: 'answered', field, value, ...(unreachable !== undefined ? { unreachable } : {}) };
+		}
+		case 'route': {
+			const route = await select({ message: GATEWAY_ROUTE_QUESTION, choices: GATEWAY_ROUTES.map((r) => ({ name: r.label, value: r.value, description: r.hint })) });
+			return { type: 'route-chosen', route };
+		}
+		case 'endpoint': {
+			const url = await input({ message: GATEWAY_URL_LABEL, validate: async (value) => (await checkEndpoint(form, value, probes)) ?? true });
+			return { type: 'endpoint-answered', url };
+		}
+		case 'review':
+			// --plain does not review: a given answer is an answer.
+			return { type: 'accepted' };
+		case 'checking': {
+			const verdict = await checkAnswer(form, phase.field, form.values[phase.field], probes);
+			return { type: 'checked', field: phase.field, ...verdict };
+		}
+		case 'done':
+			throw new Error('the connection questions are answered');
 	}
 }
 

@@ -10,6 +10,7 @@ import { readManifest, readManifestIfPresent } from '../archive/manifest.js';
 import { loadProfiles, saveProfile } from '../config/profiles.js';
 import type { ConnectionSettings } from '../settings.js';
 import { applySshConfig } from '../config/ssh-config.js';
+import { completeSettings } from '../config/resolve.js';
 import { messageOf } from '../errors.js';
 import { checkConnection, checkGatewayName, probeGateway } from '../plans/checks.js';
 import type { PlanHooks } from '../plans/hooks.js';
@@ -37,6 +38,7 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 	const shownKeys = new Map<string, string>();
 	return {
 		checkConnection: (connection) => checkConnection(connection, shownKeys, defaults.askPassphrase),
+		resolveConnection: async (answers) => completeSettings(await applySshConfig(answers)),
 		checkDomain: (connection, kind) => (kind === 'backup' ? probeGateway(connection) : checkGatewayName(connection)),
 		async checkFolder(kind, folder) {
 			const path = resolve(folder);

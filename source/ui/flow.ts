@@ -2,12 +2,15 @@
  * The wizard's flow as a pure reducer: a state and an event in, the next
  * state and what to print out. No React, no I/O: the screens (wizard.tsx)
  * dispatch what the operator answered and what the services found, and draw
- * whatever step comes back; the tests drive it without Ink.
+ * whatever step comes back; the tests drive it without Ink. The connection
+ * questions within it are connection-flow.ts. Both faces follow it: the Ink
+ * wizard (wizard.tsx) and `--plain` (commands/line-questions.ts).
  */
 import type { ConnectionSettings } from '../settings.js';
 import type { PlanAnswers, PlanKind, RunSummary, StagePreview } from '../plans/types.js';
 import { chosenKeys, type SettingsPlan } from '../steps/settings/plan.js';
 import { optionQuestions, SKIP_FLAG, type OptionQuestion } from './questions.js';
+import { formFlow, startForm, withFallbacks, type ConnectionAnswers, type FormEvent, type FormOptions, type FormState } from './connection-flow.js';
 
 /** How the wizard ended. */
 export type WizardOutcome =
@@ -28,8 +31,10 @@ export type FailureAction = 'retry' | 'skip' | 'quit';
 export type Step =
 	| { kind: 'kind' }
 	| { kind: 'profiles'; list?: SavedProfile[] }
-	| { kind: 'connection'; initial?: Partial<ConnectionSettings>; error?: string; attempt: number }
-	| { kind: 'connecting'; connection: ConnectionSettings; attempt: number }
+	/** The connection questions (connection-flow.ts); `attempt` counts refused connections. */
+	| { kind: 'connection'; form: FormState; attempt: number }
+	/** The SSH check of the answers; it also settles the port ssh_config gives an alias. */
+	| { kind: 'connecting'; answers: ConnectionAnswers; attempt: number }
 	| { kind: 'folder'; error?: string; checkGiven: boolean }
 	| { kind: 'options'; questions: OptionQuestion[] }
 	| { kind: 'settings'; plan?: SettingsPlan }
@@ -57,14 +62,19 @@ export interface FlowSetup {
 	offersProfiles: boolean;
 	previewsSettings: boolean;
 	savesProfiles: boolean;
+	/** How the connection questions treat known answers, and the home folder for `~`. */
+	form: FormOptions;
 }
 
 export type FlowEvent =
 	| { type: 'kind-chosen'; kind: PlanKind; label: string }
 	| { type: 'profiles-loaded'; list: SavedProfile[] }
 	| { type: 'profile-chosen'; profile?: SavedProfile }
-	| { type: 'connection-submitted'; connection: ConnectionSettings }
-	| { type: 'connection-checked'; connection: ConnectionSettings; error?: string }
+	/** An answer to one of the connection questions. */
+	| { type: 'form'; event: FormEvent }
+	| { type: 'connection-submitted'; connection: ConnectionAnswers }
+	/** The SSH check's verdict; on success `connection` is the answers completed (ssh_config's port, or 22). */
+	| { type: 'connection-checked'; connection?: ConnectionSettings; error?: string }
 	| { type: 'given-folder-checked'; error?: string }
 	| { type: 'folder-chosen'; folder: string }
 	| { type: 'option-answered'; question: OptionQuestion; yes: boolean }
@@ -114,20 +124,28 @@ export function flow(state: FlowState, event: FlowEvent, setup: FlowSetup): Tran
 			return to(firstAfterKind(next, setup), { draft: next });
 		}
 		case 'profiles-loaded':
-			return to(event.list.length > 0 ? { kind: 'profiles', list: event.list } : { kind: 'connection', attempt: 0 });
+			return to(event.list.length > 0 ? { kind: 'profiles', list: event.list } : connectionStep(draft.connection ?? {}, setup));
 		case 'profile-chosen': {
 			const { profile } = event;
-			if (!profile) return to({ kind: 'connection', attempt: 0 });
+			if (!profile) return to(connectionStep(draft.connection ?? {}, setup));
 			note('Saved connection', profile.name);
-			return to({ kind: 'connection', initial: profile.connection, attempt: 0 }, { profileName: profile.name });
+			return to(connectionStep(profile.connection, setup), { profileName: profile.name });
+		}
+		case 'form': {
+			if (step.kind !== 'connection') return to(step);
+			const form = formFlow(step.form, event.event);
+			if (form.phase.kind === 'done') return to({ kind: 'connecting', answers: form.phase.answers, attempt: step.attempt });
+			return to({ ...step, form });
 		}
 		case 'connection-submitted':
-			return to({ kind: 'connecting', connection: event.connection, attempt: step.kind === 'connection' ? step.attempt : 0 });
+			return to({ kind: 'connecting', answers: event.connection, attempt: step.kind === 'connection' ? step.attempt : 0 });
 		case 'connection-checked': {
 			const attempt = step.kind === 'connecting' ? step.attempt : 0;
-			if (event.error) return to({ kind: 'connection', initial: event.connection, error: event.error, attempt: attempt + 1 });
-			note('Connection', describeConnection(event.connection));
-			return to({ kind: 'folder', checkGiven: draft.folder !== undefined }, { draft: { ...draft, connection: event.connection } });
+			const answers: ConnectionAnswers = step.kind === 'connecting' ? step.answers : (event.connection ?? { host: '', user: '', domain: '' });
+			if (event.error) return to({ kind: 'connection', form: startForm(draft.connection ?? {}, setup.form, { error: event.error, previous: answers }), attempt: attempt + 1 });
+			const connection = event.connection ?? withFallbacks(answers);
+			note('Connection', describeConnection(connection));
+			return to({ kind: 'folder', checkGiven: draft.folder !== undefined }, { draft: { ...draft, connection } });
 		}
 		case 'given-folder-checked':
 			if (event.error) return to({ kind: 'folder', error: event.error, checkGiven: false });
@@ -199,8 +217,14 @@ function firstStep(initial: Draft, setup: FlowSetup): Step {
 }
 
 function firstAfterKind(draft: Draft, setup: FlowSetup): Step {
-	if (draft.connection?.host !== undefined || !setup.offersProfiles) return { kind: 'connection', attempt: 0 };
+	if (draft.connection?.host !== undefined || !setup.offersProfiles) return connectionStep(draft.connection ?? {}, setup);
 	return { kind: 'profiles' };
+}
+
+/** The connection questions; when the flags answered them all (--plain takes them as given), straight to the SSH check. */
+function connectionStep(known: Partial<ConnectionSettings>, setup: FlowSetup): Step {
+	const form = startForm(known, setup.form);
+	return form.phase.kind === 'done' ? { kind: 'connecting', answers: form.phase.answers, attempt: 0 } : { kind: 'connection', form, attempt: 0 };
 }
 
 /** Questions for the optional stages of this plan that were not answered by flags. */

@@ -85,3 +85,8 @@ export const GATEWAY_ROUTES: ReadonlyArray<{ value: GatewayRoute; label: string;
 
 export const GATEWAY_ROUTE_QUESTION = 'How should deis-backup reach the store gateway?';
 export const GATEWAY_URL_LABEL = 'Store gateway URL';
+
+/** The folder question: where a backup goes, or which backup a restore reads. */
+export function folderQuestion(kind: PlanKind): string {
+	return kind === 'backup' ? 'Folder to write the backup to' : 'Backup folder to restore from';
+}

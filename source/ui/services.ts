@@ -9,6 +9,7 @@ import type { SettingsPlan } from '../steps/settings/plan.js';
 import type { GatewayProblem } from '../plans/checks.js';
 
 import type { SavedProfile } from './flow.js';
+import type { ConnectionAnswers } from './connection-flow.js';
 
 export type { SavedProfile };
 
@@ -17,6 +18,11 @@ export type { GatewayProblem };
 export interface WizardServices {
 	/** undefined = reachable over SSH; else one sentence saying what failed. */
 	checkConnection(c: ConnectionSettings): Promise<string | undefined>;
+	/**
+	 * The connection as answered, completed as a run would take it: what ssh_config says for
+	 * the host (its port when none was given), then the defaults. Without it, port 22.
+	 */
+	resolveConnection?(answers: ConnectionAnswers): Promise<ConnectionSettings>;
 	/**
 	 * Backup: does deis-store.<domain> (or the endpoint override) answer?
 	 * Restore: the new cluster's gateway starts during the restore, so only the name can be checked.

@@ -12,7 +12,8 @@ import { useEffect, useRef, useState } from 'react';
 import type { ConnectionSettings } from '../settings.js';
 import type { PlanAnswers, PlanKind, RunSummary, StagePreview } from '../plans/types.js';
 import { ConfirmPrompt } from './components/confirm-prompt.js';
-import { ConnectionForm } from './components/connection-form.js';
+import { ConnectionFormView } from './components/connection-form.js';
+import { withFallbacks } from './connection-flow.js';
 import { FailureChoice } from './components/failure-choice.js';
 import { PassphrasePrompt } from './components/passphrase-prompt.js';
 import { RunScreen } from './components/run-screen.js';
@@ -23,7 +24,7 @@ import { StagePreviewList } from './components/stage-preview-list.js';
 import { Summary } from './components/summary.js';
 import { TextPrompt } from './components/text-prompt.js';
 import { completeAnswers, describeConnection, flow, startFlow, type Draft, type FlowEvent, type FlowSetup, type FlowState, type SavedProfile, type WizardOutcome } from './flow.js';
-import { runQuestion, SKIP_FLAG } from './questions.js';
+import { folderQuestion, runQuestion, SKIP_FLAG } from './questions.js';
 import type { PassphraseRequests } from './passphrase-requests.js';
 import type { WizardServices } from './services.js';
 import { symbols } from './symbols.js';
@@ -106,6 +107,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 		offersProfiles: services.profiles !== undefined,
 		previewsSettings: services.settingsPreview !== undefined,
 		savesProfiles: services.saveProfile !== undefined,
+		form: { homeDir, reviewsGiven: true },
 	}));
 	const [state, setState] = useState<FlowState>(() => startFlow(initial, setup));
 	// Events can come faster than React re-renders (a check resolving as a key arrives): the ref is the truth.
@@ -164,11 +166,14 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 	useEffect(() => {
 		if (step.kind !== 'connecting') return;
 		let live = true;
-		const { connection } = step;
-		services.checkConnection(connection).then(
-			(error) => live && dispatch(error ? { type: 'connection-checked', connection, error } : { type: 'connection-checked', connection }),
-			(thrown: unknown) => live && dispatch({ type: 'connection-checked', connection, error: messageOf(thrown) }),
-		);
+		const { answers } = step;
+		// The answers completed first: a host that is an ssh_config alias brings its port.
+		(services.resolveConnection?.(answers) ?? Promise.resolve(withFallbacks(answers)))
+			.then(async (connection) => ({ connection, error: await services.checkConnection(connection) }))
+			.then(
+				({ connection, error }) => live && dispatch(error ? { type: 'connection-checked', error } : { type: 'connection-checked', connection }),
+				(thrown: unknown) => live && dispatch({ type: 'connection-checked', error: messageOf(thrown) }),
+			);
 		return () => void (live = false);
 	}, [step]);
 
@@ -210,18 +215,15 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 				);
 			case 'connection':
 				return (
-					<ConnectionForm
+					<ConnectionFormView
 						key={step.attempt}
-						initial={step.initial ?? draft.connection ?? {}}
-						homeDir={homeDir}
-						checkIdentity={services.checkIdentity?.bind(services) ?? checkReadableFile}
-						checkDomain={(c) => services.checkDomain(c, draft.kind ?? 'backup')}
-						{...(step.error ? { error: step.error } : {})}
-						onSubmit={(connection) => dispatch({ type: 'connection-submitted', connection })}
+						state={step.form}
+						dispatch={(event) => dispatch({ type: 'form', event })}
+						probes={{ identity: services.checkIdentity?.bind(services) ?? checkReadableFile, domain: (c) => services.checkDomain(c, draft.kind ?? 'backup') }}
 					/>
 				);
 			case 'connecting':
-				return <Waiting label={`Connecting to ${step.connection.user}@${step.connection.host}:${step.connection.port} over SSH…`} />;
+				return <Waiting label={`Connecting to ${step.answers.user !== undefined ? `${step.answers.user}@` : ''}${step.answers.host}${step.answers.port !== undefined ? `:${step.answers.port}` : ''} over SSH…`} />;
 			case 'folder': {
 				const kind = draft.kind ?? 'backup';
 				if (step.checkGiven) return <Waiting label={`Checking ${draft.folder ?? ''}…`} />;
@@ -229,7 +231,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 				return (
 					<TextPrompt
 						key={`folder:${step.error ?? ''}`}
-						label={kind === 'backup' ? 'Folder to write the backup to' : 'Backup folder to restore from'}
+						label={folderQuestion(kind)}
 						{...(suggested ? { defaultValue: suggested } : {})}
 						{...(step.error ? { initialError: step.error } : {})}
 						validate={(folder) => (folder === '' ? 'Enter a folder.' : services.checkFolder(kind, folder))}

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
@@ -117,6 +117,41 @@ describe('--yes and keys typed ahead, on demo clusters', () => {
 		assert.doesNotMatch(screen, /✔ Hostname|SSH port/, 'the early Enter did not accept the offered host');
 		await pane.press('C-c');
 		assert.equal(await pane.waitForExit(), 130);
+	});
+
+	test('--plain asks the wizard\'s connection questions: an ssh_config alias keeps its Port, an unresolvable domain offers a gateway URL', { timeout: 90_000 }, async () => {
+		const home = await tempDir('deis-backup-home-');
+		await mkdir(join(home, '.ssh'));
+		// The alias's Port is the demo's SSH port: port 22 (the offer taken as is) would be refused.
+		await writeFile(join(home, '.ssh', 'config'), `Host demo-source\n  HostName 127.0.0.1\n  Port ${source.connection.port}\n`);
+		const c = source.connection;
+		const pane = await start([process.execPath, CLI, 'backup', '--plain', '--identity', c.identity!, '--known-hosts', c.knownHosts!, '--skip-database', '--skip-volume'], { home, height: 40 });
+		await pane.waitFor('Where does the cluster run?', 20_000);
+		await pane.press('Down', 'Enter');
+		await pane.waitFor(/\? Hostname or IP of a cluster machine/);
+		await pane.type('demo-source');
+		await pane.press('Enter');
+		await pane.waitFor(/\? SSH port \(22\)/);
+		await pane.press('Enter');
+		await pane.waitFor(/\? SSH user \(core\)/);
+		await pane.press('Enter');
+		await pane.waitFor(/\? Cluster domain/);
+		await pane.type('nowhere.invalid');
+		await pane.press('Enter');
+		await pane.waitFor('How should deis-backup reach the store gateway?', 20_000);
+		assert.match(flat(await pane.screen()), /⚠ deis-store\.nowhere\.invalid does not resolve from this machine\./);
+		await pane.press('Down', 'Enter');
+		await pane.waitFor(/\? Store gateway URL/);
+		await pane.type(c.storeEndpoint!);
+		await pane.press('Enter');
+		const asked = await pane.waitFor(/\? Folder to write the backup to/, 30_000);
+		assert.doesNotMatch(flat(asked), /✖/, 'the connection was accepted at once: the alias brought its port');
+		await pane.type(join(root, 'backup-plain-alias'));
+		await pane.press('Enter');
+		await pane.waitFor(/\? Start the backup\? \(Y\/n\)/, 20_000);
+		await pane.type('n');
+		await pane.press('Enter');
+		assert.equal(await pane.waitForExit(20_000), 0, await pane.screen());
 	});
 
 	test('--plain asks the same questions: y/n then Enter, and the word yes before writing to a cluster', { timeout: 90_000 }, async () => {

@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import type { PlanAnswers, RunSummary, StagePreview } from '../../source/plans/types.js';
 import { flow, startFlow, type FlowEvent, type FlowOutput, type FlowSetup, type FlowState } from '../../source/ui/flow.js';
 import type { SettingsPlan } from '../../source/steps/settings/plan.js';
+import { answersOf } from '../../source/ui/connection-flow.js';
 
 const CLUSTER = { host: 'deis-1.example.com', port: 22, user: 'core', domain: 'example.com' };
 
@@ -25,6 +26,7 @@ function setup(patch: Partial<FlowSetup> = {}): FlowSetup {
 		offersProfiles: false,
 		previewsSettings: false,
 		savesProfiles: true,
+		form: { homeDir: '/home/op', reviewsGiven: true },
 		...patch,
 	};
 }
@@ -83,14 +85,19 @@ describe('wizard flow', () => {
 			{ type: 'connection-submitted', connection: CLUSTER },
 			{ type: 'connection-checked', connection: CLUSTER, error: 'Permission denied.' },
 		], config);
-		assert.deepEqual(state.step, { kind: 'connection', initial: CLUSTER, error: 'Permission denied.', attempt: 1 });
+		assert.equal(state.step.kind, 'connection');
+		if (state.step.kind !== 'connection') return;
+		assert.equal(state.step.attempt, 1);
+		assert.deepEqual(state.step.form.phase, { kind: 'review', error: 'Permission denied.' }, 'the wizard reviews the refused answers with the reason');
+		assert.deepEqual(answersOf(state.step.form), CLUSTER);
 	});
 
 	it('saved connections are offered only when the services keep them and no host was given', () => {
 		assert.equal(startFlow({ kind: 'backup' }, setup({ offersProfiles: true })).step.kind, 'profiles');
 		assert.equal(startFlow({ kind: 'backup', connection: CLUSTER }, setup({ offersProfiles: true })).step.kind, 'connection');
 		const none = flow(startFlow({ kind: 'backup' }, setup({ offersProfiles: true })), { type: 'profiles-loaded', list: [] }, setup({ offersProfiles: true }));
-		assert.deepEqual(none.state.step, { kind: 'connection', attempt: 0 });
+		assert.equal(none.state.step.kind, 'connection');
+		assert.deepEqual(none.state.step.kind === 'connection' && none.state.step.form.phase, { kind: 'where' });
 	});
 
 	it('--yes with every answer given starts at the run; without a folder it still asks, but no option question', () => {

@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { cleanup, render } from 'ink-testing-library';
 import type { ConnectionSettings } from '../../source/settings.js';
+import type { ConnectionAnswers } from '../../source/ui/connection-flow.js';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applySshConfig } from '../../source/config/ssh-config.js';
 import { ConnectionForm } from '../../source/ui/components/connection-form.js';
 import { answer, erase, keys, press, until, waitFor } from './helpers.js';
 
@@ -14,7 +19,7 @@ const HOME = '/home/op';
 function fakes(options: { missingKeys?: string[]; badDomains?: string[]; unresolved?: string[] } = {}) {
 	const identityChecks: string[] = [];
 	const domainChecks: string[] = [];
-	const submitted: ConnectionSettings[] = [];
+	const submitted: ConnectionAnswers[] = [];
 	return {
 		identityChecks,
 		domainChecks,
@@ -34,7 +39,7 @@ function fakes(options: { missingKeys?: string[]; badDomains?: string[]; unresol
 			options.badDomains?.splice(bad, 1); // each listed domain fails once
 			return { message: `deis-store.${c.domain} answered HTTP 404, not like a store gateway.`, offerRoutes: false };
 		},
-		onSubmit: (c: ConnectionSettings) => submitted.push(c),
+		onSubmit: (c: ConnectionAnswers) => submitted.push(c),
 	};
 }
 
@@ -211,6 +216,40 @@ describe('ConnectionForm', () => {
 		await erase(stdin, 'http://10.0.0.9'.length);
 		await answer(stdin, 'http://10.0.0.5');
 		await until(() => f.submitted.length === 1, 'submit');
-		assert.deepEqual(f.submitted[0], { host: '10.0.0.5', port: 22, user: 'core', domain: 'example.com', storeEndpoint: 'http://10.0.0.5' });
+		// The port and user offered (22, core) were taken as offered: left to ssh_config, which may know the host as an alias.
+		assert.deepEqual(f.submitted[0], { host: '10.0.0.5', domain: 'example.com', storeEndpoint: 'http://10.0.0.5' });
+	});
+
+	it('an ssh_config alias typed as the host keeps its Port and User when the offered 22 and core are taken as is; typed ones still win', async () => {
+		const home = await mkdtemp(join(tmpdir(), 'deis-backup-alias-'));
+		try {
+			await mkdir(join(home, '.ssh'));
+			await writeFile(join(home, '.ssh', 'config'), 'Host deis-prod\n  HostName 10.0.0.7\n  Port 2200\n  User deploy\n');
+			const resolved: unknown[] = [];
+			for (const typed of [undefined, { port: '2022', user: 'admin' }]) {
+				const f = fakes();
+				const { lastFrame, stdin, unmount } = render(<ConnectionForm homeDir={HOME} {...f} />);
+				await waitFor(lastFrame, 'Another host');
+				await press(stdin, keys.down, keys.enter);
+				await waitFor(lastFrame, 'Hostname or IP of a cluster machine ›');
+				await answer(stdin, 'deis-prod');
+				await waitFor(lastFrame, 'SSH port (22)');
+				await answer(stdin, typed?.port ?? '');
+				await waitFor(lastFrame, 'SSH user (core)');
+				await answer(stdin, typed?.user ?? '');
+				await waitFor(lastFrame, 'SSH private key file');
+				await press(stdin, keys.enter);
+				await waitFor(lastFrame, 'Cluster domain ›');
+				await answer(stdin, 'example.com');
+				await until(() => f.submitted.length === 1, 'submit');
+				unmount();
+				// As the connection check and the run take the answers: ssh_config fills what was not given.
+				const { port, user } = await applySshConfig(f.submitted[0]!, {}, home);
+				resolved.push([port, user]);
+			}
+			assert.deepEqual(resolved, [[2200, 'deploy'], [2022, 'admin']], 'the alias\'s Port and User, then the ones typed');
+		} finally {
+			await rm(home, { recursive: true, force: true });
+		}
 	});
 });

@@ -95,6 +95,31 @@ describe('Wizard', () => {
 		await waitFor(app.lastFrame, 'Saved the connection as "vagrant".');
 	});
 
+	it('an alias typed as the host: the offered port 22 is left to the services, which resolve it as ssh_config says', async () => {
+		const fake = fakeServices({});
+		const resolved: unknown[] = [];
+		// As the real services: ssh_config's Port for the alias when no port was answered.
+		fake.services.resolveConnection = async (answers) => {
+			resolved.push(answers);
+			return { ...answers, port: answers.port ?? (answers.host === 'deis-prod' ? 2200 : 22), user: answers.user ?? 'core' };
+		};
+		const app = render(<Wizard services={fake.services} initial={{ kind: 'backup' }} homeDir="/home/op" onExit={() => {}} />);
+		await waitFor(app.lastFrame, 'Another host');
+		await press(app.stdin, keys.down, keys.enter);
+		await waitFor(app.lastFrame, 'Hostname or IP of a cluster machine ›');
+		await answer(app.stdin, 'deis-prod');
+		for (const offered of ['SSH port (22)', 'SSH user (core)', 'SSH private key file']) {
+			await waitFor(app.lastFrame, offered);
+			await press(app.stdin, keys.enter);
+		}
+		await waitFor(app.lastFrame, 'Cluster domain ›');
+		await answer(app.stdin, 'example.com');
+		const folder = await waitFor(app.lastFrame, 'Folder to write the backup to');
+		assert.deepEqual(resolved, [{ host: 'deis-prod', domain: 'example.com' }], 'neither 22 nor core was made an answer');
+		assert.deepEqual(fake.calls.connections, [{ host: 'deis-prod', port: 2200, user: 'core', domain: 'example.com' }]);
+		assert.match(folder, /✔ Connection · core@deis-prod:2200, domain example\.com/);
+	});
+
 	it('explains a refused connection and a bad folder, and asks again', async () => {
 		const app = start({ connectionErrors: ['SSH to 127.0.0.1:2222 was refused: is the Vagrant machine up?'] });
 		await throughVagrantConnection(app);
