@@ -5,19 +5,21 @@
  *
  * These two requests are the whole per-object cost of a mirror or a push:
  * the S3 client's middleware stack costs about a millisecond of CPU per
- * request, which on thousands of small objects is most of the run. Listing,
- * buckets and multipart uploads stay with the S3 client. Errors look like the
+ * request, which on thousands of small objects is most of the run. Bucket
+ * listings go the same way (list-page.ts reads them); buckets and multipart
+ * uploads stay with the S3 client. Errors look like the
  * S3 client's (name = the gateway's error code, $metadata.httpStatusCode), so
  * retries and explanations treat both alike.
  */
 import type { Agent, IncomingMessage } from 'node:http';
 import http from 'node:http';
 import type { Readable } from 'node:stream';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { AdaptiveGate } from './adaptive-gate.js';
 import { NodeSha256 } from './node-sha256.js';
+import { parseListPage, type ListPage } from './list-page.js';
 import type { SignatureVersion } from '../settings.js';
 import { signingHeaders } from './signature-v2.js';
+import { loadSignatureV4 } from './s3-sdk.js';
 
 export interface ObjectHttpOptions {
 	endpoint: string;
@@ -91,6 +93,28 @@ export class ObjectHttp {
 		}
 	}
 
+	/**
+	 * One ListObjects v1 page (by marker, up to 1,000 keys), on the same
+	 * keep-alive connections as the objects: a plain signed GET and a parser
+	 * made for the answer, instead of the S3 client's middleware and XML parser.
+	 */
+	async list(bucket: string, marker: string | undefined, signal?: AbortSignal): Promise<ListPage> {
+		const release = await this.gate.acquire();
+		try {
+			const query: Record<string, string> = { 'max-keys': '1000' };
+			if (marker !== undefined) query.marker = marker;
+			const response = await this.request('GET', bucket, '', undefined, undefined, signal, query);
+			const chunks: Buffer[] = [];
+			for await (const chunk of response) chunks.push(chunk as Buffer);
+			if (!response.complete) throw new Error('premature close of the listing');
+			release('ok');
+			return parseListPage(Buffer.concat(chunks).toString('utf8'));
+		} catch (error) {
+			release(outcomeOf(error));
+			throw error;
+		}
+	}
+
 	private async request(method: 'GET' | 'PUT', bucket: string, key: string, body: Buffer | Readable | undefined, length: number | undefined, signal?: AbortSignal, query: Record<string, string> = {}): Promise<IncomingMessage> {
 		const path = `/${escapePath(bucket)}/${escapePath(key)}`;
 		// Encoded as the signer encodes its canonical query, sorted the same way.
@@ -143,16 +167,23 @@ function signerV2(options: ObjectHttpOptions): HeaderSigner {
 }
 
 function signerV4(options: ObjectHttpOptions): HeaderSigner {
-	const signer = new SignatureV4({
-		credentials: { accessKeyId: options.accessKey, secretAccessKey: options.secretKey },
-		region: 'us-east-1',
-		service: 's3',
-		sha256: NodeSha256,
-		// The path is escaped once here, as S3 wants; the signer must not do it again.
-		uriEscapePath: false,
-		applyChecksum: false,
-	});
+	// Loaded on first use (~0.15 s): a Deis v1 gateway never asks for it.
+	let loading: Promise<import('@smithy/signature-v4').SignatureV4> | undefined;
+	const load = () =>
+		(loading ??= loadSignatureV4().then(
+			({ SignatureV4 }) =>
+				new SignatureV4({
+					credentials: { accessKeyId: options.accessKey, secretAccessKey: options.secretKey },
+					region: 'us-east-1',
+					service: 's3',
+					sha256: NodeSha256,
+					// The path is escaped once here, as S3 wants; the signer must not do it again.
+					uriEscapePath: false,
+					applyChecksum: false,
+				}),
+		));
 	return async (method, url, path, query, headers) => {
+		const signer = await load();
 		const signed = await signer.sign({ method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path, query, headers: { ...headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
 		return signed.headers;
 	};

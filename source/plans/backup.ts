@@ -273,7 +273,6 @@ async function mirrorBuckets(ctx: BackupContext, options: BackupOptions, folder:
 		task.title = `Mirror s3://${name}`;
 		pausePoint(`mirror bucket ${name}`);
 		const result = await mirrorBucket({
-			s3: store.s3,
 			http: store.http,
 			endpoint: store.endpoint,
 			bucket: name,

@@ -160,7 +160,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			skip: (ctx: RestoreContext) => dry(ctx, 'connect'),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				always(ctx, 'connect', async () => {
-					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks)));
+					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks), true));
 				}),
 		},
 		{
@@ -217,7 +217,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 							ctx.store?.destroy();
 							const keys = await fetchGatewayKeys(deisctl(ctx));
 							ctx.store = await openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
-							return ctx.store.s3;
+							return ctx.store.s3();
 						},
 						options.gatewayTimeoutMs,
 						signal,
@@ -321,11 +321,12 @@ async function pushBuckets(ctx: RestoreContext, options: RestoreOptions, folder:
 	const partSize = Math.max(5 * 1024 ** 2, Math.min(64 * 1024 ** 2, Math.floor(limit / 2)));
 	for (const bucket of manifest.buckets) {
 		task.title = `Push s3://${bucket.name}`;
-		const created = await ensureBucket(store.s3, store.endpoint, bucket.name);
+		const s3 = await store.s3();
+		const created = await ensureBucket(s3, store.endpoint, bucket.name);
 		const pushed = ctx.pushed.get(bucket.name) ?? new Map<string, PushedObject>();
 		ctx.pushed.set(bucket.name, pushed);
 		const result = await pushBucket({
-			s3: store.s3,
+			s3,
 			http: store.http,
 			endpoint: store.endpoint,
 			bucket: bucket.name,
@@ -356,7 +357,8 @@ async function verifyRestore(ctx: RestoreContext, options: RestoreOptions, task:
 		const store = ctx.store as StoreClient;
 		for (const bucket of manifest.buckets) {
 			const problems = await checkBucket({
-				s3: store.s3,
+				s3: await store.s3(),
+				http: store.http,
 				endpoint: store.endpoint,
 				bucket: bucket.name,
 				objects: bucket.objects,
