@@ -18,7 +18,8 @@ import { AdaptiveGate } from './adaptive-gate.js';
 import { NodeSha256 } from './node-sha256.js';
 import { parseListPage, type ListPage } from './list-page.js';
 import type { SignatureVersion } from '../settings.js';
-import { signingHeaders } from './signature-v2.js';
+import { createHmac } from 'node:crypto';
+import { isSubresource, signingHeaders } from './signature-v2.js';
 import { loadSignatureV4 } from './s3-sdk.js';
 
 export interface ObjectHttpOptions {
@@ -162,8 +163,39 @@ type HeaderSigner = (method: string, url: URL, path: string, query: Record<strin
 
 function signerV2(options: ObjectHttpOptions): HeaderSigner {
 	const keys = { accessKey: options.accessKey, secretKey: options.secretKey };
+	const clock = new DateHeader();
 	// v2 signs no payload hash: nothing to compute or send beyond one HMAC-SHA1 per request.
-	return async (method, _url, path, query, headers) => ({ ...headers, ...signingHeaders(keys, { method, path, query, headers }) });
+	return async (method, _url, path, query, headers) => {
+		const date = clock.now();
+		// Our GETs and PUTs carry no Content-MD5, Content-Type or x-amz-* header, and a query without
+		// sub-resources is not signed: the string to sign is then just this (what stringToSign builds).
+		if (!hasSignedHeader(headers) && !Object.keys(query).some(isSubresource)) {
+			const signature = createHmac('sha1', keys.secretKey).update(`${method}\n\n\n${date}\n${path}`, 'utf8').digest('base64');
+			return { ...headers, date, authorization: `AWS ${keys.accessKey}:${signature}` };
+		}
+		return { ...headers, date, ...signingHeaders(keys, { method, path, query, headers: { ...headers, date } }) };
+	};
+}
+
+function hasSignedHeader(headers: Record<string, string>): boolean {
+	for (const name in headers) if (/^(content-md5|content-type|date|x-amz-)/i.test(name)) return true;
+	return false;
+}
+
+/** An HTTP date, formatted once a second rather than for every request. */
+class DateHeader {
+	private second = -1;
+	private text = '';
+
+	now(): string {
+		const ms = Date.now();
+		const second = Math.floor(ms / 1000);
+		if (second !== this.second) {
+			this.second = second;
+			this.text = new Date(second * 1000).toUTCString();
+		}
+		return this.text;
+	}
 }
 
 function signerV4(options: ObjectHttpOptions): HeaderSigner {
