@@ -4,6 +4,8 @@
  * documents that must be refused rather than read as a shorter listing.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { decode, parseListPage } from '../../source/cluster/list-page.js';
 
@@ -76,5 +78,38 @@ test('a document that is not a whole listing is refused, never read as a shorter
 	assert.throws(
 		() => parseListPage(`${HEAD}<Name>b</Name></ListBucketResult>`),
 		/no IsTruncated/,
+	);
+});
+
+/**
+ * Pages a real radosgw (Ceph 16, the simulated cluster's) sent for a bucket of odd keys:
+ * `radosgw/list-odd-keys.xml` whole, `radosgw/list-truncated.xml` with max-keys=3 from marker "amp".
+ * It escapes \r and control characters as &#x..; and sends a newline raw.
+ */
+const ODD_KEYS = ['plain/a.json', 'amp & <lt> >gt "quote" \'apos\'', 'é/ünïcødé/日本語', 'emoji 🎉/x', 'sp ace/+plus/%25pct', 'tab\there', 'ctl\u0001x', 'cr\rlf\nend', 'back\\slash', '  lead and trail  '];
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'radosgw', name), 'utf8');
+
+test("radosgw's own listing of odd keys reads back every key exactly, with its size and MD5 ETag", () => {
+	const page = parseListPage(fixture('list-odd-keys.xml'));
+	assert.equal(page.truncated, false);
+	assert.equal(page.nextMarker, undefined);
+	assert.deepEqual(
+		page.objects.map((o) => o.key),
+		[...ODD_KEYS].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+	);
+	// Each object's body was its key.
+	for (const object of page.objects) {
+		assert.equal(object.size, Buffer.byteLength(object.key));
+		assert.match(object.etag ?? '', /^[0-9a-f]{32}$/);
+	}
+});
+
+test("radosgw's truncated page: three keys after the marker, IsTruncated true, and a NextMarker even without a delimiter", () => {
+	const page = parseListPage(fixture('list-truncated.xml'));
+	assert.equal(page.truncated, true);
+	assert.equal(page.nextMarker, 'cr\rlf\nend');
+	assert.deepEqual(
+		page.objects.map((o) => o.key),
+		['amp & <lt> >gt "quote" \'apos\'', 'back\\slash', 'cr\rlf\nend'],
 	);
 });
