@@ -5,6 +5,7 @@
  * GNU time, so machine drift hits them alike.
  *
  *   npx tsx bench/ab-small.ts ROUNDS empty,a,d NAME=DIST_CLI_JS ...
+ *   AB_CPU_PROF=DIR npx tsx bench/ab-small.ts 1 d new=dist/cli.js   # each timed run also writes a CPU profile to DIR
  *
  * Needs the running test cluster (hold the shared lock); uses bench-* buckets only.
  * (d) mirrors its 10,000 objects once with the first build (untimed) and copies
@@ -40,8 +41,9 @@ function record(label: string, sample: Sample & { log: string }, objects: number
 	console.log(`${label.padEnd(14)} ${(sample.wallMs / 1000).toFixed(3).padStart(7)} s  cpu ${(sample.cpuMs / 1000).toFixed(3)} s (${(sample.cpuMs / Math.max(1, objects)).toFixed(3)} ms/obj)  rss ${(sample.rssBytes / 2 ** 20).toFixed(0)} MB  exit ${sample.code}`);
 }
 
-const backup = (cli: string, out: string, bucket: string) => ['node', cli, 'backup', ...connectionFlags(env), '--out', out, '--buckets', bucket, '--skip-volume', '--skip-database', '--skip-settings'];
-const restore = (cli: string, folder: string) => ['node', cli, 'restore', folder, ...connectionFlags(env), '--yes', '--skip-platform', '--skip-volume', '--skip-controller', '--skip-verify', '--skip-settings', '--skip-preflight'];
+const node = process.env.AB_CPU_PROF ? ['node', '--cpu-prof', `--cpu-prof-dir=${process.env.AB_CPU_PROF}`] : ['node'];
+const backup = (cli: string, out: string, bucket: string) => [...node, cli, 'backup', ...connectionFlags(env), '--out', out, '--buckets', bucket, '--skip-volume', '--skip-database', '--skip-settings'];
+const restore = (cli: string, folder: string) => [...node, cli, 'restore', folder, ...connectionFlags(env), '--yes', '--skip-platform', '--skip-volume', '--skip-controller', '--skip-verify', '--skip-settings', '--skip-preflight'];
 
 async function paired(label: string, objects: number, run: (cli: string, name: string) => Promise<Sample & { log: string }>) {
 	for (let r = 0; r < rounds; r++) {
