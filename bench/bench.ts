@@ -5,7 +5,7 @@
  *   data sets (a)-(d), download (backup) and upload (restore), deis-backup
  *   vs s3cmd and rclone (defaults, and 16 transfers/checkers) configured for
  *   a Deis v1 gateway (signature v2), through the router, plus the gateway's
- *   own ceiling; the store tarball vs OpenSSH; start-up and fixed cost. The
+ *   own ceiling; the volume tarball vs OpenSSH; start-up and fixed cost. The
  *   AWS CLI v2 cannot sign v2: it is probed once, not timed.
  *
  * Tools are interleaved within each run (the order rotates from run to run)
@@ -24,7 +24,7 @@ import { collectGarbage, countObjects, createBucket, directClient, listBuckets, 
 import { median, RequestCounter, tail, timed, type Sample } from './lib/measure.js';
 import { OURS, renderTable, renderTargets, resyncTargets, rssTarget, timeTarget, transferTarget, type Row, type Table, type Target } from './lib/report.js';
 import { FIRST_SCREEN, medianFirstFrame } from './lib/startup.js';
-import { writeStoreData } from './lib/store-data.js';
+import { writeVolumeData } from './lib/volume-data.js';
 import { awsProbe, CLI, connectionFlags, makeTools, RCLONE_IDS, type Command, type Tool } from './lib/tools.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -268,7 +268,7 @@ async function transferSet(set: DataSet): Promise<void> {
 /** rclone's modification-time metadata, so every tool finds the uploaded copy current (see README). */
 const RESYNC_MTIME = 1_441_756_800;
 
-/** (d): each tool mirrors the bucket once (untimed), then re-syncs with nothing changed, both ways. */
+/** (d): each tool downloads the bucket once (untimed), then re-syncs with nothing changed, both ways. */
 async function resyncSet(set: DataSet): Promise<void> {
 	log(`\n== ${set.title}: ${set.objects.length} objects, ${(set.bytes / 1e6).toFixed(1)} MB`);
 	await assertFits(set.bytes, set.title);
@@ -336,21 +336,21 @@ function transfers(method: string, bucket: string): string | undefined {
 	return n > 0 ? `${n} object ${method}s on a no-change re-sync` : undefined;
 }
 
-// ---------------------------------------------------------------- store tarball
+// ---------------------------------------------------------------- volume tarball
 
 async function tarball(): Promise<void> {
 	const total = QUICK ? 50_000_000 : 500_000_000;
-	log(`\n== store tarball: ${(total / 1e6).toFixed(0)} MB of log-like text in ${STORE_DATA}`);
+	log(`\n== volume tarball: ${(total / 1e6).toFixed(0)} MB of log-like text in ${STORE_DATA}`);
 	if (existsSync(STORE_DATA)) rmSync(STORE_DATA, { recursive: true, force: true });
 	let started = Date.now();
-	const files = await writeStoreData(STORE_DATA, total);
+	const files = await writeVolumeData(STORE_DATA, total);
 	execFileSync('sync');
 	const store = tree(env.storeDir);
 	log(`  wrote ${files} files in ${seconds(Date.now() - started)}; the store holds ${store.files} files, ${(store.bytes / 1e6).toFixed(1)} MB`);
 	const emptyBucket = 'bench-empty';
 	await removeBucket(emptyBucket);
 	await createBucket(s3, emptyBucket);
-	const table: Table = { key: 'tarball', title: 'store tarball (tar czf over SSH)', objects: store.files, bytes: store.bytes, rows: [] };
+	const table: Table = { key: 'tarball', title: 'volume tarball (tar czf over SSH)', objects: store.files, bytes: store.bytes, rows: [] };
 	const ourDir = join(scratch, 'tar-ours');
 	const theirFile = join(scratch, 'tar-openssh.tar.gz');
 	const sshCommand = `ssh -p ${env.port} -i ${env.identity} -o UserKnownHostsFile=${env.knownHosts} -o StrictHostKeyChecking=yes -o BatchMode=yes ${env.user}@${env.host} 'sudo tar -C ${env.storePath} -czf - .' > ${theirFile}`;

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
 		await pane.press('Enter');
 
 		// The task list with the mirror's progress bar mid-way.
-		await midTransfer(pane, /Mirror s3:\/\/\S+/, 25, 75);
+		await midTransfer(pane, /Download s3:\/\/\S+/, 25, 75);
 		await shoot(pane, { name: 'backup-running', title, from: /^Backing up / });
 
 		await pane.waitFor(/✔ Backup complete[\s\S]*Next: restore this backup/, 60_000);

@@ -12,3 +12,9 @@ export const ROUTER_UNIT = 'router@1';
 
 /** Where CoreOS installs deisctl: on a login shell's PATH, not always on a non-interactive one's. */
 export const DEISCTL_INSTALLED = '/opt/bin/deisctl';
+
+/** The buckets a Deis v1 cluster keeps its data in: the component whose etcd bucketName names each, and Deis' default name. */
+export const DEIS_BUCKETS = [
+	{ role: 'database', component: 'database', fallback: 'db_wal' },
+	{ role: 'registry', component: 'registry', fallback: 'registry' },
+] as const;

@@ -1,7 +1,7 @@
 /**
  * Everything needed to reach a cluster. Filled from flags, environment,
  * a saved profile, ssh_config or the wizard; never holds the gateway keys
- * (those are fetched from the cluster each run and live only in memory).
+ * (those are read from the cluster each run and live only in memory).
  */
 
 /** How to reach one machine over SSH. */
@@ -70,6 +70,6 @@ export const VAGRANT_DEFAULTS = {
 	identityFromHome: '.vagrant.d/insecure_private_key',
 } as const;
 
-export function storeEndpointFor(settings: Pick<ConnectionSettings, 'domain' | 'storeEndpoint'>): string {
+export function gatewayEndpointFor(settings: Pick<ConnectionSettings, 'domain' | 'storeEndpoint'>): string {
 	return settings.storeEndpoint ?? `http://deis-store.${settings.domain}`;
 }

@@ -125,7 +125,7 @@ export function parseNginxSize(value: string): number | undefined {
 export function validateBodySize(value: string): string | undefined {
 	const bytes = parseNginxSize(value);
 	if (bytes === undefined) return `${JSON.stringify(value)} is not a size in nginx syntax: a whole number with k, m or g, such as 100m.`;
-	if (bytes < BODY_SIZE_MIN) return `${value.trim()} is too small: a restore sends parts of up to 5 MiB, so give at least 8m.`;
+	if (bytes < BODY_SIZE_MIN) return `${value.trim()} is too small: a restore uploads parts of up to 5 MiB, so give at least 8m.`;
 	if (bytes > BODY_SIZE_MAX) return `${value.trim()} is too large: no request is bigger than 5g (S3's largest single upload).`;
 	return undefined;
 }
@@ -166,7 +166,7 @@ export interface RunOptions {
 	concurrency: number;
 	/** Scale store-gateway to this many during the transfer (backup). */
 	scaleGateways?: number;
-	/** Mirror these buckets instead of the database's and the registry's (backup). */
+	/** Download these buckets instead of the database's and the registry's (backup). */
 	buckets?: string[];
 	/** The router's bodySize during a restore. */
 	bodySize: string;

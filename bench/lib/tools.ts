@@ -25,7 +25,7 @@ export interface Command {
 
 export interface Tool {
 	id: ToolId;
-	/** Mirrors bucket into dir (deis-backup: dir is its backup folder). */
+	/** Downloads bucket into dir (deis-backup: dir is its backup folder). */
 	download(bucket: string, dir: string): Command;
 	/** Syncs the local folder into bucket (deis-backup: restores the backup folder `dir`). */
 	upload(dir: string, bucket: string): Command;

@@ -11,7 +11,7 @@ import { STATE_DIR } from './layout.js';
 import { MANIFEST_FILE, readManifestIfPresent, type Manifest } from './manifest.js';
 
 export interface PreparedFolder {
-	/** What the last run saved: its objects need no fetching if unchanged. */
+	/** What the last run saved: its objects need no downloading if unchanged. */
 	previous?: Manifest;
 	/** The folder held a finished backup whose manifest this run set aside. */
 	setAside: boolean;
@@ -52,7 +52,7 @@ export async function prepareBackupFolder(folder: string, cluster: { domain: str
 	const stateDir = join(folder, STATE_DIR);
 	// A re-run replaces files the old manifest vouches for: the old manifest steps aside
 	// into the state folder first, so a run stopped half-way never leaves a manifest.json
-	// that no longer matches. It still tells which objects need no fetching.
+	// that no longer matches. It still tells which objects need no downloading.
 	const finished = await readManifestIfPresent(folder);
 	const previous = finished ?? (await readManifestIfPresent(stateDir));
 	if (await exists(stateDir)) await removeTemporaries(folder);
@@ -66,7 +66,7 @@ export async function prepareBackupFolder(folder: string, cluster: { domain: str
 /**
  * Takes away a folder this run created when it holds nothing saved: only
  * folders and empty journals. True when it was removed. A folder with any
- * byte of a fetched object stays, so the same command resumes from it.
+ * byte of a downloaded object stays, so the same command resumes from it.
  */
 export async function removeIfNothingSaved(folder: string): Promise<boolean> {
 	const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => undefined);

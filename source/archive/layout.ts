@@ -25,7 +25,7 @@ export function journalPath(folder: string, name: string): string {
 /**
  * `deis.example.com-backup-2026-11-25`: one folder per cluster and UTC day,
  * so running the same command again finds the run it continues (an
- * interrupted one resumes; a finished one is refreshed, fetching only what
+ * interrupted one resumes; a finished one is refreshed, downloading only what
  * changed) instead of starting over in a new timestamped folder.
  */
 export function defaultBackupName(domain: string, now = new Date()): string {

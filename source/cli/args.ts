@@ -138,7 +138,7 @@ export const HELP = `deis-backup: back up and restore the platform state of a De
 
 Usage
   deis-backup                      the guided wizard (in a terminal)
-  deis-backup backup  [DIR] [opts] mirror db_wal and registry, archive the store volume, dump the database
+  deis-backup backup  [DIR] [opts] download db_wal and registry, archive the store volume, dump the database
   deis-backup restore DIR [opts]   restore a backup onto a new cluster, in the documented order
   deis-backup verify  DIR...       re-check backup folders against their manifests
   deis-backup settings DIR         the platform settings a backup saved, secrets masked (--json)
@@ -176,7 +176,7 @@ Backup and restore
                            restore: leave out a stage
   --skip-settings          leave the platform's etcd settings out (backup: not saved; restore: not applied)
   --skip-preflight         restore: do not re-read the backup against its manifest first
-  --buckets A,B            backup: mirror these buckets instead of db_wal and registry
+  --buckets A,B            backup: download these buckets instead of db_wal and registry
   --scale-gateways N       backup: scale store-gateway to N (1-16) during the transfer, then back
   --body-size SIZE         restore: raise the router's bodySize to SIZE (8m-5g, default 100m)
   --reset-body-size        restore: put the router's bodySize back when done
@@ -205,7 +205,7 @@ export const COMMAND_HELP: Record<string, string> = {
 	backup: `deis-backup backup [DIR] [options]: save db_wal and registry, the store volume and a database dump
 
 Without --out (or DIR) the folder is ./<domain>-backup-<UTC date>. Running the same command
-again the same day resumes an unfinished backup there, or fetches only what changed.
+again the same day resumes an unfinished backup there, or downloads only what changed.
 
 ${CONNECTION_SHORT}
 
@@ -213,7 +213,7 @@ Backup
   -o, --out DIR            the backup folder (same as DIR)
   --skip-database          no pg_dumpall text dump
   --skip-volume            leave out the store volume
-  --buckets A,B            mirror these buckets instead of db_wal and registry
+  --buckets A,B            download these buckets instead of db_wal and registry
   --scale-gateways N       scale store-gateway to N (1-16) during the transfer, then back
   --concurrency N          objects in flight (1-256, default 32)
   --skip-settings          do not save the platform's etcd settings

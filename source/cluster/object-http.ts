@@ -1,9 +1,9 @@
 /**
  * GET and single-part PUT of one object, straight on Node's http with the
- * store client's keep-alive agent, signed with AWS signature v2 (what a Deis
+ * gateway client's keep-alive agent, signed with AWS signature v2 (what a Deis
  * v1 gateway knows) or, for a newer gateway that asks for it, the SDK's SigV4.
  *
- * These two requests are the whole per-object cost of a mirror or a push:
+ * These two requests are the whole per-object cost of a download or an upload:
  * the S3 client's middleware stack costs about a millisecond of CPU per
  * request, which on thousands of small objects is most of the run. Bucket
  * listings go the same way (list-page.ts reads them); buckets and multipart

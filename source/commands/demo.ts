@@ -89,7 +89,7 @@ async function demoPlain(backup: PlanAnswers, restore: PlanAnswers, flags: Flags
 		);
 		await printSummary(restored, { mode });
 		if (!restored.ok) return exitCodeOf(restored);
-		process.stderr.write('\nDemo complete: the fresh cluster holds every object, the store files and the controller keys of the source.\n');
+		process.stderr.write('\nDemo complete: the fresh cluster holds every object, the volume files and the controller keys of the source.\n');
 		return EXIT.ok;
 	} finally {
 		dispose();

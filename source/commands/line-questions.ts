@@ -53,7 +53,7 @@ async function askDomain(services: WizardServices, kind: PlanKind, connection: C
 			validate: async (value) => {
 				const problem = validateDomainName(value);
 				if (problem) return problem;
-				const found = await services.validateDomain({ ...connection, domain: value.trim() }, kind);
+				const found = await services.checkDomain({ ...connection, domain: value.trim() }, kind);
 				unreachable = found?.offerRoutes ? found.message : undefined;
 				return found && !found.offerRoutes ? found.message : true;
 			},
@@ -66,7 +66,7 @@ async function askDomain(services: WizardServices, kind: PlanKind, connection: C
 		if (route === 'endpoint') {
 			const url = await input({
 				message: GATEWAY_URL_LABEL,
-				validate: async (value) => validateEndpoint(value.trim()) ?? (await services.validateDomain({ ...settings, storeEndpoint: value.trim() }, kind))?.message ?? true,
+				validate: async (value) => validateEndpoint(value.trim()) ?? (await services.checkDomain({ ...settings, storeEndpoint: value.trim() }, kind))?.message ?? true,
 			});
 			return { ...settings, storeEndpoint: url.trim() };
 		}
@@ -105,7 +105,7 @@ export async function askAnswers(kind: PlanKind, flags: Flags, positionals: stri
 		const identity = identityAnswer.trim() === '' ? undefined : expandHome(identityAnswer.trim(), home);
 		// A typed host may be an ssh_config alias; settings resolved for another host no longer apply.
 		const connection: ConnectionSettings = completeSettings(await applySshConfig({ ...given, host, port, user, identity, domain: given.domain ?? start.domain ?? 'pending.invalid' }));
-		const problem = await services.validateConnection(connection);
+		const problem = await services.checkConnection(connection);
 		if (problem) {
 			process.stderr.write(`✖ ${problem}\n`);
 			continue;
@@ -113,8 +113,8 @@ export async function askAnswers(kind: PlanKind, flags: Flags, positionals: stri
 		const settings = given.domain !== undefined ? { ...connection, domain: given.domain.trim() } : await askDomain(services, kind, connection, start.domain);
 		const folder =
 			kind === 'backup'
-				? (flags.out ?? positionals[0] ?? (await input({ message: 'Backup folder', default: defaultBackupName(settings.domain), validate: async (value) => (await services.validateFolder('backup', value)) ?? true })))
-				: resolve(positionals[0] ?? (await input({ message: 'Backup folder to restore', validate: async (value) => (await services.validateFolder('restore', value)) ?? true })));
+				? (flags.out ?? positionals[0] ?? (await input({ message: 'Backup folder', default: defaultBackupName(settings.domain), validate: async (value) => (await services.checkFolder('backup', value)) ?? true })))
+				: resolve(positionals[0] ?? (await input({ message: 'Backup folder to restore', validate: async (value) => (await services.checkFolder('restore', value)) ?? true })));
 		// Flags that were given are answers already: their questions are not asked again.
 		const draft: Draft = {
 			kind,

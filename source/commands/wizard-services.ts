@@ -28,7 +28,7 @@ export interface WizardRunDefaults {
 	bodySize?: string;
 	/** Neither save nor apply the platform's etcd settings (--skip-settings). */
 	skipSettings?: boolean;
-	/** --buckets: mirror these instead of the database's and the registry's. */
+	/** --buckets: download these instead of the database's and the registry's. */
 	buckets?: string[];
 }
 
@@ -36,9 +36,9 @@ export function createWizardServices(defaults: WizardRunDefaults): WizardService
 	// A new host key is shown once; submitting the same answers again trusts it (ssh's "yes").
 	const shownKeys = new Map<string, string>();
 	return {
-		validateConnection: (connection) => checkConnection(connection, shownKeys, defaults.askPassphrase),
-		validateDomain: (connection, kind) => (kind === 'backup' ? probeGateway(connection) : checkGatewayName(connection)),
-		async validateFolder(kind, folder) {
+		checkConnection: (connection) => checkConnection(connection, shownKeys, defaults.askPassphrase),
+		checkDomain: (connection, kind) => (kind === 'backup' ? probeGateway(connection) : checkGatewayName(connection)),
+		async checkFolder(kind, folder) {
 			const path = resolve(folder);
 			if (kind === 'restore') {
 				try {

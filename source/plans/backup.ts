@@ -14,20 +14,20 @@ import { MANIFEST_FILE, MANIFEST_FORMAT, writeManifest, type BucketEntry, type F
 import type { SettingsEntry } from '../archive/settings-file.js';
 import type { Deisctl } from '../cluster/deisctl.js';
 import type { RemoteHost } from '../cluster/ssh.js';
-import type { StoreClient } from '../cluster/store.js';
+import type { GatewayClient } from '../cluster/gateway-client.js';
 import { quoteArg } from '../util/shell-quote.js';
-import { storeEndpointFor } from '../settings.js';
+import { gatewayEndpointFor } from '../settings.js';
 import { kindOf, messageOf, UserError } from '../errors.js';
 import { dumpDatabase } from '../steps/database.js';
-import { bucketNames, fetchGatewayKeys, type BucketChoice } from '../steps/gateway/keys.js';
-import { mirrorBucket } from '../steps/gateway/mirror.js';
+import { bucketNames, readGatewayKeys, type BucketChoice } from '../steps/gateway/keys.js';
+import { downloadBucket } from '../steps/gateway/download.js';
 import { controllerKeysIn } from '../steps/controller.js';
 import { readDeisTree, type TreeRead } from '../steps/settings/read.js';
 import { saveSettings } from '../steps/settings/save.js';
 import { locateComponent } from '../steps/locate.js';
 import { backupVolume, type VolumeBackup } from '../steps/volume.js';
 import { TOOL } from '../version.js';
-import { connect, openStore } from './connect.js';
+import { connect, openGateway } from './connect.js';
 import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewBackup } from './preview.js';
 import { runStage } from './stage.js';
@@ -40,7 +40,7 @@ export type { BackupOptions } from './options.js';
 interface BackupContext {
 	host?: RemoteHost;
 	deisctl?: Deisctl;
-	store?: StoreClient;
+	gateway?: GatewayClient;
 	buckets?: BucketChoice[];
 	previous: Map<string, Map<string, ObjectEntry>>;
 	bucketEntries: BucketEntry[];
@@ -90,7 +90,7 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 		summary.failedStage = failed?.stage;
 		summary.failedStageOptional = failed?.stage === 'volume' || failed?.stage === 'database';
 	} finally {
-		ctx.store?.destroy();
+		ctx.gateway?.destroy();
 		await ctx.host?.close();
 	}
 	summary.objects = ctx.bucketEntries.reduce((sum, bucket) => sum + bucket.objects.length, 0);
@@ -106,7 +106,7 @@ export async function runBackup(options: BackupOptions, listrOptions: RendererCh
 const FOLDER_TITLES: Record<FolderState, (folder: string) => string> = {
 	new: (folder) => `Prepare the backup folder ${folder}`,
 	unfinished: (folder) => `Resume the unfinished backup in ${folder}`,
-	finished: (folder) => `Refresh the backup in ${folder} (only what changed is fetched)`,
+	finished: (folder) => `Refresh the backup in ${folder} (only what changed is downloaded)`,
 };
 
 /** A stage whose outcome goes into the manifest's steps, done or failed. */
@@ -166,7 +166,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 					const deisctl = ctx.deisctl as Deisctl;
 					// Independent reads, each a round trip to the host: at once, not one after another.
 					const [keys, buckets, tree] = await Promise.all([
-						fetchGatewayKeys(deisctl),
+						readGatewayKeys(deisctl),
 						options.buckets ? options.buckets.map((name) => ({ role: 'extra' as const, name })) : bucketNames(deisctl),
 						// One read of /deis: what the controller has published, so a restore can prove it is back, and the settings.
 						readDeisTree(ctx.host as RemoteHost),
@@ -174,7 +174,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 					ctx.buckets = buckets;
 					ctx.tree = tree;
 					ctx.etcdKeys = tree.ok ? controllerKeysIn([...tree.tree.values.keys(), ...tree.tree.dirs]) : [];
-					ctx.store = await openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
+					ctx.gateway = await openGateway(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
 				}),
 		},
 		{
@@ -202,18 +202,18 @@ function backupTasks(options: BackupOptions, folder: string) {
 			},
 		},
 		{
-			title: `Mirror the buckets from ${storeEndpointFor(answers.connection)}`,
+			title: `Download the buckets from ${gatewayEndpointFor(answers.connection)}`,
 			skip: (ctx: BackupContext) => dry(ctx, 'buckets'),
 			task: (ctx: BackupContext, task: AnyTask) =>
 				stage(ctx, 'buckets', async () => {
 					await scaleUp(ctx, options);
 					try {
-						await mirrorBuckets(ctx, options, folder, task);
+						await downloadBuckets(ctx, options, folder, task);
 					} finally {
 						await scaleBack(ctx);
 					}
 					const count = ctx.bucketEntries.reduce((sum, b) => sum + b.objects.length, 0);
-					task.title = `Mirrored ${ctx.bucketEntries.map((b) => `s3://${b.name}`).join(' and ')}: ${count} objects, ${ctx.transferred} fetched`;
+					task.title = `Downloaded ${ctx.bucketEntries.map((b) => `s3://${b.name}`).join(' and ')}: ${ctx.transferred} downloaded, ${count - ctx.transferred} unchanged`;
 				}),
 		},
 		{
@@ -266,15 +266,15 @@ function backupTasks(options: BackupOptions, folder: string) {
 }
 
 /** Each bucket in turn, picking up where the last run's journal of it stopped. */
-async function mirrorBuckets(ctx: BackupContext, options: BackupOptions, folder: string, task: AnyTask): Promise<void> {
-	const store = ctx.store as StoreClient;
+async function downloadBuckets(ctx: BackupContext, options: BackupOptions, folder: string, task: AnyTask): Promise<void> {
+	const gateway = ctx.gateway as GatewayClient;
 	for (const { role, name } of ctx.buckets as BucketChoice[]) {
 		const previous = await previousObjects(ctx, folder, name);
-		task.title = `Mirror s3://${name}`;
-		pausePoint(`mirror bucket ${name}`);
-		const result = await mirrorBucket({
-			http: store.http,
-			endpoint: store.endpoint,
+		task.title = `Download s3://${name}`;
+		pausePoint(`download bucket ${name}`);
+		const result = await downloadBucket({
+			http: gateway.http,
+			endpoint: gateway.endpoint,
 			bucket: name,
 			folder: join(folder, bucketFolder(name)),
 			previous,
@@ -283,7 +283,7 @@ async function mirrorBuckets(ctx: BackupContext, options: BackupOptions, folder:
 			report: reporterFor(task, options.hooks),
 			signal: options.signal,
 		});
-		ctx.transferred += result.fetched;
+		ctx.transferred += result.downloaded;
 		ctx.bucketEntries.push({ role, name, folder: bucketFolder(name), objects: result.objects });
 		if (result.objects.some((object) => previous.has(object.key) && previous.get(object.key)?.sha256 !== object.sha256)) ctx.replaced = true;
 	}
@@ -314,7 +314,7 @@ function assembleManifest(ctx: BackupContext, options: BackupOptions): Manifest 
 			host: answers.connection.host,
 			port: answers.connection.port,
 			user: answers.connection.user,
-			storeEndpoint: storeEndpointFor(answers.connection),
+			storeEndpoint: gatewayEndpointFor(answers.connection),
 		},
 		startedAt: new Date(ctx.startedAt).toISOString(),
 		completedAt: new Date().toISOString(),

@@ -7,7 +7,7 @@ import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import { applySshConfig } from '../config/ssh-config.js';
 import { messageOf } from '../errors.js';
-import { storeEndpointFor, type ConnectionSettings } from '../settings.js';
+import { gatewayEndpointFor, type ConnectionSettings } from '../settings.js';
 import type { PlanHooks } from './hooks.js';
 
 /** Why the store gateway cannot be used as given. */
@@ -51,7 +51,7 @@ export async function checkConnection(connection: ConnectionSettings, shownKeys:
 /** Before a restore the gateway is not running yet: the name must resolve, nothing more. */
 export async function checkGatewayName(connection: ConnectionSettings): Promise<GatewayProblem | undefined> {
 	if (connection.tunnel) return undefined;
-	const host = new URL(storeEndpointFor(connection)).hostname;
+	const host = new URL(gatewayEndpointFor(connection)).hostname;
 	try {
 		await lookup(host);
 		return undefined;
@@ -62,7 +62,7 @@ export async function checkGatewayName(connection: ConnectionSettings): Promise<
 
 /** Any HTTP answer from the gateway proves the name resolves and something listens. */
 export function probeGateway(connection: ConnectionSettings, timeoutMs = 5000): Promise<GatewayProblem | undefined> {
-	const endpoint = storeEndpointFor(connection);
+	const endpoint = gatewayEndpointFor(connection);
 	if (connection.tunnel) return Promise.resolve(undefined);
 	return new Promise((done) => {
 		const request = http.get(endpoint, { timeout: timeoutMs }, (response) => {

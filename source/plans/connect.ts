@@ -5,8 +5,8 @@
 import { Deisctl } from '../cluster/deisctl.js';
 import { connectHost, type RemoteHost } from '../cluster/ssh.js';
 import { loadS3Sdk } from '../cluster/s3-sdk.js';
-import { createStoreClient, type GatewayKeys, type StoreClient } from '../cluster/store.js';
-import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor, type ConnectionSettings } from '../settings.js';
+import { createGatewayClient, type GatewayKeys, type GatewayClient } from '../cluster/gateway-client.js';
+import { DEFAULT_SIGNATURE_VERSION, gatewayEndpointFor, type ConnectionSettings } from '../settings.js';
 import type { PlanHooks } from './hooks.js';
 
 export interface Connected {
@@ -27,9 +27,9 @@ export async function connect(connection: ConnectionSettings, hooks: PlanHooks, 
 	return { host, deisctl: new Deisctl(host) };
 }
 
-export function openStore(connection: ConnectionSettings, host: RemoteHost, keys: GatewayKeys, concurrency: number): Promise<StoreClient> {
-	const endpoint = storeEndpointFor(connection);
+export function openGateway(connection: ConnectionSettings, host: RemoteHost, keys: GatewayKeys, concurrency: number): Promise<GatewayClient> {
+	const endpoint = gatewayEndpointFor(connection);
 	// Through SSH the router is reached on the host itself; the Host header still names deis-store.<domain>.
 	const tunnel = connection.tunnel ? () => host.openTunnel('127.0.0.1', new URL(endpoint).port ? Number(new URL(endpoint).port) : 80) : undefined;
-	return createStoreClient({ endpoint, keys, concurrency, tunnel, signatureVersion: connection.signatureVersion ?? DEFAULT_SIGNATURE_VERSION });
+	return createGatewayClient({ endpoint, keys, concurrency, tunnel, signatureVersion: connection.signatureVersion ?? DEFAULT_SIGNATURE_VERSION });
 }

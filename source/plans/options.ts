@@ -19,7 +19,7 @@ export interface BackupOptions extends RunBasics {
 	dryRun: boolean;
 	/** Scale store-gateway to N before the transfer and back after (deis/deis#3445). */
 	scaleGateways?: number;
-	/** Mirror these buckets instead of the database's and the registry's. */
+	/** Download these buckets instead of the database's and the registry's. */
 	buckets?: string[];
 	/** Leave the platform's etcd settings out of the backup. */
 	skipSettings?: boolean;

@@ -4,9 +4,9 @@
  * skipped task of the plan would have run.
  */
 import { commands } from '../cluster/commands.js';
-import { ROUTER_UNIT, STORE_UNITS } from '../deis.js';
+import { DEIS_BUCKETS, ROUTER_UNIT, STORE_UNITS } from '../deis.js';
 import { quoteCommand } from '../util/shell-quote.js';
-import { DEFAULT_SIGNATURE_VERSION, storeEndpointFor } from '../settings.js';
+import { DEFAULT_SIGNATURE_VERSION, gatewayEndpointFor } from '../settings.js';
 import { DEFAULT_BODY_SIZE } from '../validate.js';
 import type { PlanAnswers, StagePreview } from './types.js';
 
@@ -37,11 +37,9 @@ export interface PreviewOptions {
 	resetBodySize?: boolean;
 }
 
-const DEIS_BUCKETS = ['db_wal', 'registry'];
-
 export function previewBackup(answers: PlanAnswers, options: PreviewOptions = {}): StagePreview[] {
-	const endpoint = storeEndpointFor(answers.connection);
-	const buckets = options.buckets ?? DEIS_BUCKETS;
+	const endpoint = gatewayEndpointFor(answers.connection);
+	const buckets = options.buckets ?? DEIS_BUCKETS.map((bucket) => bucket.fallback);
 	const sync = buckets.map((bucket) => `${s3cmd(answers)} sync s3://${bucket} ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])}`);
 	// deis/deis#3445: more gateways for the transfer, back to as many as before after it.
 	const scaled = options.scaleGateways
@@ -63,7 +61,7 @@ export function previewBackup(answers: PlanAnswers, options: PreviewOptions = {}
 		},
 		{
 			stage: 'buckets',
-			title: `Mirror the buckets from ${endpoint}`,
+			title: `Download the buckets from ${endpoint}`,
 			commands: scaled,
 			optional: false,
 		},
@@ -78,7 +76,7 @@ export function previewBackup(answers: PlanAnswers, options: PreviewOptions = {}
 }
 
 export function previewRestore(answers: PlanAnswers, options: PreviewOptions = {}): StagePreview[] {
-	const buckets = options.buckets ?? DEIS_BUCKETS;
+	const buckets = options.buckets ?? DEIS_BUCKETS.map((bucket) => bucket.fallback);
 	const stages: StagePreview[] = [
 		{ stage: 'connect', title: `Connect to ${answers.connection.host}:${answers.connection.port}`, commands: [sshPrefix(answers)], optional: false },
 		{
@@ -107,7 +105,7 @@ export function previewRestore(answers: PlanAnswers, options: PreviewOptions = {
 		},
 		{
 			stage: 'buckets',
-			title: 'Create the buckets and push the objects back',
+			title: 'Create the buckets and upload the objects back',
 			commands: [...buckets.map((bucket) => `${s3cmd(answers)} mb s3://${bucket}`), ...buckets.map((bucket) => `${s3cmd(answers)} sync ${quoteCommand([`${answers.folder}/buckets/${bucket}/`])} s3://${bucket}`)],
 			optional: false,
 		},
@@ -123,7 +121,7 @@ export function previewRestore(answers: PlanAnswers, options: PreviewOptions = {
 			commands: [onHost(answers, commands.list()), `${onHost(answers, commands.resaveModels('<controller host ip>:4001'))} <<EOF … EOF`],
 			optional: false,
 		},
-		{ stage: 'verify', title: 'Verify the restored objects, store files and etcd keys', commands: [], optional: false },
+		{ stage: 'verify', title: 'Verify the restored objects, volume files and etcd keys', commands: [], optional: false },
 	);
 	if (options.resetBodySize) {
 		stages.push({ stage: 'router', title: 'Put the router body size back', commands: [onHost(answers, commands.configSet('router', 'bodySize', '<the value read before>'))], optional: false });

@@ -14,18 +14,18 @@ import { readManifest, type Manifest } from '../archive/manifest.js';
 import { describeProblem, verifyFolder } from '../archive/verify.js';
 import type { Deisctl } from '../cluster/deisctl.js';
 import type { RemoteHost } from '../cluster/ssh.js';
-import type { StoreClient } from '../cluster/store.js';
+import type { GatewayClient } from '../cluster/gateway-client.js';
 import { EXIT, kindOf, messageOf, UserError } from '../errors.js';
 import { listControllerKeys, republishModels } from '../steps/controller.js';
-import { checkBucket } from '../steps/gateway/check.js';
-import { fetchGatewayKeys } from '../steps/gateway/keys.js';
-import { ensureBucket, pushBucket, type PushedObject } from '../steps/gateway/push.js';
+import { verifyBucket } from '../steps/gateway/verify-bucket.js';
+import { readGatewayKeys } from '../steps/gateway/keys.js';
+import { ensureBucket, uploadBucket, type UploadedObject } from '../steps/gateway/upload.js';
 import { writeSettings, planSettings } from '../steps/settings/apply.js';
 import { chosenKeys } from '../steps/settings/plan.js';
 import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
 import type { StageId } from '../progress.js';
-import { checkExtracted, restoreVolume } from '../steps/volume.js';
-import { connect, openStore } from './connect.js';
+import { verifyExtracted, restoreVolume } from '../steps/volume.js';
+import { connect, openGateway } from './connect.js';
 import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewRestore } from './preview.js';
 import { runStage, type StageRecord } from './stage.js';
@@ -35,16 +35,16 @@ import { pausePoint } from '../util/pause-point.js';
 
 export type { RestoreOptions } from './options.js';
 
-type JournalEntry = { stage: StageId } | { object: PushedObject } | { bodySize: string };
+type JournalEntry = { stage: StageId } | { object: UploadedObject } | { bodySize: string };
 
 interface RestoreContext {
 	manifest?: Manifest;
 	host?: RemoteHost;
 	deisctl?: Deisctl;
-	store?: StoreClient;
+	gateway?: GatewayClient;
 	journal?: Journal<JournalEntry>;
 	finished: Set<StageId>;
-	pushed: Map<string, Map<string, PushedObject>>;
+	uploaded: Map<string, Map<string, UploadedObject>>;
 	previousBodySize?: string;
 	warnings: string[];
 	objects: number;
@@ -61,7 +61,7 @@ export async function runRestore(options: RestoreOptions, listrOptions: Renderer
 	// Every request in flight listens on the signal: hundreds of listeners are expected.
 	setMaxListeners(0, options.signal);
 	const folder = resolve(options.answers.folder);
-	const ctx: RestoreContext = { finished: new Set(), pushed: new Map(), warnings: [], objects: 0, bytes: 0, transferred: 0, mismatches: [], skipped: [] };
+	const ctx: RestoreContext = { finished: new Set(), uploaded: new Map(), warnings: [], objects: 0, bytes: 0, transferred: 0, mismatches: [], skipped: [] };
 	const summary: RunSummary = { kind: 'restore', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
 	try {
 		await new Listr<RestoreContext>(restoreTasks(options, folder), { ...listrOptions, ctx, exitOnError: true, registerSignalListeners: false }).run(ctx);
@@ -79,7 +79,7 @@ export async function runRestore(options: RestoreOptions, listrOptions: Renderer
 		summary.failedStageOptional = ctx.failed === 'volume';
 	} finally {
 		await ctx.journal?.close();
-		ctx.store?.destroy();
+		ctx.gateway?.destroy();
 		await ctx.host?.close();
 	}
 	summary.objects = ctx.objects;
@@ -214,25 +214,25 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 					pausePoint('restore keys');
 					await waitForGateway(
 						async () => {
-							ctx.store?.destroy();
-							const keys = await fetchGatewayKeys(deisctl(ctx));
-							ctx.store = await openStore(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
-							return ctx.store.s3();
+							ctx.gateway?.destroy();
+							const keys = await readGatewayKeys(deisctl(ctx));
+							ctx.gateway = await openGateway(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
+							return ctx.gateway.s3();
 						},
 						options.gatewayTimeoutMs,
 						signal,
 					);
-					task.title = `Gateway at ${(ctx.store as StoreClient).endpoint} answers with the new keys`;
+					task.title = `Gateway at ${(ctx.gateway as GatewayClient).endpoint} answers with the new keys`;
 				}),
 		},
 		{
-			title: 'Create the buckets and push the objects back',
+			title: 'Create the buckets and upload the objects back',
 			skip: (ctx: RestoreContext) => (options.skipBuckets ? 'skipped (--skip-buckets)' : dry(ctx, 'buckets')),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				once(ctx, 'buckets', task, async () => {
-					await pushBuckets(ctx, options, folder, task);
+					await uploadBuckets(ctx, options, folder, task);
 					const manifest = ctx.manifest as Manifest;
-					task.title = `Pushed ${manifest.buckets.map((b) => `s3://${b.name}`).join(' and ')}`;
+					task.title = `Uploaded ${manifest.buckets.map((b) => `s3://${b.name}`).join(' and ')}`;
 				}),
 		},
 		{
@@ -242,7 +242,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 				once(ctx, 'volume', task, async () => {
 					const tarball = join(folder, STORE_TARBALL);
 					await restoreVolume(ctx.host as RemoteHost, tarball, reporterFor(task, hooks), signal, (ctx.manifest as Manifest).volume?.sha256);
-					const problems = await checkExtracted(ctx.host as RemoteHost, tarball);
+					const problems = await verifyExtracted(ctx.host as RemoteHost, tarball);
 					if (problems.length > 0) throw new UserError(`The store volume on ${answers.connection.host} does not match the archive after extraction (${problems.length} file(s); first: ${problems[0]}); run the restore again.`);
 				}),
 		},
@@ -298,45 +298,45 @@ function finishedStage(ctx: RestoreContext, id: StageId): void {
 	ctx.journal?.append({ stage: id });
 }
 
-/** What earlier runs of this restore finished: stages, pushed objects, and the router's body size before it was raised. */
+/** What earlier runs of this restore finished: stages, uploaded objects, and the router's body size before it was raised. */
 async function replayJournal(ctx: RestoreContext, path: string): Promise<void> {
 	for (const entry of await readJournal<JournalEntry>(path)) {
 		if ('stage' in entry) ctx.finished.add(entry.stage);
 		if ('bodySize' in entry) ctx.previousBodySize ??= entry.bodySize;
 		if ('object' in entry) {
-			const map = ctx.pushed.get(entry.object.bucket) ?? new Map<string, PushedObject>();
+			const map = ctx.uploaded.get(entry.object.bucket) ?? new Map<string, UploadedObject>();
 			map.set(entry.object.key, entry.object);
-			ctx.pushed.set(entry.object.bucket, map);
+			ctx.uploaded.set(entry.object.bucket, map);
 		}
 	}
 }
 
-/** Each bucket of the backup in turn: created when missing, then every object not already there pushed and journaled. */
-async function pushBuckets(ctx: RestoreContext, options: RestoreOptions, folder: string, task: AnyTask): Promise<void> {
-	const store = ctx.store as StoreClient;
+/** Each bucket of the backup in turn: created when missing, then every object not unchanged uploaded and journaled. */
+async function uploadBuckets(ctx: RestoreContext, options: RestoreOptions, folder: string, task: AnyTask): Promise<void> {
+	const gateway = ctx.gateway as GatewayClient;
 	const manifest = ctx.manifest as Manifest;
 	// Requests stay well under the router's limit, whatever it was raised to. Parts stream from
-	// the file, so their size costs no memory; 64 MB keeps a failed part cheap to send again.
+	// the file, so their size costs no memory; 64 MB keeps a failed part cheap to upload again.
 	const limit = parseBodySize(options.bodySize) ?? 1024 ** 2;
 	const partSize = Math.max(5 * 1024 ** 2, Math.min(64 * 1024 ** 2, Math.floor(limit / 2)));
 	for (const bucket of manifest.buckets) {
-		task.title = `Push s3://${bucket.name}`;
-		const s3 = await store.s3();
-		const created = await ensureBucket(s3, store.endpoint, bucket.name);
-		const pushed = ctx.pushed.get(bucket.name) ?? new Map<string, PushedObject>();
-		ctx.pushed.set(bucket.name, pushed);
-		const result = await pushBucket({
+		task.title = `Upload s3://${bucket.name}`;
+		const s3 = await gateway.s3();
+		const created = await ensureBucket(s3, gateway.endpoint, bucket.name);
+		const uploaded = ctx.uploaded.get(bucket.name) ?? new Map<string, UploadedObject>();
+		ctx.uploaded.set(bucket.name, uploaded);
+		const result = await uploadBucket({
 			s3,
-			http: store.http,
-			endpoint: store.endpoint,
+			http: gateway.http,
+			endpoint: gateway.endpoint,
 			bucket: bucket.name,
 			folder: join(folder, bucket.folder),
 			objects: bucket.objects,
-			pushed,
-			onPushed: (object) => {
-				pushed.set(object.key, object);
+			uploaded,
+			onUploaded: (object) => {
+				uploaded.set(object.key, object);
 				ctx.journal?.append({ object });
-				pausePoint('pushed');
+				pausePoint('uploaded');
 			},
 			force: Boolean(options.answers.force),
 			concurrency: options.concurrency,
@@ -347,22 +347,22 @@ async function pushBuckets(ctx: RestoreContext, options: RestoreOptions, folder:
 		ctx.transferred += result.uploaded;
 		if (result.extra > 0) ctx.warnings.push(`s3://${bucket.name} holds ${result.extra} object(s) that are not in the backup; they were left alone`);
 		if (result.overwritten > 0) ctx.warnings.push(`s3://${bucket.name}: ${result.overwritten} differing object(s) overwritten (--force)`);
-		task.output = `s3://${bucket.name} ${created}: ${result.uploaded} uploaded, ${result.unchanged} already there`;
+		task.output = `s3://${bucket.name} ${created}: ${result.uploaded} uploaded, ${result.unchanged} unchanged`;
 	}
 }
 
 async function verifyRestore(ctx: RestoreContext, options: RestoreOptions, task: AnyTask): Promise<void> {
 	const manifest = ctx.manifest as Manifest;
 	if (!options.skipBuckets) {
-		const store = ctx.store as StoreClient;
+		const gateway = ctx.gateway as GatewayClient;
 		for (const bucket of manifest.buckets) {
-			const problems = await checkBucket({
-				s3: await store.s3(),
-				http: store.http,
-				endpoint: store.endpoint,
+			const problems = await verifyBucket({
+				s3: await gateway.s3(),
+				http: gateway.http,
+				endpoint: gateway.endpoint,
 				bucket: bucket.name,
 				objects: bucket.objects,
-				pushed: ctx.pushed.get(bucket.name) ?? new Map(),
+				uploaded: ctx.uploaded.get(bucket.name) ?? new Map(),
 				concurrency: options.concurrency,
 				report: reporterFor(task, options.hooks),
 				signal: options.signal,

@@ -52,7 +52,7 @@ export async function backupVolume(host: RemoteHost, target: string, report: Rep
 		if (result.code === null) throw new UserError(`The SSH session to ${host.label} ended before tar finished; the partial archive was discarded: run the backup again.`);
 		if (result.code === 1 && warnings.length === 0) throw new UserError(`tar on ${host.label} failed: ${lastLine(result.stderr)}.`);
 		if (result.code > 1) throw new UserError(`tar on ${host.label} failed (exit ${result.code}): ${lastLine(result.stderr)}; check that /var/lib/deis/store exists and sudo works for ${host.label.split('@')[0]}.`);
-		if (!complete) throw new UserError(`The store archive from ${host.label} arrived incomplete; the partial archive was discarded: run the backup again.`);
+		if (!complete) throw new UserError(`The volume archive from ${host.label} arrived incomplete; the partial archive was discarded: run the backup again.`);
 		const sha256 = file.digest();
 		await file.commit();
 		return { file: target, size: file.bytes, sha256, warnings };
@@ -82,7 +82,7 @@ export async function restoreVolume(host: RemoteHost, tarball: string, report: R
 	// Ctrl-C closes the channel, so tar reports no status: say it was a stop, and how to resume.
 	if (signal?.aborted) throw new UserError('Stopped during the store volume extraction; run the same command again to resume.', 130);
 	if (result.code !== 0) {
-		throw new UserError(`Extracting the store archive on ${host.label} failed (exit ${result.code ?? 'none'}): ${lastLine(result.stderr)}.`);
+		throw new UserError(`Extracting the volume archive on ${host.label} failed (exit ${result.code ?? 'none'}): ${lastLine(result.stderr)}.`);
 	}
 }
 
@@ -117,7 +117,7 @@ class TarballCheck {
 }
 
 /** After extraction: every regular file of the archive on the host, with its size. */
-export async function checkExtracted(host: RemoteHost, tarball: string): Promise<string[]> {
+export async function verifyExtracted(host: RemoteHost, tarball: string): Promise<string[]> {
 	const { listTarGz } = await import('../archive/tar-list.js');
 	const expected = await listTarGz(tarball);
 	const result = await host.run(commands.listStore());

@@ -16,13 +16,13 @@ export type { GatewayProblem };
 
 export interface WizardServices {
 	/** undefined = reachable over SSH; else one sentence saying what failed. */
-	validateConnection(c: ConnectionSettings): Promise<string | undefined>;
+	checkConnection(c: ConnectionSettings): Promise<string | undefined>;
 	/**
 	 * Backup: does deis-store.<domain> (or the endpoint override) answer?
 	 * Restore: the new cluster's gateway starts during the restore, so only the name can be checked.
 	 */
-	validateDomain(c: ConnectionSettings, kind: PlanKind): Promise<GatewayProblem | undefined>;
-	validateFolder(kind: PlanKind, folder: string): Promise<string | undefined>;
+	checkDomain(c: ConnectionSettings, kind: PlanKind): Promise<GatewayProblem | undefined>;
+	checkFolder(kind: PlanKind, folder: string): Promise<string | undefined>;
 	defaultFolder(kind: PlanKind, c: ConnectionSettings): string;
 	preview(answers: PlanAnswers): StagePreview[];
 	/** Runs the plan; must resolve (not reject) with ok false on failure, and stop at a safe point when handle.signal aborts. */
@@ -35,5 +35,5 @@ export interface WizardServices {
 	 */
 	settingsPreview?(answers: PlanAnswers): Promise<SettingsPlan | undefined>;
 	/** Checks a private key file exists and is readable; defaults to a file-system check. */
-	validateIdentity?(path: string): Promise<string | undefined>;
+	checkIdentity?(path: string): Promise<string | undefined>;
 }

@@ -165,7 +165,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 		if (step.kind !== 'connecting') return;
 		let live = true;
 		const { connection } = step;
-		services.validateConnection(connection).then(
+		services.checkConnection(connection).then(
 			(error) => live && dispatch(error ? { type: 'connection-checked', connection, error } : { type: 'connection-checked', connection }),
 			(thrown: unknown) => live && dispatch({ type: 'connection-checked', connection, error: messageOf(thrown) }),
 		);
@@ -176,7 +176,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 	useEffect(() => {
 		if (step.kind !== 'folder' || !step.checkGiven || draft.folder === undefined || draft.kind === undefined) return;
 		let live = true;
-		services.validateFolder(draft.kind, draft.folder).then(
+		services.checkFolder(draft.kind, draft.folder).then(
 			(error) => live && dispatch(error ? { type: 'given-folder-checked', error } : { type: 'given-folder-checked' }),
 			(thrown: unknown) => live && dispatch({ type: 'given-folder-checked', error: messageOf(thrown) }),
 		);
@@ -214,8 +214,8 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 						key={step.attempt}
 						initial={step.initial ?? draft.connection ?? {}}
 						homeDir={homeDir}
-						validateIdentity={services.validateIdentity?.bind(services) ?? checkReadableFile}
-						validateDomain={(c) => services.validateDomain(c, draft.kind ?? 'backup')}
+						checkIdentity={services.checkIdentity?.bind(services) ?? checkReadableFile}
+						checkDomain={(c) => services.checkDomain(c, draft.kind ?? 'backup')}
 						{...(step.error ? { error: step.error } : {})}
 						onSubmit={(connection) => dispatch({ type: 'connection-submitted', connection })}
 					/>
@@ -232,7 +232,7 @@ function WizardFlow({ services, initial = {}, assumeYes = false, onExit, homeDir
 						label={kind === 'backup' ? 'Folder to write the backup to' : 'Backup folder to restore from'}
 						{...(suggested ? { defaultValue: suggested } : {})}
 						{...(step.error ? { initialError: step.error } : {})}
-						validate={(folder) => (folder === '' ? 'Enter a folder.' : services.validateFolder(kind, folder))}
+						validate={(folder) => (folder === '' ? 'Enter a folder.' : services.checkFolder(kind, folder))}
 						checkingLabel={(folder) => `checking ${folder}…`}
 						onSubmit={(folder) => dispatch({ type: 'folder-chosen', folder })}
 					/>

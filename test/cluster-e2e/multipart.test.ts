@@ -75,7 +75,7 @@ test('a damaged large file: the restore stops, its upload is aborted, no object 
 		await handle.close();
 	}
 	const fresh = await makeFresh();
-	// --skip-preflight: the push's own whole-file check is what is tested here; the preflight would stop first.
+	// --skip-preflight: the upload's own whole-file check is what is tested here; the preflight would stop first.
 	const result = await runCli(['restore', damaged, ...restoreFlags(), '--skip-preflight']);
 	assert.equal(result.code, 3, result.stderr); // a mismatch, as verify reports one
 	assert.match(result.stderr, /does not match the checksum in manifest\.json .*upload was abandoned/);

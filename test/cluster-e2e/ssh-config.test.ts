@@ -52,7 +52,7 @@ async function key(name: string, mode = 0o600): Promise<string> {
 	return path;
 }
 
-/** A light run that still connects, reads the keys over SSH and mirrors one bucket. */
+/** A light run that still connects, reads the keys over SSH and downloads one bucket. */
 function backup(args: string[], env: NodeJS.ProcessEnv = {}) {
 	const out = join(root, `out-${runs}-${Math.random().toString(36).slice(2, 8)}`);
 	return runCli(['backup', '--domain', cluster.domain, '--out', out, '--buckets', 'registry', '--skip-volume', '--skip-database', '--yes', ...args], { HOME: home, SSH_AUTH_SOCK: '', DEISCTL_TUNNEL: '', ...env }).then((result) => ({
@@ -118,7 +118,7 @@ test('an ssh_config alias with ProxyJump: --host deis-prod goes through the jump
 		assert.match(result.stderr, new RegExp(`Connect to ${cluster.user}@deis-prod:${cluster.port}`));
 		assert.equal(relay.connections(), 1, 'one connection went to the jump host; the cluster host was reached through it');
 		const manifest = await readManifest(result.out);
-		assert.ok(manifest.buckets.find((bucket) => bucket.name === 'registry')?.objects.length, 'objects were mirrored');
+		assert.ok(manifest.buckets.find((bucket) => bucket.name === 'registry')?.objects.length, 'objects were downloaded');
 		assert.equal(await readFile(join(ssh, 'deis_known_hosts'), 'utf8'), `[127.0.0.1]:* ${hostKey}\n`, 'nothing new recorded');
 	} finally {
 		await relay.close();

@@ -58,7 +58,7 @@ export function dockerLog(): string[] {
 }
 
 /**
- * An S3 client for the store: through the router by name unless another
+ * An S3 client for the gateway: through the router by name unless another
  * endpoint is given, signed v2 as a Deis v1 gateway requires. With a v1
  * gateway, list with ListObjectsCommand (v1, Marker paging): ListObjectsV2
  * gets a v1 answer there, without continuation tokens.

@@ -67,7 +67,7 @@ test('80×24: 50 earlier lines survive a demo backup and restore; nothing clears
 	const at = (line: string | RegExp) => history.findIndex((l) => (typeof line === 'string' ? l.includes(line) : line.test(l)));
 	assert.ok(at(priorLine(1)) < at(priorLine(PRIOR)) && at(priorLine(PRIOR)) < at('deis-backup demo:'), 'in their order, above the demo');
 	// The finished screens stay, in order: backup preview, backup tasks and summary, then the restore's.
-	const order = ['What will happen', '✔ Start the backup? · Yes', /^✔ Mirrored s3:\/\//, '✔ Backup complete', 'Next: restore this backup', '✔ Overwrite objects that differ when a bucket already has data? · No', '✔ This will write to the cluster', /^✔ Pushed s3:\/\//, '✔ Restore complete'].map(at);
+	const order = ['What will happen', '✔ Start the backup? · Yes', /^✔ Downloaded s3:\/\//, '✔ Backup complete', 'Next: restore this backup', '✔ Overwrite objects that differ when a bucket already has data? · No', '✔ This will write to the cluster', /^✔ Uploaded s3:\/\//, '✔ Restore complete'].map(at);
 	assert.ok(order.every((index) => index >= 0), `every finished screen is in the scrollback: ${JSON.stringify(order)}`);
 	assert.deepEqual([...order].sort((a, b) => a - b), order, 'in the order they happened');
 	// Live frames are erased, never left behind: no spinner line, no "Elapsed", in the scrollback.

@@ -2,7 +2,7 @@
  * The compiled binary in a pseudo-terminal (tmux): a backup answered key by
  * key, as an operator would, on the demo cluster and on the simulated cluster
  * of real services (which must be up); then Ctrl-C in the middle of the
- * mirror, exit code 130, and a second run that completes.
+ * download, exit code 130, and a second run that completes.
  *
  *   npm run build && npx tsx test/cluster/up.ts && node --import tsx --test test/e2e-pty/wizard-backup.test.ts
  */
@@ -212,14 +212,14 @@ describe('wizard in a terminal, simulated cluster of real services', () => {
 		await assertManifestMatches(folder, env.objects);
 	});
 
-	test('Ctrl-C during the mirror stops safely, exits 130 with how to resume; running again completes', { timeout: TEST_TIMEOUT }, async () => {
+	test('Ctrl-C during the download stops safely, exits 130 with how to resume; running again completes', { timeout: TEST_TIMEOUT }, async () => {
 		const folder = join(root, 'backup-interrupted');
 		const home = await homeWith(env.knownHosts);
 		const flags = ['--host', env.host, '--port', String(env.port), '--user', env.user, '--identity', env.identity, '--domain', env.domain, '--out', folder, '--concurrency', '1'];
 
 		const pauses = new PausePoints(join(await tempDir('deis-backup-pauses-'), 'pauses'));
-		// Each saved object is a pause: the mirror cannot end before the test lets it.
-		const first = await startCli(['backup', ...flags], home, pauses.env('mirror saved#1+'));
+		// Each saved object is a pause: the download cannot end before the test lets it.
+		const first = await startCli(['backup', ...flags], home, pauses.env('download saved#1+'));
 		await acceptPrefilled(first);
 		const pid = await pauses.next(first);
 		assert.ok(pid, 'the backup stops at its first saved object');
@@ -230,7 +230,7 @@ describe('wizard in a terminal, simulated cluster of real services', () => {
 		const stopped = await first.screen();
 		assert.equal(code, 130, `exit code ${code}; screen:\n${stopped}`);
 		assert.match(stopped, /Backup stopped at your request \(Ctrl-C\)/);
-		assert.doesNotMatch(flat(stopped), /Mirrored s3:\/\//, 'the stop came during the mirror');
+		assert.doesNotMatch(flat(stopped), /Downloaded s3:\/\//, 'the stop came during the download');
 		assert.match(flat(stopped), /finished files stay; the next run does not copy them again/);
 		assert.match(flat(stopped), new RegExp(`Resume with the same command: deis-backup backup ${escape(folder)}`));
 		assert.ok(!existsSync(join(folder, 'manifest.json')), 'an interrupted backup has no manifest');

@@ -46,8 +46,8 @@ describe('the demo in a terminal', () => {
 
 	test('y and Enter typed in one go start the backup; Ctrl-C in the middle of it exits 130', { timeout: 60_000 }, async () => {
 		const pauses = new PausePoints(join(await tempDir('deis-backup-pauses-'), 'pauses'));
-		// One object at a time, each saved object a pause: the mirror cannot end before the test lets it.
-		const pane = await start([process.execPath, CLI, 'demo', '--concurrency', '1'], { env: pauses.env('mirror saved#1+') });
+		// One object at a time, each saved object a pause: the download cannot end before the test lets it.
+		const pane = await start([process.execPath, CLI, 'demo', '--concurrency', '1'], { env: pauses.env('download saved#1+') });
 		await pane.waitFor('❯ Use these settings', 30_000);
 		await pane.press('Enter');
 		await pane.waitFor(/\? Start the backup\? \(Y\/n\) ›\s*$/);
@@ -62,7 +62,7 @@ describe('the demo in a terminal', () => {
 		const screen = flat(await pane.screen());
 		assert.equal(code, 130, screen);
 		assert.match(screen, /Backup stopped at your request \(Ctrl-C\)/);
-		assert.doesNotMatch(screen, /Mirrored s3:\/\//, 'the stop came during the mirror');
+		assert.doesNotMatch(screen, /Downloaded s3:\/\//, 'the stop came during the download');
 		assert.doesNotMatch(screen, /Next: restore this backup/, 'the restore does not start after a stopped backup');
 	});
 });

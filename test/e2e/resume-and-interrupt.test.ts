@@ -69,16 +69,16 @@ test('without --out: an interrupted backup names its folder and the exact comman
 	assert.equal(again.code, 0, again.stderr);
 	assert.match(again.stderr, new RegExp(`Resume the unfinished backup in ${escape(folder)}`));
 	assert.match(again.stdout, new RegExp(`Backup finished in .* in ${escape(folder)}\\n`));
-	const fetched = /Mirrored s3:\/\/db_wal and s3:\/\/registry: (\d+) objects, (\d+) fetched/.exec(again.stderr);
-	assert.ok(fetched, again.stderr);
-	assert.ok(Number(fetched[2]) < Number(fetched[1]), `only what was missing is fetched (${fetched[2]} of ${fetched[1]})`);
+	const counts = /Downloaded s3:\/\/db_wal and s3:\/\/registry: (\d+) downloaded, (\d+) unchanged/.exec(again.stderr);
+	assert.ok(counts, again.stderr);
+	assert.ok(Number(counts[2]) > 0, `only what was missing is downloaded (${counts[1]} downloaded, ${counts[2]} unchanged)`);
 	assert.deepEqual(await readdir(cwd), [defaultBackupName(source.connection.domain)], 'one folder, not one per run');
 
-	// And once more: a finished backup is refreshed in place, fetching nothing unchanged.
+	// And once more: a finished backup is refreshed in place, downloading nothing unchanged.
 	const third = await runCli(args, {}, 120_000, cwd);
 	assert.equal(third.code, 0, third.stderr);
-	assert.match(third.stderr, /Refresh the backup in .* \(only what changed is fetched\)/);
-	assert.match(third.stderr, /: 72 objects, 0 fetched/);
+	assert.match(third.stderr, /Refresh the backup in .* \(only what changed is downloaded\)/);
+	assert.match(third.stderr, /: 0 downloaded, 72 unchanged/);
 });
 
 /** A private TMPDIR: whatever the demo leaves there shows. */
@@ -103,7 +103,7 @@ test('the demo: Ctrl-C while its clusters start exits 130 and leaves nothing in 
 test('the demo: Ctrl-C mid-run exits 130 and leaves nothing in the temp dir; with --keep the files stay', async () => {
 	for (const keep of [false, true]) {
 		const tmp = await privateTmp(`tmp-midrun-${keep}`);
-		// Ctrl-C as the demo's backup starts its mirror: the run stops itself there for it.
+		// Ctrl-C as the demo's backup starts its download: the run stops itself there for it.
 		const running = spawnCli(['demo', '--plain', '--yes', ...(keep ? ['--keep'] : [])], { env: { TMPDIR: tmp }, pauseAt: 'backup buckets' });
 		assert.ok(await running.paused, running.stderr);
 		const exit = await running.resumeWith('SIGINT');

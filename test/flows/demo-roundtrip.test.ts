@@ -51,7 +51,7 @@ after(async () => {
 	await rm(root, { recursive: true, force: true });
 });
 
-test('a backup saves every object byte for byte, the store archive and the dump, with a manifest', async () => {
+test('a backup saves every object byte for byte, the volume archive and the dump, with a manifest', async () => {
 	const summary = await backup(source.connection, folder);
 	assert.equal(summary.ok, true, summary.error);
 	const manifest = await readManifest(folder);

@@ -118,7 +118,7 @@ test('hostile connection flags, folders and bucket names: one clear line each, n
 	assert.deepEqual(refusedCommands(source), [], 'no unquoted shell syntax reached the host');
 });
 
-test('a hostile bucket name in etcd is refused before anything is fetched', async () => {
+test('a hostile bucket name in etcd is refused before anything is downloaded', async () => {
 	const previous = source.etcd.get('/deis/registry/bucketName');
 	source.etcd.set('/deis/registry/bucketName', '../../etc');
 	try {
@@ -264,7 +264,7 @@ test('a wrong checksum in the manifest, or a damaged tarball, is caught by verif
 	tried++;
 	const fresh = await startDemoCluster({ root, mode: 'fresh', name: 'fresh-sha' });
 	try {
-		// The push's own check, behind the preflight that would stop this restore first.
+		// The upload's own check, behind the preflight that would stop this restore first.
 		const restore = await runToEnd(['restore', wrongSha, '--yes', '--skip-volume', '--skip-preflight', ...connectionFlags(fresh.connection)]);
 		assertClearFailure(restore, /does not match the checksum in manifest\.json/, 'restore of a file that does not match the manifest');
 	} finally {

@@ -73,11 +73,11 @@ test('a full disk: one clear sentence, nothing corrupt left, and the same comman
 	assert.equal((await runToEnd(['verify', folder])).code, 0);
 });
 
-test('the disk fills up while a new store archive is written over a finished backup: the old backup stays whole', async () => {
+test('the disk fills up while a new volume archive is written over a finished backup: the old backup stays whole', async () => {
 	const cluster = source as DemoCluster;
 	const folder = join(mountPoint, 'backup');
 	const before = await readFile(join(folder, 'manifest.json'), 'utf8');
-	// Leave about 64 kB: the buckets are already saved (nothing to fetch), the new tarball (~200 kB) cannot fit.
+	// Leave about 64 kB: the buckets are already saved (nothing to download), the new tarball (~200 kB) cannot fit.
 	const info = await statfs(mountPoint);
 	const filler = join(mountPoint, 'filler');
 	await writeFile(filler, Buffer.alloc(Math.max(0, info.bavail * info.bsize - 64 * 1024)));

@@ -77,14 +77,14 @@ async function assertCompleteBackup(folder: string, context: string): Promise<vo
 	assert.equal(await hasTemporary(folder), false, `${context}: no temporary files`);
 }
 
-test('gateway connections reset mid-answer: objects are fetched again, nothing lost', async () => {
+test('gateway connections reset mid-answer: objects are downloaded again, nothing lost', async () => {
 	const { exit, folder, proxy } = await backupThroughGateway('gw-reset', (i) => (i % 3 === 1 ? { kind: 'reset', afterBytes: 1_500 } : { kind: 'pass' }));
 	assert.equal(exit.code, 0, exit.stderr);
 	assert.ok(proxy.stats.fired.reset > 0, 'resets happened');
 	await assertCompleteBackup(folder, 'gw-reset');
 });
 
-test('gateway answers cut short (clean close mid-body): fetched again, nothing lost', async () => {
+test('gateway answers cut short (clean close mid-body): downloaded again, nothing lost', async () => {
 	const { exit, folder, proxy } = await backupThroughGateway('gw-truncate', (i) => (i % 3 === 2 ? { kind: 'truncate', afterBytes: 6_000 } : { kind: 'pass' }));
 	assert.equal(exit.code, 0, exit.stderr);
 	assert.ok(proxy.stats.fired.truncate > 0, 'truncations happened');
@@ -165,7 +165,7 @@ test('restore through a gateway answering 503 SlowDown to every third request: e
 	}
 });
 
-test('restore through connections reset mid-upload: uploads are sent again, every object exact', async () => {
+test('restore through connections reset mid-upload: objects are uploaded again, every object exact', async () => {
 	const { proxy, exit, manifest, fresh } = await restoreThrough('rs-reset', (port) => startFaultProxy({ host: '127.0.0.1', port }, (i) => (i % 4 === 2 ? { kind: 'reset', afterBytes: 40_000, direction: 'up' } : { kind: 'pass' })));
 	try {
 		assert.equal(exit.code, 0, exit.stderr);

@@ -54,11 +54,11 @@ const BACKUP_CHAINS: KillPoint[][] = [
 	[
 		at('backup connect', 'SIGKILL'),
 		// The first object written whole to its temporary name, not yet renamed.
-		at('mirror temporary', 'SIGKILL'),
+		at('download temporary', 'SIGKILL'),
 		// Just renamed to its final name, not yet journaled.
-		at('mirror saved', 'SIGKILL'),
-		at('mirror saved#10', 'SIGKILL'),
-		at('mirror bucket registry', 'SIGKILL'),
+		at('download saved', 'SIGKILL'),
+		at('download saved#10', 'SIGKILL'),
+		at('download bucket registry', 'SIGKILL'),
 		// The first block of tar's stream, on its way to the temporary file.
 		at('streaming store_file_backup.tar.gz', 'SIGKILL'),
 		at('streaming dump_all.sql', 'SIGKILL'),
@@ -66,8 +66,8 @@ const BACKUP_CHAINS: KillPoint[][] = [
 	],
 	[
 		at('backup keys', 'SIGINT'),
-		at('mirror temporary', 'SIGINT'),
-		at('mirror saved#10', 'SIGINT'),
+		at('download temporary', 'SIGINT'),
+		at('download saved#10', 'SIGINT'),
 		at('journaled registry#10', 'SIGINT'),
 		at('streaming store_file_backup.tar.gz', 'SIGINT'),
 		at('streaming dump_all.sql', 'SIGINT'),
@@ -75,7 +75,7 @@ const BACKUP_CHAINS: KillPoint[][] = [
 	[
 		at('journaled db_wal#5', 'SIGKILL'),
 		at('journaled registry#20', 'SIGKILL'),
-		at('mirror saved#15', 'SIGINT'),
+		at('download saved#15', 'SIGINT'),
 		at('committed store_file_backup.tar.gz', 'SIGKILL'),
 		at('backup database', 'SIGINT'),
 		at('manifest written', 'SIGKILL'),
@@ -145,15 +145,15 @@ const RESTORE_CHAINS: KillPoint[][] = [
 		// Raised, and the old value journaled, but the stage not yet marked done.
 		at('bodySize raised', 'SIGKILL'),
 		// The n-th upload confirmed in the journal.
-		at('pushed#2', 'SIGKILL'),
-		at('pushed#25', 'SIGKILL'),
+		at('uploaded#2', 'SIGKILL'),
+		at('uploaded#25', 'SIGKILL'),
 		at('restore volume', 'SIGKILL'),
 		at('restore controller', 'SIGKILL'),
 		at('restore verify', 'SIGKILL'),
 	],
 	[
 		at('restore keys', 'SIGINT'),
-		at('pushed#10', 'SIGINT'),
+		at('uploaded#10', 'SIGINT'),
 		at('restore volume', 'SIGINT'),
 		at('restore verify', 'SIGINT'),
 	],
@@ -195,10 +195,10 @@ async function restoreChain(points: KillPoint[], index: number): Promise<void> {
 			assert.equal(await readFile(join(folder, 'manifest.json'), 'utf8'), manifestText, `${context}: manifest untouched`);
 			// The demo gateway (s3rver) writes a body in place, so an upload cut by the kill can be visible
 			// half-written (Ceph's gateway commits only whole bodies). Each such object must be one this
-			// restore journaled as being sent and not yet confirmed: the next run finishes it without --force.
+			// restore journaled as being uploaded and not yet confirmed: the next run finishes it without --force.
 			const partial = await objectsPresentAndExact(s3, manifest).catch(() => ({ present: 0, total: 0, wrong: [] as string[] }));
 			const unconfirmed = await pendingUploads(folder);
-			for (const key of partial.wrong) assert.ok(unconfirmed.has(key), `${context}: ${key} differs from the backup but this restore never started sending it`);
+			for (const key of partial.wrong) assert.ok(unconfirmed.has(key), `${context}: ${key} differs from the backup but this restore never started uploading it`);
 		}
 		const done = await runToEnd(args);
 		assert.equal(done.code, 0, `restore chain ${index}: the last run finishes\n${done.stderr}`);

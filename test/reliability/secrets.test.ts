@@ -61,7 +61,7 @@ test('gateway keys and the dump never appear in output, manifest, journals, prof
 	const printed: Array<{ path: string; text: string }> = [];
 	const keep = (name: string, exit: Exit) => printed.push({ path: `${name} stdout`, text: exit.stdout }, { path: `${name} stderr`, text: exit.stderr });
 
-	// A run stopped mid-mirror leaves journals behind: they are read too.
+	// A run stopped mid-download leaves journals behind: they are read too.
 	const interrupted = spawnCli(args, { pauseAt: 'journaled db_wal' });
 	assert.ok(await interrupted.paused, 'the run stops at its first journal line');
 	keep('interrupted', await interrupted.kill('SIGKILL'));
@@ -186,7 +186,7 @@ test('an unknown host key is refused without --accept-new-host-key, then accepte
 	assert.equal(refused.code, 1);
 	assert.match(refused.stderr.trim().split('\n').at(-1) ?? '', /is not in .*known_hosts_new \(it is SHA256:[A-Za-z0-9+/]+\); check it and run again with --accept-new-host-key/);
 	assert.equal(await readFile(knownHosts, 'utf8'), '', 'nothing recorded');
-	assert.deepEqual((await listTree(folder)).filter((e) => e.type === 'file'), [], 'nothing fetched');
+	assert.deepEqual((await listTree(folder)).filter((e) => e.type === 'file'), [], 'nothing downloaded');
 
 	const accepted = await runToEnd(['backup', ...flags, '--out', folder, '--accept-new-host-key', '--skip-database', '--skip-volume']);
 	assert.equal(accepted.code, 0, accepted.stderr);
@@ -213,6 +213,6 @@ test('a changed host key stops the run, even with --accept-new-host-key, and kno
 		assert.equal(result.code, 1, `${name}: ${result.stderr}`);
 		assert.match(result.stderr.trim().split('\n').at(-1) ?? '', /host key of 127\.0\.0\.1:\d+ has changed \(now SHA256:/, name);
 		assert.equal(await readFile(knownHosts, 'utf8'), `${line}\n`, `${name}: known_hosts untouched`);
-		assert.deepEqual((await listTree(folder)).filter((e) => e.type === 'file'), [], `${name}: nothing fetched`);
+		assert.deepEqual((await listTree(folder)).filter((e) => e.type === 'file'), [], `${name}: nothing downloaded`);
 	}
 });

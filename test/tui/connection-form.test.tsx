@@ -19,11 +19,11 @@ function fakes(options: { missingKeys?: string[]; badDomains?: string[]; unresol
 		identityChecks,
 		domainChecks,
 		submitted,
-		validateIdentity: async (path: string) => {
+		checkIdentity: async (path: string) => {
 			identityChecks.push(path);
 			return options.missingKeys?.includes(path) ? `There is no file at ${path}.` : undefined;
 		},
-		validateDomain: async (c: ConnectionSettings) => {
+		checkDomain: async (c: ConnectionSettings) => {
 			domainChecks.push(c.domain);
 			// As the real check: the tunnel needs no name from here, a URL is tried as given.
 			if (c.tunnel) return undefined;

@@ -12,7 +12,7 @@ import { tick } from './helpers.js';
 export type RunScript = (answers: PlanAnswers, handle: RunHandle, attempt: number) => Promise<RunSummary>;
 
 export interface FakeOptions {
-	/** validateConnection answers in order; undefined (or exhausted) = ok. */
+	/** checkConnection answers in order; undefined (or exhausted) = ok. */
 	connectionErrors?: Array<string | undefined>;
 	/** Folders containing "bad" are refused. */
 	run?: RunScript;
@@ -87,15 +87,15 @@ export function fakeServices(options: FakeOptions = {}) {
 	const connectionErrors = [...(options.connectionErrors ?? [])];
 	const run = options.run ?? succeed;
 	const services: WizardServices = {
-		async validateConnection(c) {
+		async checkConnection(c) {
 			calls.connections.push(c);
 			return connectionErrors.shift();
 		},
-		async validateDomain(c) {
+		async checkDomain(c) {
 			calls.domains.push(c.domain);
 			return undefined;
 		},
-		async validateFolder(_kind: PlanKind, folder: string) {
+		async checkFolder(_kind: PlanKind, folder: string) {
 			calls.folders.push(folder);
 			return folder.includes('bad') ? `Cannot write to ${folder}: permission denied.` : undefined;
 		},
@@ -112,7 +112,7 @@ export function fakeServices(options: FakeOptions = {}) {
 			calls.signals.push(handle.signal);
 			return run(answers, handle, calls.runs.length);
 		},
-		async validateIdentity() {
+		async checkIdentity() {
 			return undefined;
 		},
 	};

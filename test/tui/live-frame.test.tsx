@@ -28,8 +28,8 @@ const pending = (n: number): TaskView => ({ id: `t${n}`, title: `Task number ${n
 describe('the live task list', () => {
 	it('fits the lines it is given: the running task and its progress stay, the rest are counted', () => {
 		const running: TaskView = {
-			id: 'push',
-			title: 'Push s3://registry',
+			id: 'upload',
+			title: 'Upload s3://registry',
 			state: 'running',
 			startedAt: NOW - 2000,
 			progress: { stage: 'buckets', bytesDone: 5_000_000, bytesTotal: 10_000_000, itemsDone: 3, itemsTotal: 10, item: 'images/a' },
@@ -39,12 +39,12 @@ describe('the live task list', () => {
 		const { lastFrame } = renderTest(<TaskList views={views} now={NOW} maxLines={6} />);
 		const lines = (lastFrame() ?? '').split('\n');
 		assert.ok(lines.length <= 6, `${lines.length} lines:\n${lines.join('\n')}`);
-		assert.match(lines.join('\n'), /Push s3:\/\/registry/);
+		assert.match(lines.join('\n'), /Upload s3:\/\/registry/);
 		assert.match(lines.join('\n'), /█+░+ +50%/);
 		assert.match(lines.join('\n'), /3\/10 objects/);
 		assert.match(lines.at(-1) ?? '', /^… 1[0-3] more tasks$/);
 		// Shown tasks keep their order.
-		assert.ok(lines.findIndex((l) => l.includes('Task number 1')) < lines.findIndex((l) => l.includes('Push s3://registry')));
+		assert.ok(lines.findIndex((l) => l.includes('Task number 1')) < lines.findIndex((l) => l.includes('Upload s3://registry')));
 	});
 
 	it('shows everything, with no count line, when it fits', () => {

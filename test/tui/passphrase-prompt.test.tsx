@@ -45,7 +45,7 @@ function start(initial: Partial<PlanAnswers>, options: { assumeYes?: boolean; in
 			return summaryFor(answers);
 		},
 	});
-	if (!options.inRun) fake.services.validateConnection = () => unlock(passphrases, asked);
+	if (!options.inRun) fake.services.checkConnection = () => unlock(passphrases, asked);
 	const exits: WizardOutcome[] = [];
 	const app = render(<Wizard services={fake.services} initial={initial} assumeYes={options.assumeYes ?? false} homeDir="/home/op" passphrases={passphrases} onExit={(outcome) => exits.push(outcome)} />);
 	return { ...app, ...fake, exits, asked, passphrases };

@@ -9,13 +9,13 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { createStoreClient, type StoreClient } from '../../source/cluster/store.js';
+import { createGatewayClient, type GatewayClient } from '../../source/cluster/gateway-client.js';
 import { listBucket, nextMarker } from '../../source/steps/gateway/listing.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 let server: http.Server;
-let store: StoreClient;
+let gateway: GatewayClient;
 const asked: URLSearchParams[] = [];
 const authorizations: string[] = [];
 /** Answers one listing request from its query. */
@@ -49,11 +49,11 @@ before(async () => {
 	server.listen(0, '127.0.0.1');
 	await once(server, 'listening');
 	const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-	store = await createStoreClient({ endpoint, keys: { accessKey: 'AK', secretKey: 'SK' }, concurrency: 2, signatureVersion: 2 });
+	gateway = await createGatewayClient({ endpoint, keys: { accessKey: 'AK', secretKey: 'SK' }, concurrency: 2, signatureVersion: 2 });
 });
 
 after(() => {
-	store.destroy();
+	gateway.destroy();
 	server.close();
 });
 
@@ -67,7 +67,7 @@ test('pages by marker: the last key of a page when no NextMarker is given, NextM
 		if (marker === 'k01999') return listingXml(keysFrom(2000, 345), false);
 		throw new Error(`unexpected marker ${marker}`);
 	};
-	const objects = await listBucket(store.http, 'registry');
+	const objects = await listBucket(gateway.http, 'registry');
 	assert.equal(objects.length, 2345);
 	assert.equal(new Set(objects.map((o) => o.key)).size, 2345);
 	assert.deepEqual(
@@ -84,10 +84,10 @@ test('pages by marker: the last key of a page when no NextMarker is given, NextM
 
 test('a page that says truncated but gives no way on is an error, never a short list', async () => {
 	page = () => listingXml([], true);
-	await assert.rejects(listBucket(store.http, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /db_wal.*after 0 objects/.test(error.message));
+	await assert.rejects(listBucket(gateway.http, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /db_wal.*after 0 objects/.test(error.message));
 	page = (query) => (query.get('marker') ? listingXml(['k00001'], true) : listingXml(['k00000', 'k00001'], true));
 	// The second page ends on the key it started after: the same page would come back forever.
-	await assert.rejects(listBucket(store.http, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /after 3 objects/.test(error.message));
+	await assert.rejects(listBucket(gateway.http, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /after 3 objects/.test(error.message));
 });
 
 test('the next marker: given beats last key; nothing, or the same marker again, stops', () => {
@@ -102,7 +102,7 @@ test('a page cut short mid-body is asked for again, not read as a shorter listin
 	asked.length = 0;
 	page = (query) => (query.get('marker') ? listingXml(keysFrom(1000, 10), false) : listingXml(keysFrom(0, 1000), true));
 	cutNext = 1;
-	const objects = await listBucket(store.http, 'registry');
+	const objects = await listBucket(gateway.http, 'registry');
 	assert.equal(objects.length, 1010);
 	assert.deepEqual(
 		asked.map((q) => q.get('marker')),
@@ -115,12 +115,12 @@ test('keys with XML-escaped characters round-trip through the listing', async ()
 	const escaped = ['a&amp;b/&lt;c&gt;', '&quot;q&quot; &apos;s&apos;', 'é 日本/🎉', 'cr&#13;lf'];
 	page = () => listingXml(escaped, false);
 	assert.deepEqual(
-		(await listBucket(store.http, 'registry')).map((o) => o.key),
+		(await listBucket(gateway.http, 'registry')).map((o) => o.key),
 		keys,
 	);
 });
 
 test('an answer that is not a listing is an error, never an empty bucket', async () => {
 	page = () => '<html><body>502 Bad Gateway</body></html>';
-	await assert.rejects(listBucket(store.http, 'registry'), (error: Error) => error.name === 'MalformedListing');
+	await assert.rejects(listBucket(gateway.http, 'registry'), (error: Error) => error.name === 'MalformedListing');
 });

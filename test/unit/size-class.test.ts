@@ -8,7 +8,7 @@ test('each object has one size class, the same for the pools and the transfer', 
 	assert.equal(sizeClass(IN_MEMORY_BYTES + 1, partSize), 'streamed');
 	assert.equal(sizeClass(partSize, partSize), 'streamed');
 	assert.equal(sizeClass(partSize + 1, partSize), 'parts');
-	// Mirroring has no parts: anything above memory size streams.
+	// Downloading has no parts: anything above memory size streams.
 	assert.equal(sizeClass(10 * partSize), 'streamed');
 	const objects = [0, IN_MEMORY_BYTES + 1, partSize + 1, 5, partSize].map((size, index) => ({ size, index }));
 	const classes = bySizeClass(objects, partSize);

@@ -15,7 +15,7 @@ test('a tapped file body sees every byte of its range, and a read error reaches 
 	for await (const chunk of tappedFile(path, { start: 2, end: 5 }, (data) => (seen += data.length))) chunks.push(chunk as Buffer);
 	assert.equal(Buffer.concat(chunks).toString(), '2345');
 	assert.equal(seen, 4);
-	// A vanished file must fail the upload reading it, not leave it waiting: sendObject names ENOENT.
+	// A vanished file must fail the upload reading it, not leave it waiting: uploadObject names ENOENT.
 	await assert.rejects(
 		(async () => {
 			for await (const _ of tappedFile(join(folder, 'gone'), {}, () => undefined));

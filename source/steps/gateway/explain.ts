@@ -42,7 +42,7 @@ export function explainS3Error(error: unknown, endpoint: string, bucket?: string
 	if (status === 400 && /AWS4-HMAC-SHA256|signature version 4|authorization mechanism/i.test(`${e.name} ${e.message ?? ''}`)) {
 		return new UserError(`The store gateway at ${endpoint} wants AWS signature v4 (HTTP 400 ${e.name ?? ''}); run with --signature-version 4.`);
 	}
-	if (e.name === 'NoSuchBucket') return new UserError(`The ${where} does not exist; check the bucket name (deisctl config database get bucketName) or that the store is the right cluster's.`);
+	if (e.name === 'NoSuchBucket') return new UserError(`The ${where} does not exist; check the bucket name (deisctl config database get bucketName) or that the gateway is the right cluster's.`);
 	if (e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch' || status === 403) {
 		return new UserError(`The store gateway at ${endpoint} rejected the gateway keys (HTTP ${status ?? 403}); the keys in etcd do not belong to this gateway: check --domain points at the same cluster as --host.`);
 	}

@@ -3,12 +3,13 @@
  * as the procedure does. The keys stay in memory: never printed, never saved.
  */
 import type { Deisctl } from '../../cluster/deisctl.js';
-import type { GatewayKeys } from '../../cluster/store.js';
+import type { GatewayKeys } from '../../cluster/gateway-client.js';
 import { isValidBucketName } from '../../validate.js';
 import { UserError } from '../../errors.js';
 import type { BucketRole } from '../../archive/manifest.js';
+import { DEIS_BUCKETS } from '../../deis.js';
 
-export async function fetchGatewayKeys(deisctl: Deisctl): Promise<GatewayKeys> {
+export async function readGatewayKeys(deisctl: Deisctl): Promise<GatewayKeys> {
 	const [accessKey, secretKey] = await Promise.all([deisctl.configGet('store', 'gateway/accessKey'), deisctl.configGet('store', 'gateway/secretKey')]);
 	if (!accessKey || !secretKey) {
 		throw new UserError('The cluster has no store gateway keys yet (deisctl config store get gateway/accessKey printed nothing); start the store units and the gateway first.');
@@ -21,10 +22,6 @@ export interface BucketChoice {
 	name: string;
 }
 
-const DEIS_BUCKETS = [
-	{ role: 'database', component: 'database', fallback: 'db_wal' },
-	{ role: 'registry', component: 'registry', fallback: 'registry' },
-] as const;
 // One rule for bucket names, whether typed in --buckets, read from etcd or from a manifest.
 
 /** The database's and the registry's buckets, as etcd names them (else Deis' defaults). */

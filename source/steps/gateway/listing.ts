@@ -9,7 +9,7 @@ export interface RemoteObject {
 	etag?: string;
 }
 
-/** A bucket on the gateway, as the steps that only list and move objects (mirror) address it. */
+/** A bucket on the gateway, as the steps that only list and move objects (download) address it. */
 export interface BucketAddress {
 	http: ObjectHttp;
 	/** The gateway's address, for error messages. */
@@ -18,7 +18,7 @@ export interface BucketAddress {
 	signal?: AbortSignal;
 }
 
-/** A bucket and the S3 client, for the steps that also create buckets or upload in parts (push, check). */
+/** A bucket and the S3 client, for the steps that also create buckets or upload in parts (upload, verify). */
 export interface GatewayBucket extends BucketAddress {
 	s3: S3Client;
 }

@@ -1,7 +1,7 @@
 /**
- * A large object sent in parts, each part streamed from its own range of the
+ * A large object uploaded in parts, each part streamed from its own range of the
  * file: memory stays at a few read buffers whatever the part size, and a part
- * that fails is sent again alone. The whole file is hashed in a parallel
+ * that fails is uploaded again alone. The whole file is hashed in a parallel
  * pass; only when it matches the manifest is the upload completed, so a
  * damaged backup file never becomes an object (the upload is aborted).
  */
@@ -48,7 +48,7 @@ export async function uploadInParts(upload: PartsUpload, expectedSha256: string)
 		const [digest] = await Promise.all([
 			hashFile(upload.path, 'sha256', upload.signal),
 			runPool(numbers, upload.concurrency, async (number) => {
-				etags[number - 1] = await sendPart(upload, uploadId, number);
+				etags[number - 1] = await uploadPart(upload, uploadId, number);
 			}, upload.signal),
 		]);
 		if (digest !== expectedSha256) throw new SourceMismatch(digest);
@@ -58,13 +58,13 @@ export async function uploadInParts(upload: PartsUpload, expectedSha256: string)
 		);
 		return { etag: completed.ETag?.replaceAll('"', '') };
 	} catch (error) {
-		// The parts sent so far would hold space on the gateway until someone cleans them up.
+		// The parts uploaded so far would hold space on the gateway until someone cleans them up.
 		await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
 		throw error;
 	}
 }
 
-function sendPart(upload: PartsUpload, uploadId: string, number: number): Promise<string> {
+function uploadPart(upload: PartsUpload, uploadId: string, number: number): Promise<string> {
 	const start = (number - 1) * upload.partSize;
 	const length = Math.min(upload.partSize, upload.size - start);
 	return withRetriedProgress(

@@ -1,6 +1,6 @@
 /**
  * How an object travels, by size, in both directions: small ones whole in
- * memory, larger ones streamed, and (pushing) the largest in parts. One rule,
+ * memory, larger ones streamed, and (uploading) the largest in parts. One rule,
  * so that the pools that schedule objects and the code that moves them agree.
  */
 
@@ -9,7 +9,7 @@ export const IN_MEMORY_BYTES = 1024 * 1024;
 
 export type SizeClass = 'small' | 'streamed' | 'parts';
 
-/** Without a part size (mirroring), nothing goes in parts. */
+/** Without a part size (downloading), nothing goes in parts. */
 export function sizeClass(size: number, partSize = Number.POSITIVE_INFINITY): SizeClass {
 	if (size <= IN_MEMORY_BYTES) return 'small';
 	return size <= partSize ? 'streamed' : 'parts';

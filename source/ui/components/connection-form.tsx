@@ -33,9 +33,9 @@ export interface ConnectionFormProps {
 	/** Home folder for `~` in key paths (injected so tests need no real home). */
 	homeDir: string;
 	/** Checks the key file exists and is readable; undefined means fine. */
-	validateIdentity?: (path: string) => string | undefined | Promise<string | undefined>;
+	checkIdentity?: (path: string) => string | undefined | Promise<string | undefined>;
 	/** Checks deis-store.<domain> (or the chosen route to it) answers; undefined means fine. */
-	validateDomain?: (settings: ConnectionSettings) => Promise<GatewayProblem | undefined>;
+	checkDomain?: (settings: ConnectionSettings) => Promise<GatewayProblem | undefined>;
 	/** A problem found after a previous submit (e.g. SSH refused): shown on the review. */
 	error?: string;
 	onSubmit: (settings: ConnectionSettings) => void;
@@ -60,7 +60,7 @@ type Phase =
  * front (flags, a profile) it opens on a review where any answer can be
  * changed, so nobody retypes what the tool already knows.
  */
-export function ConnectionForm({ initial = {}, homeDir, validateIdentity, validateDomain, error, onSubmit }: ConnectionFormProps) {
+export function ConnectionForm({ initial = {}, homeDir, checkIdentity, checkDomain, error, onSubmit }: ConnectionFormProps) {
 	// Port and user have documented defaults (22, core): they count as given.
 	const complete = initial.host !== undefined && initial.domain !== undefined;
 	const prefilled = FIELDS.some((field) => initial[field] !== undefined);
@@ -102,7 +102,7 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 		return settings;
 	};
 
-	const syncCheck = (field: Field, value: string): string | undefined => {
+	const validateField = (field: Field, value: string): string | undefined => {
 		switch (field) {
 			case 'host':
 				return validateHost(value);
@@ -119,12 +119,12 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 
 	// The whole check for one field: syntax first, then the injected file or network check.
 	const check = (field: Field, value: string, v: Values): string | undefined | Promise<string | undefined> => {
-		const problem = syncCheck(field, value);
+		const problem = validateField(field, value);
 		if (problem) return problem;
-		if (field === 'identity' && value.trim() !== '' && value.trim() !== AGENT && validateIdentity) return validateIdentity(expandHome(value.trim(), homeDir));
-		if (field === 'domain' && validateDomain) {
+		if (field === 'identity' && value.trim() !== '' && value.trim() !== AGENT && checkIdentity) return checkIdentity(expandHome(value.trim(), homeDir));
+		if (field === 'domain' && checkDomain) {
 			const domain = value.trim().replace(/\.$/, '');
-			return validateDomain(settingsFrom({ ...v, domain: value })).then((problem) => {
+			return checkDomain(settingsFrom({ ...v, domain: value })).then((problem) => {
 				unreachable.current = problem?.offerRoutes ? { domain, message: problem.message } : undefined;
 				return problem?.offerRoutes ? undefined : problem?.message;
 			});
@@ -158,8 +158,8 @@ export function ConnectionForm({ initial = {}, homeDir, validateIdentity, valida
 
 	const checkEndpoint = (url: string): string | undefined | Promise<string | undefined> => {
 		const problem = validateEndpoint(url.trim());
-		if (problem || !validateDomain) return problem;
-		return validateDomain(settingsFrom(values, { kind: 'endpoint', url: url.trim() })).then((found) => found?.message);
+		if (problem || !checkDomain) return problem;
+		return checkDomain(settingsFrom(values, { kind: 'endpoint', url: url.trim() })).then((found) => found?.message);
 	};
 
 	const checkingLabel = (field: Field) => (value: string) =>

@@ -2,7 +2,7 @@
  * `s3cmd mb` + `s3cmd sync <dir> s3://<bucket>`, done safely: buckets created
  * when missing, objects already in the bucket compared with the backup (the
  * same content is skipped, different content is only overwritten with
- * --force, nothing is ever deleted), large objects sent in parts smaller than
+ * --force, nothing is ever deleted), large objects uploaded in parts smaller than
  * the router's body size, and every upload checked against the gateway's ETag.
  */
 import { createHash } from 'node:crypto';
@@ -23,7 +23,7 @@ import { SourceMismatch, uploadInParts } from './multipart.js';
 import { withRetriedProgress } from './retry.js';
 import { bySizeClass, sizeClass } from './size-class.js';
 
-export interface PushedObject {
+export interface UploadedObject {
 	bucket: string;
 	key: string;
 	size: number;
@@ -31,11 +31,11 @@ export interface PushedObject {
 	/** The content MD5 when the object went up in one piece (its ETag must equal it). */
 	md5?: string;
 	/**
-	 * Sending started but is not confirmed. Recorded (through onPushed, in the
+	 * Uploading started but is not confirmed. Recorded (through onUploaded, in the
 	 * restore's journal) before each upload, so that a run killed mid-upload
 	 * knows on resume that a differing object under this key is its own
 	 * unfinished write (some gateways expose a partial body), not someone
-	 * else's data: it is sent again without --force.
+	 * else's data: it is uploaded again without --force.
 	 */
 	pending?: true;
 }
@@ -57,13 +57,13 @@ export async function ensureBucket(s3: S3Client, endpoint: string, bucket: strin
 	}
 }
 
-export interface PushOptions extends GatewayBucket {
+export interface UploadOptions extends GatewayBucket {
 	http: ObjectHttp;
 	folder: string;
 	objects: readonly ObjectEntry[];
-	/** What earlier runs of this restore already pushed, by key. */
-	pushed: ReadonlyMap<string, PushedObject>;
-	onPushed: (object: PushedObject) => void;
+	/** What earlier runs of this restore already uploaded, by key. */
+	uploaded: ReadonlyMap<string, UploadedObject>;
+	onUploaded: (object: UploadedObject) => void;
 	force: boolean;
 	concurrency: number;
 	/** Objects larger than this go up in parts of this size. */
@@ -71,7 +71,7 @@ export interface PushOptions extends GatewayBucket {
 	report: Report;
 }
 
-export interface PushResult {
+export interface UploadResult {
 	uploaded: number;
 	unchanged: number;
 	overwritten: number;
@@ -81,88 +81,88 @@ export interface PushResult {
 
 /** Whole files streamed in one PUT each, at once. */
 const STREAMED_IN_FLIGHT = 8;
-/** Objects sent in parts at once (each with PARTS_IN_FLIGHT parts streaming from its file). */
+/** Objects uploaded in parts at once (each with PARTS_IN_FLIGHT parts streaming from its file). */
 const MULTIPART_IN_FLIGHT = 2;
 
-export async function pushBucket(options: PushOptions): Promise<PushResult> {
+export async function uploadBucket(options: UploadOptions): Promise<UploadResult> {
 	const { bucket, report, signal } = options;
 	const existing = await listGatewayBucket(options);
 	const remote = new Map(existing.map((object) => [object.key, object]));
 	const wanted = new Set(options.objects.map((object) => object.key));
-	const toSend: ObjectEntry[] = [];
+	const toUpload: ObjectEntry[] = [];
 	const conflicts: string[] = [];
 	let unchanged = 0;
 	for (const object of options.objects) {
 		const there = remote.get(object.key);
 		if (!there) {
-			toSend.push(object);
+			toUpload.push(object);
 			continue;
 		}
 		if (await sameContent(options, object, there)) {
 			unchanged++;
 			continue;
 		}
-		toSend.push(object);
+		toUpload.push(object);
 		// Our own interrupted upload is finished, never counted as a conflict: the first
-		// run only started sending after checking the key was free (or --force was given).
-		if (!options.pushed.get(object.key)?.pending) conflicts.push(object.key);
+		// run only started uploading after checking the key was free (or --force was given).
+		if (!options.uploaded.get(object.key)?.pending) conflicts.push(object.key);
 	}
 	if (conflicts.length > 0 && !options.force) {
 		throw new UserError(
 			`s3://${bucket} already holds ${conflicts.length} object(s) that differ from the backup (first: ${JSON.stringify(conflicts[0])}); nothing was overwritten: re-run with --force to replace them.`,
 		);
 	}
-	const bytesTotal = toSend.reduce((sum, object) => sum + object.size, 0);
+	const bytesTotal = toUpload.reduce((sum, object) => sum + object.size, 0);
 	let bytesDone = 0;
 	let itemsDone = unchanged;
 	const itemsTotal = options.objects.length;
 	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
-	const send = async (object: ObjectEntry) => {
-		options.onPushed({ bucket, key: object.key, size: object.size, pending: true });
-		const pushed = await sendObject(options, object, (delta) => {
+	const upload = async (object: ObjectEntry) => {
+		options.onUploaded({ bucket, key: object.key, size: object.size, pending: true });
+		const uploaded = await uploadObject(options, object, (delta) => {
 			bytesDone += delta;
 			report({ stage: 'buckets', item: object.key, bytesDone, bytesTotal, itemsDone, itemsTotal });
 		});
-		options.onPushed(pushed);
+		options.onUploaded(uploaded);
 		itemsDone++;
 	};
 	// Objects in parts each keep several connections busy: only a couple run at once, beside
 	// the others, so the gateway is not flooded however many large objects there are.
 	// Files read whole go many at once (round trips dominate); streamed ones a few at a time
 	// (bandwidth and CPU dominate: more at once only adds seeking and contention).
-	const { small, streamed, parts: large } = bySizeClass(toSend, options.partSize);
+	const { small, streamed, parts: large } = bySizeClass(toUpload, options.partSize);
 	// Both pools settle before we return, so no upload is left running behind an error.
 	const settled = await Promise.allSettled([
-		runPool(small, options.concurrency, send, signal),
-		runPool(streamed, Math.min(options.concurrency, STREAMED_IN_FLIGHT), send, signal),
-		runPool(large, MULTIPART_IN_FLIGHT, send, signal),
+		runPool(small, options.concurrency, upload, signal),
+		runPool(streamed, Math.min(options.concurrency, STREAMED_IN_FLIGHT), upload, signal),
+		runPool(large, MULTIPART_IN_FLIGHT, upload, signal),
 	]);
 	for (const result of settled) if (result.status === 'rejected') throw result.reason;
 	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
-	return { uploaded: toSend.length, unchanged, overwritten: conflicts.length, extra: existing.filter((object) => !wanted.has(object.key)).length };
+	return { uploaded: toUpload.length, unchanged, overwritten: conflicts.length, extra: existing.filter((object) => !wanted.has(object.key)).length };
 }
 
 /**
- * Proven the same: pushed by an earlier run of this restore, or a single-part
+ * Proven the same: uploaded by an earlier run of this restore, or a single-part
  * ETag (the content's MD5) equal to the one the source gateway gave at backup
  * time, or else to the MD5 of our file. The first two cost no reading, so a
  * re-run over a restored bucket is one listing.
  */
-async function sameContent(options: PushOptions, object: ObjectEntry, there: RemoteObject): Promise<boolean> {
+async function sameContent(options: UploadOptions, object: ObjectEntry, there: RemoteObject): Promise<boolean> {
 	if (there.size !== object.size) return false;
-	const earlier = options.pushed.get(object.key);
+	const earlier = options.uploaded.get(object.key);
 	if (earlier && !earlier.pending && earlier.size === object.size && earlier.etag === there.etag) return true;
 	if (!isSinglePartEtag(there.etag)) return false;
 	if (isSinglePartEtag(object.etag)) return sameSinglePartEtag(object.etag, there.etag);
 	return (await hashFile(join(options.folder, object.path), 'md5')) === there.etag;
 }
 
-async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (delta: number) => void): Promise<PushedObject> {
+async function uploadObject(options: UploadOptions, object: ObjectEntry, onBytes: (delta: number) => void): Promise<UploadedObject> {
 	const path = join(options.folder, object.path);
 	try {
 		// A request whose body streams from a file cannot be replayed by the HTTP layer: a reset,
-		// a stall or a 503 SlowDown sends the object again from a freshly opened file, with backoff.
-		return await withRetriedProgress((counted) => sendOnce(options, object, path, counted), onBytes, { signal: options.signal });
+		// a stall or a 503 SlowDown uploads the object again from a freshly opened file, with backoff.
+		return await withRetriedProgress((counted) => uploadOnce(options, object, path, counted), onBytes, { signal: options.signal });
 	} catch (error) {
 		if (error instanceof UserError) throw error;
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -172,19 +172,19 @@ async function sendObject(options: PushOptions, object: ObjectEntry, onBytes: (d
 	}
 }
 
-async function sendOnce(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
+async function uploadOnce(options: UploadOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
 	switch (sizeClass(object.size, options.partSize)) {
 		case 'small':
-			return sendSmall(options, object, path, onBytes);
+			return uploadSmall(options, object, path, onBytes);
 		case 'streamed':
-			return sendStreamed(options, object, path, onBytes);
+			return uploadStreamed(options, object, path, onBytes);
 		case 'parts':
-			return sendInParts(options, object, path, onBytes);
+			return uploadByParts(options, object, path, onBytes);
 	}
 }
 
 /** One PUT streamed from the file, hashed on the way: memory stays at a read buffer. */
-async function sendStreamed(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
+async function uploadStreamed(options: UploadOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
 	// The source's single-part ETag is its content's MD5: once the sha256 proves the file is that
 	// content, the gateway's ETag must equal it, and hashing MD5 here too would only cost CPU.
 	const md5 = isSinglePartEtag(object.etag) ? undefined : createHash('md5');
@@ -196,7 +196,7 @@ async function sendStreamed(options: PushOptions, object: ObjectEntry, path: str
 	});
 	try {
 		const response = await options.http.put(options.bucket, object.key, body, object.size, options.signal);
-		if (sha256.digest('hex') !== object.sha256) throw damaged(path, 'its object was sent but the restore stops here');
+		if (sha256.digest('hex') !== object.sha256) throw damaged(path, 'its object was uploaded but the restore stops here');
 		return checkEtag(options, object, response.etag, md5 ? md5.digest('hex') : (object.etag as string).toLowerCase());
 	} finally {
 		body.destroy();
@@ -204,7 +204,7 @@ async function sendStreamed(options: PushOptions, object: ObjectEntry, path: str
 }
 
 /** Parts streamed from ranges of the file; the object appears only if the whole file matches the manifest. */
-async function sendInParts(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
+async function uploadByParts(options: UploadOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
 	try {
 		const { etag } = await uploadInParts(
 			{ s3: options.s3, http: options.http, bucket: options.bucket, key: object.key, path, size: object.size, partSize: options.partSize, concurrency: PARTS_IN_FLIGHT, onBytes, signal: options.signal },
@@ -223,9 +223,9 @@ async function sendInParts(options: PushOptions, object: ObjectEntry, path: stri
 const PARTS_IN_FLIGHT = 4;
 
 /** Small objects (most of a Deis store) are read whole and checked against the manifest before a byte leaves. */
-async function sendSmall(options: PushOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<PushedObject> {
+async function uploadSmall(options: UploadOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
 	const data = await readSmallFile(path, object.size);
-	if (!data || createHash('sha256').update(data).digest('hex') !== object.sha256) throw damaged(path, 'nothing of it was sent');
+	if (!data || createHash('sha256').update(data).digest('hex') !== object.sha256) throw damaged(path, 'nothing of it was uploaded');
 	const response = await options.http.put(options.bucket, object.key, data, data.length, options.signal);
 	onBytes(data.length);
 	return checkEtag(options, object, response.etag, createHash('md5').update(data).digest('hex'));
@@ -253,9 +253,9 @@ function damaged(path: string, consequence: string): UserError {
 	return new UserError(`${path} does not match the checksum in manifest.json (the backup folder is damaged); ${consequence}: run deis-backup verify on the folder.`, EXIT.mismatch);
 }
 
-function checkEtag(options: PushOptions, object: ObjectEntry, etag: string | undefined, md5: string): PushedObject {
+function checkEtag(options: UploadOptions, object: ObjectEntry, etag: string | undefined, md5: string): UploadedObject {
 	if (etag && etag.toLowerCase() !== md5) {
-		throw new UserError(`The gateway stored ${options.bucket}/${object.key} with a different checksum than was sent; the connection corrupted it: run the restore again.`);
+		throw new UserError(`The gateway stored ${options.bucket}/${object.key} with a different checksum than was uploaded; the connection corrupted it: run the restore again.`);
 	}
 	return { bucket: options.bucket, key: object.key, size: object.size, etag, md5 };
 }

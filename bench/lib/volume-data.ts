@@ -36,7 +36,7 @@ function block(bytes: number, seed: number): Buffer {
 }
 
 /** Writes `total` bytes as files of up to 50 MB under dir; returns the file count. */
-export async function writeStoreData(dir: string, total: number): Promise<number> {
+export async function writeVolumeData(dir: string, total: number): Promise<number> {
 	mkdirSync(dir, { recursive: true });
 	const fileBytes = 50 * 1_000_000;
 	const blocks = [0, 1, 2, 3].map((i) => block(4 * MiB, i));

@@ -1,7 +1,7 @@
 /**
  * After a restore: every object of the backup present in the new cluster
  * with its size, and its content proven, by the gateway's own MD5 for
- * single-part uploads, by downloading and hashing for the rest.
+ * single-part uploads, by reading back and hashing the rest.
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -11,7 +11,7 @@ import { runPool } from '../../util/pool.js';
 import type { Report } from '../../progress.js';
 import { explainS3Error } from './explain.js';
 import { listGatewayBucket, sameSinglePartEtag, type GatewayBucket } from './listing.js';
-import type { PushedObject } from './push.js';
+import type { UploadedObject } from './upload.js';
 import { ShortTransfer, withRetries } from './retry.js';
 
 export interface ObjectMismatch {
@@ -20,10 +20,10 @@ export interface ObjectMismatch {
 	problem: 'missing' | 'size' | 'checksum';
 }
 
-export async function checkBucket(
+export async function verifyBucket(
 	options: GatewayBucket & {
 		objects: readonly ObjectEntry[];
-		pushed: ReadonlyMap<string, PushedObject>;
+		uploaded: ReadonlyMap<string, UploadedObject>;
 		concurrency: number;
 		report: Report;
 	},
@@ -32,28 +32,28 @@ export async function checkBucket(
 	const { GetObjectCommand } = await loadS3Sdk();
 	const listing = new Map((await listGatewayBucket(options)).map((o) => [o.key, o]));
 	const problems: ObjectMismatch[] = [];
-	const toDownload: ObjectEntry[] = [];
+	const toHash: ObjectEntry[] = [];
 	for (const object of options.objects) {
 		const there = listing.get(object.key);
 		if (!there) problems.push({ bucket, key: object.key, problem: 'missing' });
 		else if (there.size !== object.size) problems.push({ bucket, key: object.key, problem: 'size' });
 		else {
-			const pushed = options.pushed.get(object.key);
-			if (pushed?.md5 && there.etag === pushed.md5) continue;
+			const uploaded = options.uploaded.get(object.key);
+			if (uploaded?.md5 && there.etag === uploaded.md5) continue;
 			// A single-part ETag is the content's MD5: equal to the source's at backup time, the content is the same.
 			if (sameSinglePartEtag(object.etag, there.etag)) continue;
-			toDownload.push(object);
+			toHash.push(object);
 		}
 	}
 	let bytesDone = 0;
-	const bytesTotal = toDownload.reduce((sum, object) => sum + object.size, 0);
+	const bytesTotal = toHash.reduce((sum, object) => sum + object.size, 0);
 	await runPool(
-		toDownload,
+		toHash,
 		options.concurrency,
 		async (object) => {
 			let digest: string;
 			try {
-				// A download cut short is read again; a Ctrl-C or a gateway error becomes one clear sentence.
+				// A read cut short is retried; a Ctrl-C or a gateway error becomes one clear sentence.
 				digest = await withRetries(
 					async () => {
 						const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key }), { abortSignal: options.signal });

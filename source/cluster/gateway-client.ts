@@ -22,7 +22,7 @@ export interface GatewayKeys {
 	secretKey: string;
 }
 
-export interface StoreClientOptions {
+export interface GatewayClientOptions {
 	endpoint: string;
 	keys: GatewayKeys;
 	signatureVersion: SignatureVersion;
@@ -32,7 +32,7 @@ export interface StoreClientOptions {
 	tunnel?: () => Promise<Duplex>;
 }
 
-export interface StoreClient {
+export interface GatewayClient {
 	/**
 	 * The S3 client, built on first use: only bucket creation, multipart
 	 * uploads and the restore's checks need it, and loading the SDK costs
@@ -45,7 +45,7 @@ export interface StoreClient {
 	destroy(): void;
 }
 
-export async function createStoreClient(options: StoreClientOptions): Promise<StoreClient> {
+export async function createGatewayClient(options: GatewayClientOptions): Promise<GatewayClient> {
 	const agent = options.tunnel ? new TunnelAgent(options.tunnel, options.concurrency) : new http.Agent({ keepAlive: true, maxSockets: options.concurrency, keepAliveMsecs: 10_000 });
 	let s3: Promise<S3Client> | undefined;
 	let destroyed = false;
@@ -68,7 +68,7 @@ export async function createStoreClient(options: StoreClientOptions): Promise<St
 	};
 }
 
-async function sdkClient(options: StoreClientOptions, agent: http.Agent): Promise<S3Client> {
+async function sdkClient(options: GatewayClientOptions, agent: http.Agent): Promise<S3Client> {
 	const [{ S3Client }, { NodeHttpHandler }] = await Promise.all([loadS3Sdk(), loadHttpHandler()]);
 	return new S3Client({
 		endpoint: options.endpoint,

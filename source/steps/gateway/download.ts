@@ -1,8 +1,8 @@
 /**
  * `s3cmd sync s3://<bucket> .`, done safely: every object streamed to a
  * temporary file while its sha256 is computed in the same pass, renamed only
- * when its size matches the listing, and journaled so an interrupted mirror
- * resumes. Objects saved before with the same size and ETag are not fetched.
+ * when its size matches the listing, and journaled so an interrupted download
+ * resumes. Objects saved before with the same size and ETag are not downloaded again.
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -23,7 +23,7 @@ import { ShortTransfer, withRetriedProgress } from './retry.js';
 import { bySizeClass, IN_MEMORY_BYTES, sizeClass } from './size-class.js';
 import { pausePoint } from '../../util/pause-point.js';
 
-export interface MirrorOptions extends BucketAddress {
+export interface DownloadOptions extends BucketAddress {
 	/** Absolute folder receiving the bucket's objects. */
 	folder: string;
 	/** What earlier runs saved (manifest and journal), by key. */
@@ -33,34 +33,34 @@ export interface MirrorOptions extends BucketAddress {
 	report: Report;
 }
 
-interface FetchContext extends MirrorOptions {
+interface DownloadContext extends DownloadOptions {
 	directories: Directories;
 }
 
-export interface MirrorResult {
+export interface DownloadResult {
 	objects: ObjectEntry[];
-	fetched: number;
-	fetchedBytes: number;
-	reused: number;
+	downloaded: number;
+	downloadedBytes: number;
+	unchanged: number;
 }
 
-export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult> {
+export async function downloadBucket(options: DownloadOptions): Promise<DownloadResult> {
 	const { bucket, folder, report, signal } = options;
 	const listing = await listGatewayBucket(options);
 	const paths = planKeyPaths(listing.map((object) => object.key));
 	const done = new Map<string, ObjectEntry>();
-	const toFetch: RemoteObject[] = [];
+	const toDownload: RemoteObject[] = [];
 	for (const remote of listing) {
 		const path = paths.get(remote.key) as string;
 		const saved = options.previous.get(remote.key);
 		if (saved && saved.path === path && saved.size === remote.size && saved.etag === remote.etag && sizeOnDisk(join(folder, path)) === saved.size) {
 			done.set(remote.key, saved);
 		} else {
-			toFetch.push(remote);
+			toDownload.push(remote);
 		}
 	}
 
-	const bytesTotal = toFetch.reduce((sum, object) => sum + object.size, 0);
+	const bytesTotal = toDownload.reduce((sum, object) => sum + object.size, 0);
 	let bytesDone = 0;
 	let itemsDone = done.size;
 	const itemsTotal = listing.length;
@@ -71,10 +71,10 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 	try {
 		journal = await Journal.open<ObjectEntry>(options.journalPath);
 		const open = journal;
-		const context: FetchContext = { ...options, directories: new Directories() };
-		const fetch = async (remote: RemoteObject) => {
+		const context: DownloadContext = { ...options, directories: new Directories() };
+		const download = async (remote: RemoteObject) => {
 			const path = paths.get(remote.key) as string;
-			const entry = await fetchObject(context, remote, path, (delta) => {
+			const entry = await downloadObject(context, remote, path, (delta) => {
 				bytesDone += delta;
 				report({ stage: 'buckets', item: remote.key, bytesDone, bytesTotal, itemsDone, itemsTotal });
 			});
@@ -87,8 +87,8 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 		// Large objects are limited by bandwidth and CPU, not by round trips: a few at a time move
 		// them as fast as many would, with less memory and less disk seeking. Both pools settle
 		// before we return, so no download is left writing behind an error.
-		const { small, streamed: large } = bySizeClass(toFetch);
-		const settled = await Promise.allSettled([runPool(small, options.concurrency, fetch, signal), runPool(large, Math.min(options.concurrency, LARGE_IN_FLIGHT), fetch, signal)]);
+		const { small, streamed: large } = bySizeClass(toDownload);
+		const settled = await Promise.allSettled([runPool(small, options.concurrency, download, signal), runPool(large, Math.min(options.concurrency, LARGE_IN_FLIGHT), download, signal)]);
 		for (const result of settled) if (result.status === 'rejected') throw result.reason;
 	} catch (error) {
 		// A full disk is named with what this bucket still needed, so the operator knows how much room to make.
@@ -99,16 +99,16 @@ export async function mirrorBucket(options: MirrorOptions): Promise<MirrorResult
 	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
 	// Listing order, so the manifest is stable from run to run.
 	const objects = listing.map((remote) => done.get(remote.key) as ObjectEntry);
-	return { objects, fetched: toFetch.length, fetchedBytes: bytesTotal, reused: listing.length - toFetch.length };
+	return { objects, downloaded: toDownload.length, downloadedBytes: bytesTotal, unchanged: listing.length - toDownload.length };
 }
 
-async function fetchObject(options: FetchContext, remote: RemoteObject, path: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
+async function downloadObject(options: DownloadContext, remote: RemoteObject, path: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
 	const target = join(options.folder, path);
 	try {
-		// A reset, a stall or a cut-short body fetches the object again from the start.
-		return await withRetriedProgress((counted) => fetchOnce(options, remote, path, target, counted), onBytes, { signal: options.signal });
+		// A reset, a stall or a cut-short body downloads the object again from the start.
+		return await withRetriedProgress((counted) => downloadOnce(options, remote, path, target, counted), onBytes, { signal: options.signal });
 	} catch (error) {
-		// Disk errors stay as they are: mirrorBucket names them with the space still needed.
+		// Disk errors stay as they are: downloadBucket names them with the space still needed.
 		if (explainDiskError(error, options.folder)) throw error;
 		if (error instanceof ShortTransfer && !options.signal?.aborted) {
 			throw new UserError(`${error.message}; the object changed during the backup or the connection kept breaking: run the backup again.`);
@@ -117,7 +117,7 @@ async function fetchObject(options: FetchContext, remote: RemoteObject, path: st
 	}
 }
 
-async function fetchOnce(options: FetchContext, remote: RemoteObject, path: string, target: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
+async function downloadOnce(options: DownloadContext, remote: RemoteObject, path: string, target: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
 	const temporary = temporarySibling(target);
 	const hash = createHash('sha256');
 	let size = 0;
@@ -149,9 +149,9 @@ async function fetchOnce(options: FetchContext, remote: RemoteObject, path: stri
 			});
 			checkSize(options, remote, size);
 		}
-		pausePoint('mirror temporary');
+		pausePoint('download temporary');
 		await rename(temporary, target);
-		pausePoint('mirror saved');
+		pausePoint('download saved');
 	} catch (error) {
 		await rm(temporary, { force: true });
 		throw error;
@@ -208,7 +208,7 @@ async function writeInBatches(body: AsyncIterable<unknown>, path: string, signal
 	}
 }
 
-function checkSize(options: MirrorOptions, remote: RemoteObject, size: number): void {
+function checkSize(options: DownloadOptions, remote: RemoteObject, size: number): void {
 	if (size !== remote.size) {
 		throw new ShortTransfer(`The gateway sent ${size} bytes of ${options.bucket}/${remote.key} where the listing says ${remote.size}`);
 	}
