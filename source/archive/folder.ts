@@ -2,8 +2,8 @@
  * Preparing a backup folder: private permissions, a refusal to mix two
  * clusters in one folder, and the leftovers of an interrupted run cleared.
  */
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { exists, makeDirectories } from '../util/fs.js';
 import { isTemporaryName } from '../util/atomic.js';

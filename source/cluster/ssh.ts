@@ -5,8 +5,9 @@
  * failure before the handshake is told apart (SshConnectError.failure).
  *
  * Commands go over as argument arrays, quoted here; output either comes back
- * buffered (small answers from deisctl) or streams with backpressure (tar,
- * pg_dumpall) so memory stays flat whatever the size.
+ * buffered (small answers from deisctl: node-ssh's execCommand) or streams
+ * with backpressure (tar, pg_dumpall: ssh2's exec, see stream()) so memory
+ * stays flat whatever the size. Tunnels and jumps use node-ssh's forwardOut.
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { homedir } from 'node:os';
@@ -471,6 +472,11 @@ class SshHost implements RemoteHost {
 		return { code: result.code, signal: result.signal ?? undefined, stdout: result.stdout, stderr: result.stderr };
 	}
 
+	/**
+	 * ssh2's exec, not node-ssh's execCommand: execCommand keeps every stdout
+	 * chunk in memory until the channel closes and reads without backpressure,
+	 * which a multi-gigabyte tarball or database dump cannot afford.
+	 */
 	stream(argv: readonly string[], options: StreamOptions): Promise<StreamResult> {
 		if (this.lost) return Promise.reject(this.lostConnection());
 		return new Promise((resolve, reject) => {
@@ -526,13 +532,12 @@ class SshHost implements RemoteHost {
 		});
 	}
 
-	openTunnel(dstHost: string, dstPort: number): Promise<Duplex> {
-		return new Promise((resolve, reject) => {
-			this.client.forwardOut('127.0.0.1', 0, dstHost, dstPort, (error, channel) => {
-				if (error) return reject(new UserError(`${this.label} could not open a connection to ${dstHost}:${dstPort}: ${error.message}.`));
-				resolve(channel);
-			});
-		});
+	async openTunnel(dstHost: string, dstPort: number): Promise<Duplex> {
+		try {
+			return await this.ssh.forwardOut('127.0.0.1', 0, dstHost, dstPort);
+		} catch (error) {
+			throw new UserError(`${this.label} could not open a connection to ${dstHost}:${dstPort}: ${messageOf(error)}.`);
+		}
 	}
 
 	/** Another cluster machine, reached with this one's user, keys and known_hosts. */

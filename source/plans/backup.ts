@@ -4,9 +4,7 @@
  * skips every task with the command it would have run (as np's --preview).
  */
 import { rm } from 'node:fs/promises';
-import { setMaxListeners } from 'node:events';
-import { join, resolve } from 'node:path';
-import { Listr } from 'listr2';
+import { join } from 'node:path';
 import { readJournal } from '../archive/journal.js';
 import { inspectBackupFolder, prepareBackupFolder, reinstateManifest, removeIfNothingSaved, type FolderState } from '../archive/folder.js';
 import { bucketFolder, DATABASE_DUMP, journalPath, STATE_DIR, STORE_TARBALL } from '../archive/layout.js';
@@ -17,7 +15,7 @@ import type { RemoteHost } from '../cluster/ssh.js';
 import type { GatewayClient } from '../cluster/gateway-client.js';
 import { quoteArg } from '../util/shell-quote.js';
 import { gatewayEndpointFor } from '../settings.js';
-import { kindOf, messageOf, UserError } from '../errors.js';
+import { messageOf } from '../errors.js';
 import { dumpDatabase } from '../steps/database.js';
 import { bucketNames, readGatewayKeys, type BucketChoice } from '../steps/gateway/keys.js';
 import { downloadBucket } from '../steps/gateway/download.js';
@@ -30,6 +28,7 @@ import { TOOL } from '../version.js';
 import { connect, openGateway } from './connect.js';
 import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewBackup } from './preview.js';
+import { planFolder, runPlan } from './run.js';
 import { runStage } from './stage.js';
 import type { BackupOptions } from './options.js';
 import type { RunSummary, StagePreview } from './types.js';
@@ -67,40 +66,38 @@ interface BackupContext {
 	skipped: StagePreview[];
 }
 
-export async function runBackup(options: BackupOptions, listrOptions: RendererChoice): Promise<RunSummary> {
-	const started = Date.now();
-	// Every request in flight listens on the signal: hundreds of listeners are expected.
-	setMaxListeners(0, options.signal);
-	const folder = resolve(options.answers.folder);
-	const ctx: BackupContext = { replaced: false, startedAt: started, previous: new Map(), bucketEntries: [], steps: [], warnings: [], transferred: 0, skipped: [] };
-	const summary: RunSummary = { kind: 'backup', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
-	const tasks = new Listr<BackupContext>(backupTasks(options, folder), { ...listrOptions, ctx, exitOnError: true, registerSignalListeners: false });
-	try {
-		await tasks.run(ctx);
-		summary.ok = true;
-		if (!options.dryRun) summary.manifestPath = join(folder, MANIFEST_FILE);
-	} catch (error) {
-		summary.error = messageOf(error);
-		summary.errorKind = options.signal.aborted ? 'interrupted' : kindOf(error);
-		if (error instanceof UserError && error.details.length > 0) summary.problems = error.details;
-		if (ctx.finished && !ctx.replaced && !options.signal.aborted) await reinstateManifest(folder).catch(() => undefined);
-		// A run that saved nothing (a refused connection, a wrong key) leaves no empty folder behind.
-		if (ctx.createdFolder) summary.folderRemoved = await removeIfNothingSaved(folder).catch(() => false);
-		const failed = ctx.steps.find((step) => step.outcome === 'failed');
-		summary.failedStage = failed?.stage;
-		summary.failedStageOptional = failed?.stage === 'volume' || failed?.stage === 'database';
-	} finally {
-		ctx.gateway?.destroy();
-		await ctx.host?.close();
-	}
-	summary.objects = ctx.bucketEntries.reduce((sum, bucket) => sum + bucket.objects.length, 0);
-	summary.bytes = ctx.bucketEntries.reduce((sum, bucket) => sum + bucket.objects.reduce((s, o) => s + o.size, 0), 0) + (ctx.volume?.size ?? 0) + (ctx.database?.size ?? 0);
-	summary.transferred = ctx.transferred;
-	summary.durationMs = Date.now() - started;
-	summary.interrupted = options.signal.aborted;
-	summary.resumed = ctx.resumed;
-	if (options.dryRun && summary.ok) summary.dryRun = ctx.skipped;
-	return summary;
+export function runBackup(options: BackupOptions, listrOptions: RendererChoice): Promise<RunSummary> {
+	const folder = planFolder(options.answers);
+	const ctx: BackupContext = { replaced: false, startedAt: Date.now(), previous: new Map(), bucketEntries: [], steps: [], warnings: [], transferred: 0, skipped: [] };
+	return runPlan({
+		kind: 'backup',
+		folder,
+		signal: options.signal,
+		dryRun: options.dryRun,
+		ctx,
+		tasks: backupTasks(options, folder),
+		listrOptions,
+		finished: (summary) => {
+			if (!options.dryRun) summary.manifestPath = join(folder, MANIFEST_FILE);
+		},
+		failed: async (summary) => {
+			if (ctx.finished && !ctx.replaced && !options.signal.aborted) await reinstateManifest(folder).catch(() => undefined);
+			// A run that saved nothing (a refused connection, a wrong key) leaves no empty folder behind.
+			if (ctx.createdFolder) summary.folderRemoved = await removeIfNothingSaved(folder).catch(() => false);
+			const failed = ctx.steps.find((step) => step.outcome === 'failed');
+			summary.failedStage = failed?.stage;
+			summary.failedStageOptional = failed?.stage === 'volume' || failed?.stage === 'database';
+		},
+		release: async () => {
+			ctx.gateway?.destroy();
+			await ctx.host?.close();
+		},
+		totals: (summary) => {
+			summary.objects = ctx.bucketEntries.reduce((sum, bucket) => sum + bucket.objects.length, 0);
+			summary.bytes = ctx.bucketEntries.reduce((sum, bucket) => sum + bucket.objects.reduce((s, o) => s + o.size, 0), 0) + (ctx.volume?.size ?? 0) + (ctx.database?.size ?? 0);
+			summary.resumed = ctx.resumed;
+		},
+	});
 }
 
 const FOLDER_TITLES: Record<FolderState, (folder: string) => string> = {

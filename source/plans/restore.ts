@@ -4,10 +4,8 @@
  * so running the same restore again resumes where it stopped.
  */
 import { createHash } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { Listr } from 'listr2';
+import { join } from 'node:path';
 import { Journal, readJournal } from '../archive/journal.js';
 import { journalPath, STORE_TARBALL } from '../archive/layout.js';
 import { readManifest, type Manifest } from '../archive/manifest.js';
@@ -15,7 +13,7 @@ import { describeProblem, verifyFolder } from '../archive/verify.js';
 import type { Deisctl } from '../cluster/deisctl.js';
 import type { RemoteHost } from '../cluster/ssh.js';
 import type { GatewayClient } from '../cluster/gateway-client.js';
-import { EXIT, kindOf, messageOf, UserError } from '../errors.js';
+import { EXIT, UserError } from '../errors.js';
 import { listControllerKeys, republishModels } from '../steps/controller.js';
 import { verifyBucket } from '../steps/gateway/verify-bucket.js';
 import { readGatewayKeys } from '../steps/gateway/keys.js';
@@ -28,6 +26,7 @@ import { verifyExtracted, restoreVolume } from '../steps/volume.js';
 import { connect, openGateway } from './connect.js';
 import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewRestore } from './preview.js';
+import { planFolder, runPlan } from './run.js';
 import { runStage, type StageRecord } from './stage.js';
 import type { RestoreOptions } from './options.js';
 import type { PlanAnswers, RunSummary, StagePreview } from './types.js';
@@ -56,39 +55,38 @@ interface RestoreContext {
 	skipped: StagePreview[];
 }
 
-export async function runRestore(options: RestoreOptions, listrOptions: RendererChoice): Promise<RunSummary> {
-	const started = Date.now();
-	// Every request in flight listens on the signal: hundreds of listeners are expected.
-	setMaxListeners(0, options.signal);
-	const folder = resolve(options.answers.folder);
+export function runRestore(options: RestoreOptions, listrOptions: RendererChoice): Promise<RunSummary> {
+	const folder = planFolder(options.answers);
 	const ctx: RestoreContext = { finished: new Set(), uploaded: new Map(), warnings: [], objects: 0, bytes: 0, transferred: 0, mismatches: [], skipped: [] };
-	const summary: RunSummary = { kind: 'restore', ok: false, folder, objects: 0, bytes: 0, durationMs: 0, warnings: ctx.warnings };
-	try {
-		await new Listr<RestoreContext>(restoreTasks(options, folder), { ...listrOptions, ctx, exitOnError: true, registerSignalListeners: false }).run(ctx);
-		summary.ok = ctx.mismatches.length === 0;
-		if (!summary.ok) {
+	return runPlan({
+		kind: 'restore',
+		folder,
+		signal: options.signal,
+		dryRun: options.dryRun,
+		ctx,
+		tasks: restoreTasks(options, folder),
+		listrOptions,
+		finished: (summary) => {
+			if (ctx.mismatches.length === 0) return;
+			summary.ok = false;
 			summary.error = `The restored cluster does not match the backup in ${ctx.mismatches.length} place(s) (first: ${ctx.mismatches[0]}); run the restore again, then check the gateway.`;
 			summary.errorKind = 'mismatch';
 			summary.problems = ctx.mismatches;
-		}
-	} catch (error) {
-		summary.error = messageOf(error);
-		summary.errorKind = options.signal.aborted ? 'interrupted' : kindOf(error);
-		if (error instanceof UserError && error.details.length > 0) summary.problems = error.details;
-		summary.failedStage = ctx.failed;
-		summary.failedStageOptional = ctx.failed === 'volume';
-	} finally {
-		await ctx.journal?.close();
-		ctx.gateway?.destroy();
-		await ctx.host?.close();
-	}
-	summary.objects = ctx.objects;
-	summary.bytes = ctx.bytes;
-	summary.transferred = ctx.transferred;
-	summary.durationMs = Date.now() - started;
-	summary.interrupted = options.signal.aborted;
-	if (options.dryRun && summary.ok) summary.dryRun = ctx.skipped;
-	return summary;
+		},
+		failed: (summary) => {
+			summary.failedStage = ctx.failed;
+			summary.failedStageOptional = ctx.failed === 'volume';
+		},
+		release: async () => {
+			await ctx.journal?.close();
+			ctx.gateway?.destroy();
+			await ctx.host?.close();
+		},
+		totals: (summary) => {
+			summary.objects = ctx.objects;
+			summary.bytes = ctx.bytes;
+		},
+	});
 }
 
 /** One journal per target cluster: restoring the same backup elsewhere starts afresh. */

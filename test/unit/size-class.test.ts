@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bySizeClass, IN_MEMORY_BYTES, sizeClass } from '../../source/steps/gateway/size-class.js';
+import { bySizeClass, IN_MEMORY_BYTES, partSizeFor, sizeClass, SPLIT_BYTES } from '../../source/steps/gateway/size-class.js';
 
 test('each object has one size class, the same for the pools and the transfer', () => {
 	const partSize = 5 * 1024 ** 2;
@@ -17,4 +17,20 @@ test('each object has one size class, the same for the pools and the transfer', 
 		{ small: [0, 3], streamed: [1, 4], parts: [2] },
 		'every object in exactly one class, listing order kept',
 	);
+});
+
+test('objects in parts go in even parts of at most SPLIT_BYTES, whole MiB, never under S3\'s minimum', () => {
+	const MiB = 1024 ** 2;
+	const partSize = 64 * MiB;
+	// Under the router's limit an object still goes whole.
+	assert.equal(sizeClass(partSize, partSize), 'streamed');
+	assert.equal(partSizeFor(1024 * MiB, partSize), SPLIT_BYTES);
+	assert.equal(partSizeFor(60e6 + partSize, partSize), 16 * MiB);
+	assert.equal(partSizeFor(100e6, partSize), 16 * MiB);
+	assert.equal(partSizeFor(70 * MiB, partSize), 14 * MiB, 'five even parts rather than four full ones and a sliver');
+	// Under a small limit the part size stays the limit's, with the same number of parts.
+	assert.equal(Math.ceil((13 * MiB) / partSizeFor(13 * MiB, 6 * MiB)), Math.ceil((13 * MiB) / (6 * MiB)));
+	assert.ok(partSizeFor(13 * MiB, 6 * MiB) <= 6 * MiB);
+	// Never below S3's 5 MiB minimum for all parts but the last.
+	assert.equal(partSizeFor(5 * MiB + 1, 5 * MiB), 5 * MiB);
 });

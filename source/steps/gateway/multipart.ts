@@ -11,7 +11,9 @@ import type { ObjectHttp } from '../../cluster/object-http.js';
 import { runPool } from '../../util/pool.js';
 import { hashFile } from '../../util/hash-file.js';
 import { tappedFile } from '../../util/tap.js';
+import type { StreamSlots } from '../../util/slots.js';
 import { withRetriedProgress } from './retry.js';
+import { READ_CHUNK_BYTES } from './size-class.js';
 
 export interface PartsUpload {
 	s3: S3Client;
@@ -23,6 +25,8 @@ export interface PartsUpload {
 	partSize: number;
 	/** Parts in flight at once for this object. */
 	concurrency: number;
+	/** Streams shared with the other uploads running at once: each part holds one while it sends. */
+	slots: StreamSlots;
 	onBytes: (delta: number) => void;
 	signal?: AbortSignal;
 }
@@ -48,7 +52,7 @@ export async function uploadInParts(upload: PartsUpload, expectedSha256: string)
 		const [digest] = await Promise.all([
 			hashFile(upload.path, 'sha256', upload.signal),
 			runPool(numbers, upload.concurrency, async (number) => {
-				etags[number - 1] = await uploadPart(upload, uploadId, number);
+				etags[number - 1] = await upload.slots.run(() => uploadPart(upload, uploadId, number));
 			}, upload.signal),
 		]);
 		if (digest !== expectedSha256) throw new SourceMismatch(digest);
@@ -69,7 +73,7 @@ function uploadPart(upload: PartsUpload, uploadId: string, number: number): Prom
 	const length = Math.min(upload.partSize, upload.size - start);
 	return withRetriedProgress(
 		async (counted) => {
-			const body = tappedFile(upload.path, { start, end: start + length - 1, highWaterMark: 1024 * 1024 }, (chunk) => counted(chunk.length));
+			const body = tappedFile(upload.path, { start, end: start + length - 1, highWaterMark: READ_CHUNK_BYTES }, (chunk) => counted(chunk.length));
 			try {
 				const { etag } = await upload.http.put(upload.bucket, upload.key, body, length, upload.signal, { partNumber: String(number), uploadId });
 				if (!etag) throw new Error(`the gateway gave no ETag for part ${number} of ${upload.bucket}/${upload.key}`);

@@ -21,7 +21,8 @@ import { hashFile } from '../../util/hash-file.js';
 import { tappedFile } from '../../util/tap.js';
 import { SourceMismatch, uploadInParts } from './multipart.js';
 import { withRetriedProgress } from './retry.js';
-import { bySizeClass, sizeClass } from './size-class.js';
+import { StreamSlots } from '../../util/slots.js';
+import { bySizeClass, partSizeFor, READ_CHUNK_BYTES, sizeClass } from './size-class.js';
 
 export interface UploadedObject {
 	bucket: string;
@@ -82,7 +83,9 @@ export interface UploadResult {
 /** Whole files streamed in one PUT each, at once. */
 const STREAMED_IN_FLIGHT = 8;
 /** Objects uploaded in parts at once (each with PARTS_IN_FLIGHT parts streaming from its file). */
-const MULTIPART_IN_FLIGHT = 2;
+const MULTIPART_IN_FLIGHT = 4;
+/** File streams (whole-file PUTs and parts) in flight at once, across objects. */
+const UPLOAD_STREAMS = 16;
 
 export async function uploadBucket(options: UploadOptions): Promise<UploadResult> {
 	const { bucket, report, signal } = options;
@@ -117,20 +120,20 @@ export async function uploadBucket(options: UploadOptions): Promise<UploadResult
 	let itemsDone = unchanged;
 	const itemsTotal = options.objects.length;
 	report({ stage: 'buckets', item: bucket, bytesDone, bytesTotal, itemsDone, itemsTotal });
+	// Files read whole go many at once (round trips dominate). Whole-file PUTs and parts share
+	// UPLOAD_STREAMS file streams (bandwidth, CPU and memory dominate: more at once only adds
+	// seeking, contention and buffers), so the gateway is not flooded however many large objects there are.
+	const { small, streamed, parts: large } = bySizeClass(toUpload, options.partSize);
+	const context: UploadContext = { ...options, slots: new StreamSlots(Math.min(options.concurrency, UPLOAD_STREAMS)) };
 	const upload = async (object: ObjectEntry) => {
 		options.onUploaded({ bucket, key: object.key, size: object.size, pending: true });
-		const uploaded = await uploadObject(options, object, (delta) => {
+		const uploaded = await uploadObject(context, object, (delta) => {
 			bytesDone += delta;
 			report({ stage: 'buckets', item: object.key, bytesDone, bytesTotal, itemsDone, itemsTotal });
 		});
 		options.onUploaded(uploaded);
 		itemsDone++;
 	};
-	// Objects in parts each keep several connections busy: only a couple run at once, beside
-	// the others, so the gateway is not flooded however many large objects there are.
-	// Files read whole go many at once (round trips dominate); streamed ones a few at a time
-	// (bandwidth and CPU dominate: more at once only adds seeking and contention).
-	const { small, streamed, parts: large } = bySizeClass(toUpload, options.partSize);
 	// Both pools settle before we return, so no upload is left running behind an error.
 	const settled = await Promise.allSettled([
 		runPool(small, options.concurrency, upload, signal),
@@ -157,7 +160,11 @@ async function sameContent(options: UploadOptions, object: ObjectEntry, there: R
 	return (await hashFile(join(options.folder, object.path), 'md5')) === there.etag;
 }
 
-async function uploadObject(options: UploadOptions, object: ObjectEntry, onBytes: (delta: number) => void): Promise<UploadedObject> {
+interface UploadContext extends UploadOptions {
+	slots: StreamSlots;
+}
+
+async function uploadObject(options: UploadContext, object: ObjectEntry, onBytes: (delta: number) => void): Promise<UploadedObject> {
 	const path = join(options.folder, object.path);
 	try {
 		// A request whose body streams from a file cannot be replayed by the HTTP layer: a reset,
@@ -172,12 +179,12 @@ async function uploadObject(options: UploadOptions, object: ObjectEntry, onBytes
 	}
 }
 
-async function uploadOnce(options: UploadOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
+async function uploadOnce(options: UploadContext, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
 	switch (sizeClass(object.size, options.partSize)) {
 		case 'small':
 			return uploadSmall(options, object, path, onBytes);
 		case 'streamed':
-			return uploadStreamed(options, object, path, onBytes);
+			return options.slots.run(() => uploadStreamed(options, object, path, onBytes));
 		case 'parts':
 			return uploadByParts(options, object, path, onBytes);
 	}
@@ -189,7 +196,7 @@ async function uploadStreamed(options: UploadOptions, object: ObjectEntry, path:
 	// content, the gateway's ETag must equal it, and hashing MD5 here too would only cost CPU.
 	const md5 = isSinglePartEtag(object.etag) ? undefined : createHash('md5');
 	const sha256 = createHash('sha256');
-	const body = tappedFile(path, { highWaterMark: 1024 * 1024 }, (chunk) => {
+	const body = tappedFile(path, { highWaterMark: READ_CHUNK_BYTES }, (chunk) => {
 		md5?.update(chunk);
 		sha256.update(chunk);
 		onBytes(chunk.length);
@@ -204,10 +211,10 @@ async function uploadStreamed(options: UploadOptions, object: ObjectEntry, path:
 }
 
 /** Parts streamed from ranges of the file; the object appears only if the whole file matches the manifest. */
-async function uploadByParts(options: UploadOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
+async function uploadByParts(options: UploadContext, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
 	try {
 		const { etag } = await uploadInParts(
-			{ s3: options.s3, http: options.http, bucket: options.bucket, key: object.key, path, size: object.size, partSize: options.partSize, concurrency: PARTS_IN_FLIGHT, onBytes, signal: options.signal },
+			{ s3: options.s3, http: options.http, bucket: options.bucket, key: object.key, path, size: object.size, partSize: partSizeFor(object.size, options.partSize), concurrency: PARTS_IN_FLIGHT, slots: options.slots, onBytes, signal: options.signal },
 			object.sha256,
 		);
 		return { bucket: options.bucket, key: object.key, size: object.size, etag };
