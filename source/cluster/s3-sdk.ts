@@ -5,6 +5,7 @@
  */
 type S3Sdk = typeof import('@aws-sdk/client-s3');
 type HttpHandlerModule = typeof import('@smithy/node-http-handler');
+type SignatureV4Module = typeof import('@smithy/signature-v4');
 
 let loading: Promise<S3Sdk> | undefined;
 
@@ -17,8 +18,13 @@ export function loadHttpHandler(): Promise<HttpHandlerModule> {
 	return import('@smithy/node-http-handler').then(commonJsExports);
 }
 
+/** SigV4, for the rare gateway that demands it: not loaded on a Deis v1 gateway's v2 path. */
+export function loadSignatureV4(): Promise<SignatureV4Module> {
+	return import('@smithy/signature-v4').then(commonJsExports);
+}
+
 /**
- * Both are CommonJS packages. Node gives their exports as named ones and as
+ * All are CommonJS packages. Node gives their exports as named ones and as
  * `default`; the bundled build (esbuild, code splitting) only as `default`.
  */
 function commonJsExports<T extends object>(module: T): T {

@@ -58,6 +58,11 @@ const SIGNED_SUBRESOURCES = new Set([
 	'website',
 ]);
 
+/** Whether a query parameter is signed (a sub-resource). */
+export function isSubresource(name: string): boolean {
+	return SIGNED_SUBRESOURCES.has(name);
+}
+
 export function stringToSign(request: RequestToSign): string {
 	const headers = lowerCased(request.headers);
 	// The Date line is empty only when x-amz-date is given, which then is signed among the amz headers.

@@ -270,7 +270,6 @@ async function downloadBuckets(ctx: BackupContext, options: BackupOptions, folde
 		task.title = `Download s3://${name}`;
 		pausePoint(`download bucket ${name}`);
 		const result = await downloadBucket({
-			s3: gateway.s3,
 			http: gateway.http,
 			endpoint: gateway.endpoint,
 			bucket: name,

@@ -14,12 +14,16 @@ export interface Connected {
 	deisctl: Deisctl;
 }
 
-/** Connects; `warn` hears about keys used despite loose permissions or skipped. */
-export async function connect(connection: ConnectionSettings, hooks: PlanHooks, warn?: (message: string) => void): Promise<Connected> {
+/**
+ * Connects; `warn` hears about keys used despite loose permissions or skipped.
+ * `sdk`: the plan will need the S3 client (a restore creates buckets), so it
+ * starts loading now. A backup never loads it.
+ */
+export async function connect(connection: ConnectionSettings, hooks: PlanHooks, warn?: (message: string) => void, sdk = false): Promise<Connected> {
 	const host = await connectHost(connection, { confirmHostKey: hooks.confirmHostKey, askPassphrase: hooks.askPassphrase, onNotice: warn });
 	// Loads while the gateway keys are read (remote commands, ~0.5 s of waiting); loading it during
 	// the SSH handshake instead delayed the handshake. A failure shows where it is used.
-	setImmediate(() => loadS3Sdk().catch(() => undefined));
+	if (sdk) setImmediate(() => loadS3Sdk().catch(() => undefined));
 	return { host, deisctl: new Deisctl(host) };
 }
 

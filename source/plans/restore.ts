@@ -158,7 +158,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			skip: (ctx: RestoreContext) => dry(ctx, 'connect'),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				always(ctx, 'connect', async () => {
-					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks)));
+					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks), true));
 				}),
 		},
 		{
@@ -215,7 +215,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 							ctx.gateway?.destroy();
 							const keys = await readGatewayKeys(deisctl(ctx));
 							ctx.gateway = await openGateway(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
-							return ctx.gateway.s3;
+							return ctx.gateway.s3();
 						},
 						options.gatewayTimeoutMs,
 						signal,
@@ -319,11 +319,12 @@ async function uploadBuckets(ctx: RestoreContext, options: RestoreOptions, folde
 	const partSize = Math.max(5 * 1024 ** 2, Math.min(64 * 1024 ** 2, Math.floor(limit / 2)));
 	for (const bucket of manifest.buckets) {
 		task.title = `Upload s3://${bucket.name}`;
-		const created = await ensureBucket(gateway.s3, gateway.endpoint, bucket.name);
+		const s3 = await gateway.s3();
+		const created = await ensureBucket(s3, gateway.endpoint, bucket.name);
 		const uploaded = ctx.uploaded.get(bucket.name) ?? new Map<string, UploadedObject>();
 		ctx.uploaded.set(bucket.name, uploaded);
 		const result = await uploadBucket({
-			s3: gateway.s3,
+			s3,
 			http: gateway.http,
 			endpoint: gateway.endpoint,
 			bucket: bucket.name,
@@ -354,7 +355,8 @@ async function verifyRestore(ctx: RestoreContext, options: RestoreOptions, task:
 		const gateway = ctx.gateway as GatewayClient;
 		for (const bucket of manifest.buckets) {
 			const problems = await verifyBucket({
-				s3: gateway.s3,
+				s3: await gateway.s3(),
+				http: gateway.http,
 				endpoint: gateway.endpoint,
 				bucket: bucket.name,
 				objects: bucket.objects,

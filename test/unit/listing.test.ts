@@ -20,6 +20,8 @@ const asked: URLSearchParams[] = [];
 const authorizations: string[] = [];
 /** Answers one listing request from its query. */
 let page: (query: URLSearchParams) => string = () => listingXml([], false);
+/** How many of the next answers are cut short mid-body. */
+let cutNext = 0;
 
 function listingXml(keys: string[], truncated: boolean, next?: string): string {
 	const contents = keys.map((key) => `<Contents><Key>${key}</Key><Size>${key.length}</Size><ETag>"0123456789abcdef0123456789abcdef"</ETag></Contents>`).join('');
@@ -34,7 +36,15 @@ before(async () => {
 		asked.push(query);
 		authorizations.push(String(req.headers.authorization));
 		res.setHeader('Content-Type', 'application/xml');
-		res.end(page(query));
+		const body = page(query);
+		if (cutNext > 0) {
+			// Announces the whole page, sends half of it and hangs up: a reset mid-body.
+			cutNext--;
+			res.setHeader('Content-Length', String(Buffer.byteLength(body)));
+			res.write(body.slice(0, body.length >> 1), () => res.destroy());
+			return;
+		}
+		res.end(body);
 	});
 	server.listen(0, '127.0.0.1');
 	await once(server, 'listening');
@@ -57,7 +67,7 @@ test('pages by marker: the last key of a page when no NextMarker is given, NextM
 		if (marker === 'k01999') return listingXml(keysFrom(2000, 345), false);
 		throw new Error(`unexpected marker ${marker}`);
 	};
-	const objects = await listBucket(gateway.s3, 'registry');
+	const objects = await listBucket(gateway.http, 'registry');
 	assert.equal(objects.length, 2345);
 	assert.equal(new Set(objects.map((o) => o.key)).size, 2345);
 	assert.deepEqual(
@@ -74,10 +84,10 @@ test('pages by marker: the last key of a page when no NextMarker is given, NextM
 
 test('a page that says truncated but gives no way on is an error, never a short list', async () => {
 	page = () => listingXml([], true);
-	await assert.rejects(listBucket(gateway.s3, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /db_wal.*after 0 objects/.test(error.message));
+	await assert.rejects(listBucket(gateway.http, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /db_wal.*after 0 objects/.test(error.message));
 	page = (query) => (query.get('marker') ? listingXml(['k00001'], true) : listingXml(['k00000', 'k00001'], true));
 	// The second page ends on the key it started after: the same page would come back forever.
-	await assert.rejects(listBucket(gateway.s3, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /after 3 objects/.test(error.message));
+	await assert.rejects(listBucket(gateway.http, 'db_wal'), (error: Error) => error.name === 'TruncatedListing' && /after 3 objects/.test(error.message));
 });
 
 test('the next marker: given beats last key; nothing, or the same marker again, stops', () => {
@@ -86,4 +96,31 @@ test('the next marker: given beats last key; nothing, or the same marker again, 
 	assert.equal(nextMarker('', 'last', undefined), 'last');
 	assert.equal(nextMarker(undefined, undefined, 'before'), undefined);
 	assert.equal(nextMarker(undefined, 'same', 'same'), undefined);
+});
+
+test('a page cut short mid-body is asked for again, not read as a shorter listing', async () => {
+	asked.length = 0;
+	page = (query) => (query.get('marker') ? listingXml(keysFrom(1000, 10), false) : listingXml(keysFrom(0, 1000), true));
+	cutNext = 1;
+	const objects = await listBucket(gateway.http, 'registry');
+	assert.equal(objects.length, 1010);
+	assert.deepEqual(
+		asked.map((q) => q.get('marker')),
+		[null, null, 'k00999'],
+	);
+});
+
+test('keys with XML-escaped characters round-trip through the listing', async () => {
+	const keys = ['a&b/<c>', '"q" \'s\'', 'é 日本/🎉', 'cr\rlf'];
+	const escaped = ['a&amp;b/&lt;c&gt;', '&quot;q&quot; &apos;s&apos;', 'é 日本/🎉', 'cr&#13;lf'];
+	page = () => listingXml(escaped, false);
+	assert.deepEqual(
+		(await listBucket(gateway.http, 'registry')).map((o) => o.key),
+		keys,
+	);
+});
+
+test('an answer that is not a listing is an error, never an empty bucket', async () => {
+	page = () => '<html><body>502 Bad Gateway</body></html>';
+	await assert.rejects(listBucket(gateway.http, 'registry'), (error: Error) => error.name === 'MalformedListing');
 });

@@ -117,4 +117,20 @@ test('a GET hands over the body as it streams, with its length and ETag', async 
 	const chunks: Buffer[] = [];
 	for await (const chunk of got.body) chunks.push(chunk as Buffer);
 	assert.deepEqual(Buffer.concat(chunks), payload);
+	// The short way of signing a plain GET gives what the general v2 signer would.
+	const request = seen.at(-1) as Seen;
+	const expected = authorizationV2({ accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI' }, { method: 'GET', path: '/registry/layer', headers: { date: String(request.headers.date) } });
+	assert.equal(request.headers.authorization, expected);
+});
+
+test('a listing page is one signed v2 GET by marker, unsigned query, nothing a v1 gateway would refuse', async () => {
+	seen.length = 0;
+	answer = (_req, res) => res.end('<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>a &amp; b</Key><Size>3</Size><ETag>&quot;e&quot;</ETag></Contents></ListBucketResult>');
+	const page = await client().list('db_wal', 'wal_005/x y');
+	assert.deepEqual(page, { objects: [{ key: 'a & b', size: 3, etag: 'e' }], truncated: false, nextMarker: undefined });
+	const request = seen[0] as Seen;
+	assert.equal(request.method, 'GET');
+	assert.equal(request.url, '/db_wal/?marker=wal_005%2Fx%20y&max-keys=1000');
+	const expected = authorizationV2({ accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI' }, { method: 'GET', path: '/db_wal/', query: { marker: 'wal_005/x y', 'max-keys': '1000' }, headers: { date: String(request.headers.date) } });
+	assert.equal(request.headers.authorization, expected);
 });

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { loadS3Sdk } from '../../cluster/s3-sdk.js';
+import type { ObjectHttp } from '../../cluster/object-http.js';
 import { explainS3Error } from './explain.js';
 import { withRetries } from './retry.js';
 
@@ -9,19 +9,24 @@ export interface RemoteObject {
 	etag?: string;
 }
 
-/** A bucket on the gateway, as the bucket steps (download, upload, verify) address it. */
-export interface GatewayBucket {
-	s3: S3Client;
+/** A bucket on the gateway, as the steps that only list and move objects (download) address it. */
+export interface BucketAddress {
+	http: ObjectHttp;
 	/** The gateway's address, for error messages. */
 	endpoint: string;
 	bucket: string;
 	signal?: AbortSignal;
 }
 
+/** A bucket and the S3 client, for the steps that also create buckets or upload in parts (upload, verify). */
+export interface GatewayBucket extends BucketAddress {
+	s3: S3Client;
+}
+
 /** listBucket, its failure said as one sentence an operator can act on. */
-export async function listGatewayBucket(target: GatewayBucket): Promise<RemoteObject[]> {
+export async function listGatewayBucket(target: BucketAddress): Promise<RemoteObject[]> {
 	try {
-		return await listBucket(target.s3, target.bucket, target.signal);
+		return await listBucket(target.http, target.bucket, target.signal);
 	} catch (error) {
 		throw explainS3Error(error, target.endpoint, target.bucket, target.signal);
 	}
@@ -35,20 +40,16 @@ export async function listGatewayBucket(target: GatewayBucket): Promise<RemoteOb
  * never carries a continuation token. Paging on a token there would stop
  * after the first 1,000 keys and call the bucket whole.
  */
-export async function listBucket(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<RemoteObject[]> {
-	const { ListObjectsCommand } = await loadS3Sdk();
+export async function listBucket(http: ObjectHttp, bucket: string, signal?: AbortSignal): Promise<RemoteObject[]> {
 	const objects: RemoteObject[] = [];
 	let marker: string | undefined;
 	for (;;) {
 		const from = marker;
-		// A page cut short mid-body is asked for again (the SDK only retries failures before the answer).
-		const page = await withRetries(() => s3.send(new ListObjectsCommand({ Bucket: bucket, Marker: from, MaxKeys: 1000 }), { abortSignal: signal }), { signal });
-		for (const item of page.Contents ?? []) {
-			if (item.Key === undefined) continue;
-			objects.push({ key: item.Key, size: item.Size ?? 0, etag: item.ETag?.replaceAll('"', '') });
-		}
-		if (!page.IsTruncated) return objects;
-		marker = nextMarker(page.NextMarker, page.Contents?.at(-1)?.Key, from);
+		// A page that fails or is cut short mid-body is asked for again.
+		const page = await withRetries(() => http.list(bucket, from, signal), { signal });
+		for (const object of page.objects) objects.push(object);
+		if (!page.truncated) return objects;
+		marker = nextMarker(page.nextMarker, page.objects.at(-1)?.key, from);
 		if (marker === undefined) throw new TruncatedListing(bucket, objects.length);
 	}
 }
