@@ -25,7 +25,7 @@ import { median, RequestCounter, tail, timed, type Sample } from './lib/measure.
 import { OURS, renderTable, renderTargets, resyncTargets, rssTarget, timeTarget, transferTarget, type Row, type Table, type Target } from './lib/report.js';
 import { FIRST_SCREEN, medianFirstFrame } from './lib/startup.js';
 import { writeVolumeData } from './lib/volume-data.js';
-import { awsProbe, CLI, connectionFlags, makeTools, RCLONE_IDS, type Command, type Tool } from './lib/tools.js';
+import { awsProbe, CLI, connectionFlags, makeTools, RCLONE_IDS, type Command } from './lib/tools.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const run = promisify(execFile);
@@ -35,7 +35,6 @@ const scratch = mkdtempSync('/tmp/deis-bench.');
 const logDir = join(scratch, 'logs');
 mkdirSync(logDir, { recursive: true });
 const tools = makeTools(env, scratch, process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined);
-const ours = tools.find((t) => t.id === OURS) as Tool;
 const s3 = directClient(env);
 const counter = new RequestCounter(env.files.routerAccessLog);
 const tables: Table[] = [];

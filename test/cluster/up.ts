@@ -15,7 +15,7 @@ import { installOptBin } from './lib/opt-bin.js';
 import { writeReleaseFile } from './lib/release-file.js';
 import { clusterDir, DOMAIN, HOST_USER, LOOPBACK, paths, ports, shimsDir, sshFiles, STORE_HOSTNAME, STORE_PATH } from './lib/paths.js';
 import { pgDataDir, startPostgres } from './lib/postgres.js';
-import { assertPortsFree } from './lib/proc.js';
+import { assertPortsFree, daemonRunning } from './lib/proc.js';
 import { startRouter } from './lib/router.js';
 import { seedObjects } from './lib/seed-data.js';
 import { router, writeSimEnv } from './lib/sim-env.js';
@@ -37,6 +37,11 @@ async function up(): Promise<void> {
 	const started = Date.now();
 	if (process.getuid?.() !== 0) throw new Error('the test cluster needs root (users, /etc/hosts, port 80)');
 	prepareStateDir();
+	// Ports held by something that is not this checkout's cluster (another checkout's cluster, a
+	// system nginx): refuse before the teardown, which removes machine-wide files (/opt/bin/deisctl,
+	// the /etc/hosts line, sudoers) that a running cluster of another checkout still uses.
+	if (!ownDaemonRunning()) await assertPortsFree(ports);
+	touched = true;
 	await timed('teardown', stopCluster);
 	wipeClusterDir();
 	await assertPortsFree(ports);
@@ -93,10 +98,18 @@ async function up(): Promise<void> {
 	console.log(`test cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s (state in ${clusterDir})`);
 }
 
+/** The teardown has begun: from here a failure stops what was started. */
+let touched = false;
+
+function ownDaemonRunning(): boolean {
+	return existsSync(paths.pids) && readdirSync(paths.pids).some((file) => file.endsWith('.pid') && daemonRunning(file.slice(0, -4)));
+}
+
 try {
 	await up();
 } catch (error) {
 	console.error(`up failed: ${(error as Error).message}`);
+	if (!touched) process.exit(1);
 	console.error('stopping what was started...');
 	await stopCluster().catch((e: unknown) => console.error(`teardown also failed: ${(e as Error).message}`));
 	process.exit(1);
