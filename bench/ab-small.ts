@@ -8,29 +8,23 @@
  *   AB_CPU_PROF=DIR npx tsx bench/ab-small.ts 1 d new=dist/cli.js   # each timed run also writes a CPU profile to DIR
  *
  * Needs the running test cluster (hold the shared lock); uses bench-* buckets only.
- * (d) mirrors its 10,000 objects once with the first build (untimed) and copies
+ * (d) downloads its 10,000 objects once with the first build (untimed) and copies
  * that folder for the others, so every build re-syncs the same files.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataSets } from './lib/data.js';
-import { readClusterEnv } from './lib/env.js';
-import { collectGarbage, createBucket, directClient, removeBucket, seedBucket } from './lib/gateway.js';
+import { collectGarbage, createBucket, removeBucket, seedBucket } from './lib/gateway.js';
 import { median, timed, type Sample } from './lib/measure.js';
 import { connectionFlags } from './lib/tools.js';
+import { abSetup, parseBuilds } from './lib/ab.js';
 
 const [roundsText = '5', partsText = 'empty,a,d', ...builds] = process.argv.slice(2);
 const rounds = Number(roundsText);
 const parts = new Set(partsText.split(','));
-const clis = builds.map((b) => {
-	const [name, cli] = b.split('=');
-	return { name: name as string, cli: cli as string };
-});
-const env = readClusterEnv();
-const s3 = directClient(env);
-const dir = mkdtempSync('/tmp/deis-bench-ab-small.');
-const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' };
+const clis = parseBuilds(builds);
+const { env, s3, dir, childEnv } = abSetup('deis-bench-ab-small');
 const results = new Map<string, Sample[]>();
 
 function record(label: string, sample: Sample & { log: string }, objects: number) {

@@ -8,27 +8,22 @@
  * Needs the running test cluster (hold the shared lock); uses bench-* buckets only.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEISCTL_INSTALLED } from '../source/deis.js';
 import { dataSets } from './lib/data.js';
-import { readClusterEnv, MiB } from './lib/env.js';
-import { collectGarbage, countObjects, createBucket, directClient, removeBucket, seedBucket } from './lib/gateway.js';
+import { MiB } from './lib/env.js';
+import { collectGarbage, countObjects, createBucket, removeBucket, seedBucket } from './lib/gateway.js';
 import { median, timed, type Sample } from './lib/measure.js';
 import { connectionFlags } from './lib/tools.js';
+import { abSetup, parseBuilds } from './lib/ab.js';
 
 const [setId = 'b', roundsText = '3', which = 'both', ...builds] = process.argv.slice(2);
 const set = dataSets().find((s) => s.id === setId);
 if (!set) throw new Error(`no data set ${setId}`);
 const rounds = Number(roundsText);
-const clis = builds.map((b) => {
-	const [name, cli] = b.split('=');
-	return { name: name as string, cli: cli as string };
-});
-const env = readClusterEnv();
-const s3 = directClient(env);
-const dir = mkdtempSync('/tmp/deis-bench-ab.');
-const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' };
+const clis = parseBuilds(builds);
+const { env, s3, dir, childEnv } = abSetup('deis-bench-ab');
 const target = `${set.bucket}-up`;
 
 const onHost = (command: string) =>
