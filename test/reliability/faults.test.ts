@@ -77,22 +77,27 @@ async function assertCompleteBackup(folder: string, context: string): Promise<vo
 	assert.equal(await hasTemporary(folder), false, `${context}: no temporary files`);
 }
 
+// Each fault plan also hits the first connection early: it always carries an answer (the listing's
+// first page), so every run fires the fault; later connections exist only when timing opens them.
 test('gateway connections reset mid-answer: objects are downloaded again, nothing lost', async () => {
-	const { exit, folder, proxy } = await backupThroughGateway('gw-reset', (i) => (i % 3 === 1 ? { kind: 'reset', afterBytes: 1_500 } : { kind: 'pass' }));
+	const { exit, folder, proxy } = await backupThroughGateway('gw-reset', (i) => (i === 0 ? { kind: 'reset', afterBytes: 100 } : i % 3 === 1 ? { kind: 'reset', afterBytes: 1_500 } : { kind: 'pass' }));
 	assert.equal(exit.code, 0, exit.stderr);
 	assert.ok(proxy.stats.fired.reset > 0, 'resets happened');
 	await assertCompleteBackup(folder, 'gw-reset');
 });
 
 test('gateway answers cut short (clean close mid-body): downloaded again, nothing lost', async () => {
-	const { exit, folder, proxy } = await backupThroughGateway('gw-truncate', (i) => (i % 3 === 2 ? { kind: 'truncate', afterBytes: 6_000 } : { kind: 'pass' }));
+	const { exit, folder, proxy } = await backupThroughGateway('gw-truncate', (i) => (i === 0 ? { kind: 'truncate', afterBytes: 100 } : i % 3 === 2 ? { kind: 'truncate', afterBytes: 6_000 } : { kind: 'pass' }));
 	assert.equal(exit.code, 0, exit.stderr);
 	assert.ok(proxy.stats.fired.truncate > 0, 'truncations happened');
 	await assertCompleteBackup(folder, 'gw-truncate');
 });
 
 test('gateway connections that stall mid-answer are given up after the idle timeout and retried', async () => {
-	const { exit, folder, proxy } = await backupThroughGateway('gw-stall', (i) => (i === 1 || i === 4 ? { kind: 'stall', afterBytes: 2_000 } : { kind: 'pass' }), FAST);
+	// The first connection always carries an answer (the listing's first page), so stalling it after 100
+	// bytes fires every run; the fifth stalls mid-object when the agent opens that many (timing decides).
+	const plan = (i: number): Fault => (i === 0 ? { kind: 'stall', afterBytes: 100 } : i === 4 ? { kind: 'stall', afterBytes: 2_000 } : { kind: 'pass' });
+	const { exit, folder, proxy } = await backupThroughGateway('gw-stall', plan, FAST);
 	assert.equal(exit.code, 0, exit.stderr);
 	assert.ok(proxy.stats.fired.stall >= 1, 'stalls happened');
 	await assertCompleteBackup(folder, 'gw-stall');
