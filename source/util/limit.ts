@@ -1,8 +1,13 @@
 /**
  * At most `size` calls of the returned wrapper run at once; the rest wait in
- * order. For resources with a hard cap, like an SSH server's sessions.
+ * order. For resources with a hard cap, like an SSH server's sessions, or
+ * upload streams shared by whole-file PUTs and parts (the total is what the
+ * gateway serves and memory holds).
  */
-export function limiter(size: number): <T>(work: () => Promise<T>) => Promise<T> {
+/** A function that runs work within a limit. */
+export type Limit = <T>(work: () => Promise<T>) => Promise<T>;
+
+export function limiter(size: number): Limit {
 	let active = 0;
 	const waiting: (() => void)[] = [];
 	const release = () => {

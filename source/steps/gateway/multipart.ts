@@ -11,7 +11,7 @@ import type { ObjectHttp } from '../../cluster/object-http.js';
 import { runPool } from '../../util/pool.js';
 import { hashFile } from '../../util/hash-file.js';
 import { tappedFile } from '../../util/tap.js';
-import type { StreamSlots } from '../../util/slots.js';
+import type { Limit } from '../../util/limit.js';
 import { withRetriedProgress } from './retry.js';
 import { READ_CHUNK_BYTES } from './size-class.js';
 
@@ -26,7 +26,7 @@ export interface PartsUpload {
 	/** Parts in flight at once for this object. */
 	concurrency: number;
 	/** Streams shared with the other uploads running at once: each part holds one while it sends. */
-	slots: StreamSlots;
+	slots: Limit;
 	onBytes: (delta: number) => void;
 	signal?: AbortSignal;
 }
@@ -52,7 +52,7 @@ export async function uploadInParts(upload: PartsUpload, expectedSha256: string)
 		const [digest] = await Promise.all([
 			hashFile(upload.path, 'sha256', upload.signal),
 			runPool(numbers, upload.concurrency, async (number) => {
-				etags[number - 1] = await upload.slots.run(() => uploadPart(upload, uploadId, number));
+				etags[number - 1] = await upload.slots(() => uploadPart(upload, uploadId, number));
 			}, upload.signal),
 		]);
 		if (digest !== expectedSha256) throw new SourceMismatch(digest);

@@ -21,7 +21,7 @@ import { hashFile } from '../../util/hash-file.js';
 import { tappedFile } from '../../util/tap.js';
 import { SourceMismatch, uploadInParts } from './multipart.js';
 import { withRetriedProgress } from './retry.js';
-import { StreamSlots } from '../../util/slots.js';
+import { limiter, type Limit } from '../../util/limit.js';
 import { bySizeClass, partSizeFor, READ_CHUNK_BYTES, sizeClass } from './size-class.js';
 
 export interface UploadedObject {
@@ -124,7 +124,7 @@ export async function uploadBucket(options: UploadOptions): Promise<UploadResult
 	// UPLOAD_STREAMS file streams (bandwidth, CPU and memory dominate: more at once only adds
 	// seeking, contention and buffers), so the gateway is not flooded however many large objects there are.
 	const { small, streamed, parts: large } = bySizeClass(toUpload, options.partSize);
-	const context: UploadContext = { ...options, slots: new StreamSlots(Math.min(options.concurrency, UPLOAD_STREAMS)) };
+	const context: UploadContext = { ...options, slots: limiter(Math.min(options.concurrency, UPLOAD_STREAMS)) };
 	const upload = async (object: ObjectEntry) => {
 		options.onUploaded({ bucket, key: object.key, size: object.size, pending: true });
 		const uploaded = await uploadObject(context, object, (delta) => {
@@ -161,7 +161,7 @@ async function sameContent(options: UploadOptions, object: ObjectEntry, there: R
 }
 
 interface UploadContext extends UploadOptions {
-	slots: StreamSlots;
+	slots: Limit;
 }
 
 async function uploadObject(options: UploadContext, object: ObjectEntry, onBytes: (delta: number) => void): Promise<UploadedObject> {
@@ -184,7 +184,7 @@ async function uploadOnce(options: UploadContext, object: ObjectEntry, path: str
 		case 'small':
 			return uploadSmall(options, object, path, onBytes);
 		case 'streamed':
-			return options.slots.run(() => uploadStreamed(options, object, path, onBytes));
+			return options.slots(() => uploadStreamed(options, object, path, onBytes));
 		case 'parts':
 			return uploadByParts(options, object, path, onBytes);
 	}
