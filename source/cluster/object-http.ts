@@ -13,7 +13,7 @@
  */
 import type { Agent, IncomingMessage } from 'node:http';
 import http from 'node:http';
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { AdaptiveGate } from './adaptive-gate.js';
 import { NodeSha256 } from './node-sha256.js';
 import { parseListPage, type ListPage } from './list-page.js';
@@ -21,6 +21,7 @@ import type { SignatureVersion } from '../settings.js';
 import { createHmac } from 'node:crypto';
 import { isSubresource, signingHeaders } from './signature-v2.js';
 import { loadSignatureV4 } from './s3-sdk.js';
+import { PlainGet, UnsupportedAnswer, type BodySink } from './plain-get.js';
 
 export interface ObjectHttpOptions {
 	endpoint: string;
@@ -29,16 +30,21 @@ export interface ObjectHttpOptions {
 	/** 2 for a Deis v1 gateway (Ceph before Jewel), 4 for one that demands SigV4. */
 	signatureVersion: SignatureVersion;
 	agent: Agent;
+	/** How the agent's connections are opened, when not TCP to the endpoint (an SSH channel). */
+	open?: () => Promise<Duplex>;
 	/** Requests in flight at most; fewer while the gateway answers 503 SlowDown. */
 	concurrency: number;
 	idleTimeoutMs: number;
 }
 
-export interface ObjectGet {
-	body: IncomingMessage;
+export interface ObjectHead {
 	etag?: string;
+	/** The length the gateway announced, when it did. */
 	size?: number;
 }
+
+/** Makes the sink for a body once its head is known; `resume` restarts a body the sink paused. */
+export type SinkMaker = (head: ObjectHead, resume: () => void) => BodySink;
 
 /** What the gateway said when it refused a request, shaped like the S3 client's errors. */
 export class GatewayError extends Error {
@@ -54,26 +60,80 @@ export class ObjectHttp {
 	private readonly url: URL;
 	private readonly sign: HeaderSigner;
 	private readonly gate: AdaptiveGate;
+	private readonly plain: PlainGet;
 
 	constructor(private readonly options: ObjectHttpOptions) {
 		this.url = new URL(options.endpoint);
 		this.sign = options.signatureVersion === 4 ? signerV4(options) : signerV2(options);
 		this.gate = new AdaptiveGate(options.concurrency);
+		this.plain = new PlainGet({ host: this.url.hostname, port: Number(this.url.port || 80), open: options.open, idleTimeoutMs: options.idleTimeoutMs });
 	}
 
-	/** The response body streams to the caller, who must consume or destroy it. */
-	async get(bucket: string, key: string, signal?: AbortSignal): Promise<ObjectGet> {
+	/**
+	 * One object's body, handed piece by piece to the sink `onHead` makes.
+	 * Resolves once the whole body has been taken; a refusal rejects with a
+	 * GatewayError before the sink is made.
+	 */
+	async get(bucket: string, key: string, onHead: SinkMaker, signal?: AbortSignal): Promise<ObjectHead> {
+		// The slot is held until the body is read: a transfer in flight is load on the gateway.
 		const release = await this.gate.acquire();
 		try {
-			const response = await this.request('GET', bucket, key, undefined, undefined, signal);
-			// The slot is held until the body is read: a transfer in flight is load on the gateway.
-			response.once('close', () => release(response.complete ? 'ok' : 'other'));
-			const length = Number(response.headers['content-length']);
-			return { body: response, etag: etagOf(response), size: Number.isFinite(length) ? length : undefined };
+			const head = await this.getPlain(bucket, key, onHead, signal).catch((error: unknown) => {
+				if (error instanceof UnsupportedAnswer) return this.getThroughHttp(bucket, key, onHead, signal);
+				throw error;
+			});
+			release('ok');
+			return head;
 		} catch (error) {
 			release(outcomeOf(error));
 			throw error;
 		}
+	}
+
+	private async getPlain(bucket: string, key: string, onHead: SinkMaker, signal?: AbortSignal): Promise<ObjectHead> {
+		const path = `/${escapePath(bucket)}/${escapePath(key)}`;
+		const headers = await this.sign('GET', this.url, path, {}, { host: this.url.host });
+		const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
+		let refused: { status: number; text: string } | undefined;
+		let object: ObjectHead = {};
+		await this.plain.get(
+			path,
+			lines,
+			(response, resume) => {
+				if (response.status < 200 || response.status > 299) {
+					const answer = { status: response.status, text: '' };
+					refused = answer;
+					// Error documents are small; never hold a large body.
+					return (data) => {
+						if (answer.text.length < 16_384) answer.text += data.toString('utf8');
+					};
+				}
+				object = { etag: unquote(response.headers.etag), size: response.length };
+				return onHead(object, resume);
+			},
+			signal,
+		);
+		if (refused) throw gatewayError(refused.status, refused.text);
+		return object;
+	}
+
+	/** The same GET through Node's http, for an answer the plain parser does not take. */
+	private async getThroughHttp(bucket: string, key: string, onHead: SinkMaker, signal?: AbortSignal): Promise<ObjectHead> {
+		const response = await this.request('GET', bucket, key, undefined, undefined, signal);
+		const length = Number(response.headers['content-length']);
+		const object = { etag: etagOf(response), size: Number.isFinite(length) ? length : undefined };
+		let wake: (() => void) | undefined;
+		const sink = onHead(object, () => wake?.());
+		for await (const chunk of response) {
+			if (sink(chunk as Buffer) === false) await new Promise<void>((resolve) => (wake = resolve));
+		}
+		if (!response.complete) throw Object.assign(new Error('premature close of the answer'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+		return object;
+	}
+
+	/** Closes the kept-alive connections of GETs. */
+	destroy(): void {
+		this.plain.destroy();
 	}
 
 	/** A whole object in one request; the body is a Buffer or a stream of exactly `length` bytes. */
@@ -231,6 +291,10 @@ async function refusal(response: IncomingMessage, status: number): Promise<Gatew
 	} catch {
 		// A broken error body still has its status.
 	}
+	return gatewayError(status, text);
+}
+
+function gatewayError(status: number, text: string): GatewayError {
 	const code = /<Code>([^<]{1,100})<\/Code>/.exec(text)?.[1];
 	const message = /<Message>([^<]{0,500})<\/Message>/.exec(text)?.[1];
 	return new GatewayError(status, code, message);
@@ -242,7 +306,10 @@ function outcomeOf(error: unknown): 'pushback' | 'other' {
 }
 
 function etagOf(response: IncomingMessage): string | undefined {
-	const etag = response.headers.etag;
+	return unquote(response.headers.etag);
+}
+
+function unquote(etag: string | undefined): string | undefined {
 	return typeof etag === 'string' ? etag.replaceAll('"', '') : undefined;
 }
 

@@ -20,7 +20,7 @@ import { explainDiskError } from '../../archive/disk-errors.js';
 import { explainS3Error } from './explain.js';
 import { listGatewayBucket, type BucketAddress, type RemoteObject } from './listing.js';
 import { ShortTransfer, withRetriedProgress } from './retry.js';
-import { bySizeClass, IN_MEMORY_BYTES, sizeClass } from './size-class.js';
+import { bySizeClass, sizeClass } from './size-class.js';
 import { pausePoint } from '../../util/pause-point.js';
 
 export interface DownloadOptions extends BucketAddress {
@@ -119,35 +119,31 @@ async function downloadObject(options: DownloadContext, remote: RemoteObject, pa
 
 async function downloadOnce(options: DownloadContext, remote: RemoteObject, path: string, target: string, onBytes: (delta: number) => void): Promise<ObjectEntry> {
 	const temporary = temporarySibling(target);
-	const hash = createHash('sha256');
-	let size = 0;
+	let sha256: string;
 	let etag = remote.etag;
 	try {
 		await options.directories.ensure(dirname(target));
-		const response = await options.http.get(options.bucket, remote.key, options.signal);
-		etag = response.etag ?? etag;
-		const body = response.body;
 		if (sizeClass(remote.size) === 'small') {
 			// Small objects (most WAL segments and registry JSON) are gathered and written in one call:
 			// a write stream per object costs more than the object.
-			const chunks: Buffer[] = [];
-			for await (const chunk of body) {
-				const data = chunk as Buffer;
-				hash.update(data);
-				size += data.length;
-				chunks.push(data);
-				onBytes(data.length);
-				if (size > IN_MEMORY_BYTES) break;
-			}
-			checkSize(options, remote, size);
-			await writeFile(temporary, Buffer.concat(chunks, size), { mode: 0o600, signal: options.signal });
+			const body = new GatheredBody(remote.size);
+			etag = (await options.http.get(options.bucket, remote.key, () => (data) => body.take(data, onBytes), options.signal)).etag ?? etag;
+			checkSize(options, remote, body.size);
+			sha256 = createHash('sha256').update(body.data).digest('hex');
+			await writeFile(temporary, body.data, { mode: 0o600, signal: options.signal });
 		} else {
-			await writeInBatches(body, temporary, options.signal, (data) => {
-				hash.update(data);
-				size += data.length;
-				onBytes(data.length);
-			});
-			checkSize(options, remote, size);
+			const file = await BatchedFile.create(temporary);
+			try {
+				const head = await options.http.get(options.bucket, remote.key, (_head, resume) => file.sink(resume, onBytes), options.signal).catch((error: unknown) => {
+					// A failed write stops the body: the disk's error is the one to report.
+					throw file.failure ?? error;
+				});
+				etag = head.etag ?? etag;
+				sha256 = await file.finish();
+			} finally {
+				await file.close();
+			}
+			checkSize(options, remote, file.size);
 		}
 		pausePoint('download temporary');
 		await rename(temporary, target);
@@ -156,56 +152,113 @@ async function downloadOnce(options: DownloadContext, remote: RemoteObject, path
 		await rm(temporary, { force: true });
 		throw error;
 	}
-	return { key: remote.key, path, size, sha256: hash.digest('hex'), etag };
+	return { key: remote.key, path, size: remote.size, sha256, etag };
+}
+
+/** A small body gathered into one buffer of the listed size (more than that is only counted). */
+class GatheredBody {
+	readonly data: Buffer;
+	size = 0;
+
+	constructor(listed: number) {
+		this.data = Buffer.allocUnsafe(listed);
+	}
+
+	take(data: Buffer, onBytes: (delta: number) => void): void {
+		// The piece is only valid during this call: it is copied out.
+		data.copy(this.data, this.size);
+		this.size += data.length;
+		onBytes(data.length);
+	}
 }
 
 /** Large objects downloading at once. */
 const LARGE_IN_FLIGHT = 8;
-/** Network chunks (16-64 KB) are gathered into writes of this size: far fewer system calls. Half a MiB beat 1 MiB on (b) downloads in paired runs (CPU 6.4 -> 4.9 s, peak RSS 147 -> 127 MB): the batch stays in the CPU cache between hashing and writing, and 8 downloads hold half as much. */
+/** Body pieces are gathered into writes of this size: far fewer system calls. Half a MiB beat 1 MiB on (b) downloads in paired runs (CPU 6.4 -> 4.9 s, peak RSS 147 -> 127 MB): the batch stays in the CPU cache between hashing and writing, and 8 downloads hold half as much. */
 const WRITE_BATCH_BYTES = 512 * 1024;
-
-/** writev may write less than asked (it does not loop as write streams do). */
-async function writeAll(handle: FileHandle, buffers: Buffer[]): Promise<void> {
-	const total = buffers.reduce((sum, buffer) => sum + buffer.length, 0);
-	const { bytesWritten } = await handle.writev(buffers);
-	if (bytesWritten === total) return;
-	const rest = Buffer.concat(buffers).subarray(bytesWritten);
-	for (let offset = 0; offset < rest.length; ) offset += (await handle.write(rest, offset)).bytesWritten;
-}
+/** Batch writes in flight per file before the body is paused. */
+const WRITES_IN_FLIGHT = 2;
 
 /**
- * Streams a body into a new file in large writes, one write in flight while
- * the next batch gathers (so the socket keeps being read). The last write is
- * awaited before the file is closed; nothing here calls fsync.
+ * A new file written from body pieces: each piece is copied into a batch
+ * buffer (pieces are only valid during the sink's call), full batches are
+ * hashed and written at their offset while the next one fills, and the body
+ * is paused while two writes are in flight. Nothing here calls fsync.
  */
-async function writeInBatches(body: AsyncIterable<unknown>, path: string, signal: AbortSignal | undefined, onChunk: (data: Buffer) => void): Promise<void> {
-	const handle = await open(path, 'w', 0o600);
-	try {
-		let batch: Buffer[] = [];
-		let batchBytes = 0;
-		let writing: Promise<unknown> = Promise.resolve();
-		const flush = async () => {
-			const buffers = batch;
-			batch = [];
-			batchBytes = 0;
-			await writing;
-			writing = writeAll(handle, buffers);
-			// A failed write (a full disk) must not go unnoticed until the end.
-			writing.catch(() => undefined);
-		};
-		for await (const chunk of body) {
-			signal?.throwIfAborted();
-			const data = chunk as Buffer;
-			onChunk(data);
-			batch.push(data);
-			batchBytes += data.length;
-			if (batchBytes >= WRITE_BATCH_BYTES) await flush();
-		}
-		if (batch.length > 0) await flush();
-		await writing;
-	} finally {
-		await handle.close();
+class BatchedFile {
+	size = 0;
+	/** The first write that failed (a full disk); the body is stopped by then. */
+	failure: Error | undefined;
+	private readonly hash = createHash('sha256');
+	private batch: Buffer = Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+	private filled = 0;
+	private position = 0;
+	private readonly spare: Buffer[] = [];
+	private readonly writes = new Set<Promise<void>>();
+	private resume: (() => void) | undefined;
+
+	private constructor(private readonly handle: FileHandle) {}
+
+	static async create(path: string): Promise<BatchedFile> {
+		return new BatchedFile(await open(path, 'w', 0o600));
 	}
+
+	sink(resume: () => void, onBytes: (delta: number) => void): (data: Buffer) => boolean {
+		this.resume = resume;
+		return (data) => {
+			if (this.failure) throw this.failure;
+			this.size += data.length;
+			onBytes(data.length);
+			for (let at = 0; at < data.length; ) {
+				const copied = data.copy(this.batch, this.filled, at);
+				this.filled += copied;
+				at += copied;
+				if (this.filled === this.batch.length) this.flush();
+			}
+			return this.writes.size < WRITES_IN_FLIGHT;
+		};
+	}
+
+	/** Writes what is left and waits for every write; the file's sha256. */
+	async finish(): Promise<string> {
+		if (this.filled > 0) this.flush();
+		while (this.writes.size > 0) await Promise.race(this.writes);
+		if (this.failure) throw this.failure;
+		return this.hash.digest('hex');
+	}
+
+	close(): Promise<void> {
+		return this.handle.close();
+	}
+
+	private flush(): void {
+		const buffer = this.batch;
+		const length = this.filled;
+		const position = this.position;
+		this.hash.update(buffer.subarray(0, length));
+		this.position += length;
+		this.batch = this.spare.pop() ?? Buffer.allocUnsafe(WRITE_BATCH_BYTES);
+		this.filled = 0;
+		const write: Promise<void> = writeAt(this.handle, buffer, length, position).then(
+			() => {
+				this.writes.delete(write);
+				this.spare.push(buffer);
+				this.resume?.();
+			},
+			(error: Error) => {
+				this.writes.delete(write);
+				this.failure ??= error;
+				// A paused body resumes into the sink, which then throws this failure and ends the GET.
+				this.resume?.();
+			},
+		);
+		this.writes.add(write);
+	}
+}
+
+/** A write may be shorter than asked (as write(2) may): the rest follows at its offset. */
+async function writeAt(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<void> {
+	for (let done = 0; done < length; ) done += (await handle.write(buffer, done, length - done, position + done)).bytesWritten;
 }
 
 function checkSize(options: DownloadOptions, remote: RemoteObject, size: number): void {
