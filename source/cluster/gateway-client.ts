@@ -49,7 +49,7 @@ export async function createGatewayClient(options: GatewayClientOptions): Promis
 	const agent = options.tunnel ? new TunnelAgent(options.tunnel, options.concurrency) : new http.Agent({ keepAlive: true, maxSockets: options.concurrency, keepAliveMsecs: 10_000 });
 	let s3: Promise<S3Client> | undefined;
 	let destroyed = false;
-	const objectHttp = new ObjectHttp({ endpoint: options.endpoint, accessKey: options.keys.accessKey, secretKey: options.keys.secretKey, signatureVersion: options.signatureVersion, agent, open: options.tunnel, concurrency: options.concurrency, idleTimeoutMs: idleTimeoutMs() });
+	const objectHttp = new ObjectHttp({ endpoint: options.endpoint, accessKey: options.keys.accessKey, secretKey: options.keys.secretKey, signatureVersion: options.signatureVersion, open: options.tunnel, concurrency: options.concurrency, idleTimeoutMs: idleTimeoutMs() });
 	return {
 		s3: () => {
 			s3 ??= sdkClient(options, agent).then((client) => {

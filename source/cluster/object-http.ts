@@ -11,9 +11,7 @@
  * S3 client's (name = the gateway's error code, $metadata.httpStatusCode), so
  * retries and explanations treat both alike.
  */
-import type { Agent, IncomingMessage } from 'node:http';
-import http from 'node:http';
-import type { Duplex, Readable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { AdaptiveGate } from './adaptive-gate.js';
 import { NodeSha256 } from './node-sha256.js';
 import { parseListPage, type ListPage } from './list-page.js';
@@ -21,7 +19,7 @@ import type { SignatureVersion } from '../settings.js';
 import { createHmac } from 'node:crypto';
 import { isSubresource, signingHeaders } from './signature-v2.js';
 import { loadSignatureV4 } from './s3-sdk.js';
-import { PlainGet, UnsupportedAnswer, type BodySink } from './plain-get.js';
+import { PlainHttp, type BodySink, type BodyWriter, type ResponseHead, type SinkMaker } from './plain-http.js';
 
 export interface ObjectHttpOptions {
 	endpoint: string;
@@ -29,8 +27,7 @@ export interface ObjectHttpOptions {
 	secretKey: string;
 	/** 2 for a Deis v1 gateway (Ceph before Jewel), 4 for one that demands SigV4. */
 	signatureVersion: SignatureVersion;
-	agent: Agent;
-	/** How the agent's connections are opened, when not TCP to the endpoint (an SSH channel). */
+	/** How connections are opened when not TCP to the endpoint (an SSH channel to the router). */
 	open?: () => Promise<Duplex>;
 	/** Requests in flight at most; fewer while the gateway answers 503 SlowDown. */
 	concurrency: number;
@@ -44,7 +41,7 @@ export interface ObjectHead {
 }
 
 /** Makes the sink for a body once its head is known; `resume` restarts a body the sink paused. */
-export type SinkMaker = (head: ObjectHead, resume: () => void) => BodySink;
+export type ObjectSinkMaker = (head: ObjectHead, resume: () => void) => BodySink;
 
 /** What the gateway said when it refused a request, shaped like the S3 client's errors. */
 export class GatewayError extends Error {
@@ -60,98 +57,36 @@ export class ObjectHttp {
 	private readonly url: URL;
 	private readonly sign: HeaderSigner;
 	private readonly gate: AdaptiveGate;
-	private readonly plain: PlainGet;
+	private readonly connections: PlainHttp;
 
-	constructor(private readonly options: ObjectHttpOptions) {
+	constructor(options: ObjectHttpOptions) {
 		this.url = new URL(options.endpoint);
 		this.sign = options.signatureVersion === 4 ? signerV4(options) : signerV2(options);
 		this.gate = new AdaptiveGate(options.concurrency);
-		this.plain = new PlainGet({ host: this.url.hostname, port: Number(this.url.port || 80), open: options.open, idleTimeoutMs: options.idleTimeoutMs });
+		this.connections = new PlainHttp({ host: this.url.hostname, port: Number(this.url.port || 80), open: options.open, idleTimeoutMs: options.idleTimeoutMs });
 	}
 
 	/**
 	 * One object's body, handed piece by piece to the sink `onHead` makes.
 	 * Resolves once the whole body has been taken; a refusal rejects with a
-	 * GatewayError before the sink is made.
+	 * GatewayError, and the sink is never made.
 	 */
-	async get(bucket: string, key: string, onHead: SinkMaker, signal?: AbortSignal): Promise<ObjectHead> {
-		// The slot is held until the body is read: a transfer in flight is load on the gateway.
-		const release = await this.gate.acquire();
-		try {
-			const head = await this.getPlain(bucket, key, onHead, signal).catch((error: unknown) => {
-				if (error instanceof UnsupportedAnswer) return this.getThroughHttp(bucket, key, onHead, signal);
-				throw error;
-			});
-			release('ok');
-			return head;
-		} catch (error) {
-			release(outcomeOf(error));
-			throw error;
-		}
-	}
-
-	private async getPlain(bucket: string, key: string, onHead: SinkMaker, signal?: AbortSignal): Promise<ObjectHead> {
-		const path = `/${escapePath(bucket)}/${escapePath(key)}`;
-		const headers = await this.sign('GET', this.url, path, {}, { host: this.url.host });
-		const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}`);
-		let refused: { status: number; text: string } | undefined;
+	async get(bucket: string, key: string, onHead: ObjectSinkMaker, signal?: AbortSignal): Promise<ObjectHead> {
 		let object: ObjectHead = {};
-		await this.plain.get(
-			path,
-			lines,
-			(response, resume) => {
-				if (response.status < 200 || response.status > 299) {
-					const answer = { status: response.status, text: '' };
-					refused = answer;
-					// Error documents are small; never hold a large body.
-					return (data) => {
-						if (answer.text.length < 16_384) answer.text += data.toString('utf8');
-					};
-				}
-				object = { etag: unquote(response.headers.etag), size: response.length };
-				return onHead(object, resume);
-			},
-			signal,
-		);
-		if (refused) throw gatewayError(refused.status, refused.text);
+		await this.request('GET', bucket, key, undefined, undefined, signal, {}, (head, resume) => {
+			object = { etag: unquote(head.headers.etag), size: head.length };
+			return onHead(object, resume);
+		});
 		return object;
 	}
 
-	/** The same GET through Node's http, for an answer the plain parser does not take. */
-	private async getThroughHttp(bucket: string, key: string, onHead: SinkMaker, signal?: AbortSignal): Promise<ObjectHead> {
-		const response = await this.request('GET', bucket, key, undefined, undefined, signal);
-		const length = Number(response.headers['content-length']);
-		const object = { etag: etagOf(response), size: Number.isFinite(length) ? length : undefined };
-		let wake: (() => void) | undefined;
-		const sink = onHead(object, () => wake?.());
-		for await (const chunk of response) {
-			if (sink(chunk as Buffer) === false) await new Promise<void>((resolve) => (wake = resolve));
-		}
-		if (!response.complete) throw Object.assign(new Error('premature close of the answer'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
-		return object;
-	}
-
-	/** Closes the kept-alive connections of GETs. */
-	destroy(): void {
-		this.plain.destroy();
-	}
-
-	/** A whole object in one request; the body is a Buffer or a stream of exactly `length` bytes. */
-	async put(bucket: string, key: string, body: Buffer | Readable, length: number, signal?: AbortSignal, query: Record<string, string> = {}): Promise<{ etag?: string }> {
-		const release = await this.gate.acquire();
-		try {
-			const response = await this.request('PUT', bucket, key, body, length, signal, query);
-			response.resume();
-			await new Promise<void>((resolve, reject) => {
-				response.on('end', resolve);
-				response.on('error', reject);
-			});
-			release('ok');
-			return { etag: etagOf(response) };
-		} catch (error) {
-			release(outcomeOf(error));
-			throw error;
-		}
+	/**
+	 * A whole object (or a part) in one request: the body is a Buffer, or a
+	 * writer that sends exactly `length` bytes.
+	 */
+	async put(bucket: string, key: string, body: Buffer | BodyWriter, length: number, signal?: AbortSignal, query: Record<string, string> = {}): Promise<{ etag?: string }> {
+		const head = await this.request('PUT', bucket, key, body, length, signal, query, () => () => undefined);
+		return { etag: unquote(head.headers.etag) };
 	}
 
 	/**
@@ -160,61 +95,59 @@ export class ObjectHttp {
 	 * made for the answer, instead of the S3 client's middleware and XML parser.
 	 */
 	async list(bucket: string, marker: string | undefined, signal?: AbortSignal): Promise<ListPage> {
+		const query: Record<string, string> = { 'max-keys': '1000' };
+		if (marker !== undefined) query.marker = marker;
+		const chunks: Buffer[] = [];
+		await this.request('GET', bucket, '', undefined, undefined, signal, query, () => (data) => {
+			chunks.push(Buffer.from(data));
+		});
+		return parseListPage(Buffer.concat(chunks).toString('utf8'));
+	}
+
+	/** Closes the kept-alive connections. */
+	destroy(): void {
+		this.connections.destroy();
+	}
+
+	/**
+	 * One signed request, within the gate: the slot is held until the answer's
+	 * body is read, since a transfer in flight is load on the gateway. A refusal
+	 * (not 2xx) rejects with a GatewayError made from its error document.
+	 */
+	private async request(method: 'GET' | 'PUT', bucket: string, key: string, body: Buffer | BodyWriter | undefined, length: number | undefined, signal: AbortSignal | undefined, query: Record<string, string>, onHead: SinkMaker): Promise<ResponseHead> {
 		const release = await this.gate.acquire();
 		try {
-			const query: Record<string, string> = { 'max-keys': '1000' };
-			if (marker !== undefined) query.marker = marker;
-			const response = await this.request('GET', bucket, '', undefined, undefined, signal, query);
-			const chunks: Buffer[] = [];
-			for await (const chunk of response) chunks.push(chunk as Buffer);
-			if (!response.complete) throw new Error('premature close of the listing');
+			const path = `/${escapePath(bucket)}/${escapePath(key)}`;
+			// Encoded as the signer encodes its canonical query, sorted the same way.
+			const search = Object.keys(query)
+				.sort()
+				.map((name) => `${escapeComponent(name)}=${escapeComponent(query[name] as string)}`)
+				.join('&');
+			const headers: Record<string, string> = { host: this.url.host };
+			if (length !== undefined) headers['content-length'] = String(length);
+			const signed = await this.sign(method, this.url, path, query, headers);
+			const headerLines = Object.entries(signed).map(([name, value]) => `${name}: ${value}`);
+			let refusal: { status: number; text: string } | undefined;
+			const head = await this.connections.request(
+				{ method, target: search ? `${path}?${search}` : path, headerLines, body },
+				(response, resume) => {
+					if (response.status >= 200 && response.status < 300) return onHead(response, resume);
+					const refused = { status: response.status, text: '' };
+					refusal = refused;
+					// Error documents are small; never hold a large body.
+					return (data) => {
+						if (refused.text.length < 16_384) refused.text += data.toString('utf8');
+					};
+				},
+				signal,
+			);
+			if (refusal) throw gatewayError(refusal.status, refusal.text);
 			release('ok');
-			return parseListPage(Buffer.concat(chunks).toString('utf8'));
+			return head;
 		} catch (error) {
 			release(outcomeOf(error));
 			throw error;
 		}
-	}
-
-	private async request(method: 'GET' | 'PUT', bucket: string, key: string, body: Buffer | Readable | undefined, length: number | undefined, signal?: AbortSignal, query: Record<string, string> = {}): Promise<IncomingMessage> {
-		const path = `/${escapePath(bucket)}/${escapePath(key)}`;
-		// Encoded as the signer encodes its canonical query, sorted the same way.
-		const search = Object.keys(query)
-			.sort()
-			.map((name) => `${escapeComponent(name)}=${escapeComponent(query[name] as string)}`)
-			.join('&');
-		const headers: Record<string, string> = { host: this.url.host };
-		if (length !== undefined) headers['content-length'] = String(length);
-		const signedHeaders = await this.sign(method, this.url, path, query, headers);
-		const response = await new Promise<IncomingMessage>((resolve, reject) => {
-			const req = http.request({
-				host: this.url.hostname,
-				port: this.url.port || 80,
-				method,
-				path: search ? `${path}?${search}` : path,
-				headers: signedHeaders,
-				agent: this.options.agent,
-				signal,
-			});
-			req.setTimeout(this.options.idleTimeoutMs, () => {
-				req.destroy(Object.assign(new Error(`no answer from the gateway for ${this.options.idleTimeoutMs} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' }));
-			});
-			req.on('response', (res) => {
-				// The body may stall too: the same idle limit applies while it streams.
-				res.setTimeout?.(this.options.idleTimeoutMs, () => res.destroy(Object.assign(new Error('the gateway stopped sending'), { code: 'ETIMEDOUT' })));
-				resolve(res);
-			});
-			req.on('error', reject);
-			if (body === undefined || Buffer.isBuffer(body)) {
-				req.end(body);
-			} else {
-				body.on('error', (error) => req.destroy(error));
-				body.pipe(req);
-			}
-		});
-		const status = response.statusCode ?? 0;
-		if (status >= 200 && status < 300) return response;
-		throw await refusal(response, status);
 	}
 }
 
@@ -281,19 +214,6 @@ function signerV4(options: ObjectHttpOptions): HeaderSigner {
 	};
 }
 
-async function refusal(response: IncomingMessage, status: number): Promise<GatewayError> {
-	let text = '';
-	try {
-		for await (const chunk of response) {
-			// Error documents are small; never hold a large body.
-			if (text.length < 16_384) text += (chunk as Buffer).toString('utf8');
-		}
-	} catch {
-		// A broken error body still has its status.
-	}
-	return gatewayError(status, text);
-}
-
 function gatewayError(status: number, text: string): GatewayError {
 	const code = /<Code>([^<]{1,100})<\/Code>/.exec(text)?.[1];
 	const message = /<Message>([^<]{0,500})<\/Message>/.exec(text)?.[1];
@@ -303,10 +223,6 @@ function gatewayError(status: number, text: string): GatewayError {
 function outcomeOf(error: unknown): 'pushback' | 'other' {
 	const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
 	return e.name === 'SlowDown' || e.$metadata?.httpStatusCode === 503 || e.$metadata?.httpStatusCode === 429 ? 'pushback' : 'other';
-}
-
-function etagOf(response: IncomingMessage): string | undefined {
-	return unquote(response.headers.etag);
 }
 
 function unquote(etag: string | undefined): string | undefined {

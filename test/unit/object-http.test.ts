@@ -45,8 +45,7 @@ async function getAll(http: ObjectHttp, bucket: string, key: string): Promise<{ 
 }
 
 function client(concurrency = 4, signatureVersion: SignatureVersion = 2): ObjectHttp {
-	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-	return new ObjectHttp({ endpoint, accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI', signatureVersion, agent, concurrency, idleTimeoutMs: 5_000 });
+	return new ObjectHttp({ endpoint, accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI', signatureVersion, concurrency, idleTimeoutMs: 5_000 });
 }
 
 test('keys are escaped as S3 wants: every byte but unreserved ones, slashes kept', () => {
@@ -130,7 +129,7 @@ test('a GET hands over the body as it streams, with its length and ETag', async 
 	assert.equal(request.headers.authorization, expected);
 });
 
-test("an answer the plain parser does not take (chunked) is asked again through Node's http, body intact", async () => {
+test('a chunked answer (no Content-Length) is read whole, as a gateway behind another proxy may send it', async () => {
 	seen.length = 0;
 	const payload = Buffer.from('chunked body '.repeat(5000));
 	answer = (_req, res) => {
@@ -143,7 +142,31 @@ test("an answer the plain parser does not take (chunked) is asked again through 
 	assert.deepEqual(got.body, payload);
 	assert.equal(got.etag, 'c');
 	assert.equal(got.size, undefined, 'no length was announced');
-	assert.equal(seen.length, 2, 'the plain GET, then the same GET through http');
+	assert.equal(seen.length, 1);
+});
+
+test('a PUT from a body writer sends exactly what it writes, from buffers it reuses', async () => {
+	seen.length = 0;
+	answer = (_req, res) => {
+		res.setHeader('ETag', '"p"');
+		res.end();
+	};
+	const buffer = Buffer.alloc(64 * 1024);
+	const expected: Buffer[] = [];
+	const { etag } = await client().put(
+		'registry',
+		'big',
+		async (send) => {
+			for (let i = 0; i < 20; i++) {
+				buffer.fill(i);
+				expected.push(Buffer.from(buffer));
+				await send(buffer);
+			}
+		},
+		20 * buffer.length,
+	);
+	assert.equal(etag, 'p');
+	assert.deepEqual(seen[0]?.body, Buffer.concat(expected));
 });
 
 test('a listing page is one signed v2 GET by marker, unsigned query, nothing a v1 gateway would refuse', async () => {

@@ -10,7 +10,7 @@ import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import type { ObjectHttp } from '../../cluster/object-http.js';
 import { runPool } from '../../util/pool.js';
 import { hashFile } from '../../util/hash-file.js';
-import { tappedFile } from '../../util/tap.js';
+import { fileBody } from '../../util/file-body.js';
 import type { Limit } from '../../util/limit.js';
 import { withRetriedProgress } from './retry.js';
 import { READ_CHUNK_BYTES } from './size-class.js';
@@ -73,14 +73,10 @@ function uploadPart(upload: PartsUpload, uploadId: string, number: number): Prom
 	const length = Math.min(upload.partSize, upload.size - start);
 	return withRetriedProgress(
 		async (counted) => {
-			const body = tappedFile(upload.path, { start, end: start + length - 1, highWaterMark: READ_CHUNK_BYTES }, (chunk) => counted(chunk.length));
-			try {
-				const { etag } = await upload.http.put(upload.bucket, upload.key, body, length, upload.signal, { partNumber: String(number), uploadId });
-				if (!etag) throw new Error(`the gateway gave no ETag for part ${number} of ${upload.bucket}/${upload.key}`);
-				return etag;
-			} finally {
-				body.destroy();
-			}
+			const body = fileBody(upload.path, { start, length, chunkBytes: READ_CHUNK_BYTES }, (chunk) => counted(chunk.length));
+			const { etag } = await upload.http.put(upload.bucket, upload.key, body, length, upload.signal, { partNumber: String(number), uploadId });
+			if (!etag) throw new Error(`the gateway gave no ETag for part ${number} of ${upload.bucket}/${upload.key}`);
+			return etag;
 		},
 		upload.onBytes,
 		{ signal: upload.signal },

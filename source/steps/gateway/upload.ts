@@ -18,7 +18,7 @@ import type { Report } from '../../progress.js';
 import { explainS3Error } from './explain.js';
 import { isSinglePartEtag, listGatewayBucket, sameSinglePartEtag, type GatewayBucket, type RemoteObject } from './listing.js';
 import { hashFile } from '../../util/hash-file.js';
-import { tappedFile } from '../../util/tap.js';
+import { fileBody, ShortFile } from '../../util/file-body.js';
 import { SourceMismatch, uploadInParts } from './multipart.js';
 import { withRetriedProgress } from './retry.js';
 import { limiter, type Limit } from '../../util/limit.js';
@@ -196,7 +196,7 @@ async function uploadStreamed(options: UploadOptions, object: ObjectEntry, path:
 	// content, the gateway's ETag must equal it, and hashing MD5 here too would only cost CPU.
 	const md5 = isSinglePartEtag(object.etag) ? undefined : createHash('md5');
 	const sha256 = createHash('sha256');
-	const body = tappedFile(path, { highWaterMark: READ_CHUNK_BYTES }, (chunk) => {
+	const body = fileBody(path, { start: 0, length: object.size, chunkBytes: READ_CHUNK_BYTES }, (chunk) => {
 		md5?.update(chunk);
 		sha256.update(chunk);
 		onBytes(chunk.length);
@@ -205,8 +205,10 @@ async function uploadStreamed(options: UploadOptions, object: ObjectEntry, path:
 		const response = await options.http.put(options.bucket, object.key, body, object.size, options.signal);
 		if (sha256.digest('hex') !== object.sha256) throw damaged(path, 'its object was uploaded but the restore stops here');
 		return checkEtag(options, object, response.etag, md5 ? md5.digest('hex') : (object.etag as string).toLowerCase());
-	} finally {
-		body.destroy();
+	} catch (error) {
+		// The gateway never had the whole body, so it made no object.
+		if (error instanceof ShortFile) throw damaged(path, 'nothing of it was stored');
+		throw error;
 	}
 }
 
@@ -219,7 +221,7 @@ async function uploadByParts(options: UploadContext, object: ObjectEntry, path: 
 		);
 		return { bucket: options.bucket, key: object.key, size: object.size, etag };
 	} catch (error) {
-		if (error instanceof SourceMismatch) throw damaged(path, 'its upload was abandoned, so no object was made');
+		if (error instanceof SourceMismatch || error instanceof ShortFile) throw damaged(path, 'its upload was abandoned, so no object was made');
 		if (error instanceof UserError || (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as Error).name === 'AbortError') throw error;
 		// Each part already had its retries: a whole new upload would only multiply them.
 		throw explainS3Error(error, options.endpoint, options.bucket, options.signal);
