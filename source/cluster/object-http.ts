@@ -1,15 +1,15 @@
 /**
- * GET and single-part PUT of one object, straight on Node's http with the
- * gateway client's keep-alive agent, signed with AWS signature v2 (what a Deis
- * v1 gateway knows) or, for a newer gateway that asks for it, the SDK's SigV4.
+ * GET and single-part PUT of one object, and bucket listings, on plain
+ * keep-alive connections (plain-http.ts), signed with AWS signature v2 (what
+ * a Deis v1 gateway knows) or, for a newer gateway that asks for it, the
+ * SDK's SigV4.
  *
- * These two requests are the whole per-object cost of a download or an upload:
+ * These requests are the whole per-object cost of a download or an upload:
  * the S3 client's middleware stack costs about a millisecond of CPU per
- * request, which on thousands of small objects is most of the run. Bucket
- * listings go the same way (list-page.ts reads them); buckets and multipart
- * uploads stay with the S3 client. Errors look like the
- * S3 client's (name = the gateway's error code, $metadata.httpStatusCode), so
- * retries and explanations treat both alike.
+ * request, and Node's http client more per byte than the rest of our work
+ * (see plain-http.ts). Buckets and multipart create/complete stay with the S3
+ * client. Errors look like the S3 client's (name = the gateway's error code,
+ * $metadata.httpStatusCode), so retries and explanations treat both alike.
  */
 import type { Duplex } from 'node:stream';
 import { AdaptiveGate } from './adaptive-gate.js';
