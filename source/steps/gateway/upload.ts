@@ -6,7 +6,7 @@
  * the router's body size, and every upload checked against the gateway's ETag.
  */
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadS3Sdk } from '../../cluster/s3-sdk.js';
@@ -233,28 +233,32 @@ const PARTS_IN_FLIGHT = 4;
 
 /** Small objects (most of a Deis store) are read whole and checked against the manifest before a byte leaves. */
 async function uploadSmall(options: UploadOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
-	const data = await readSmallFile(path, object.size);
+	const data = readSmallFile(path, object.size);
 	if (!data || createHash('sha256').update(data).digest('hex') !== object.sha256) throw damaged(path, 'nothing of it was uploaded');
 	const response = await options.http.put(options.bucket, object.key, data, data.length, options.signal);
 	onBytes(data.length);
 	return checkEtag(options, object, response.etag, createHash('md5').update(data).digest('hex'));
 }
 
-/** The file's bytes, or undefined when its size is not the manifest's (never reads a swapped-in huge file whole). */
-async function readSmallFile(path: string, size: number): Promise<Buffer | undefined> {
-	const handle = await open(path, 'r');
+/**
+ * The file's bytes, or undefined when its size is not the manifest's (never
+ * reads a swapped-in huge file whole). Synchronous, as the downloads' small
+ * files are (see download.ts): four thread-pool round trips cost more than
+ * the page-cache copy.
+ */
+function readSmallFile(path: string, size: number): Buffer | undefined {
+	const fd = openSync(path, 'r');
 	try {
-		if ((await handle.stat()).size !== size) return undefined;
+		if (fstatSync(fd).size !== size) return undefined;
 		const data = Buffer.allocUnsafe(size);
-		let filled = 0;
-		while (filled < size) {
-			const { bytesRead } = await handle.read(data, filled, size - filled, filled);
+		for (let filled = 0; filled < size; ) {
+			const bytesRead = readSync(fd, data, filled, size - filled, filled);
 			if (bytesRead === 0) return undefined;
 			filled += bytesRead;
 		}
 		return data;
 	} finally {
-		await handle.close();
+		closeSync(fd);
 	}
 }
 
