@@ -52,8 +52,17 @@ export async function demoCommand(flags: Flags, interactive: boolean): Promise<n
 	// A Ctrl-C while the clusters start, a second Ctrl-C mid-run: the process exits at once, and
 	// the demo's files (15 MB of clusters and backup) go with it unless --keep.
 	const removeAtExit = () => {
-		if (flags.keep) process.stderr.write(`Demo files kept in ${root}\n`);
-		else rmSync(root, { recursive: true, force: true });
+		if (flags.keep) {
+			process.stderr.write(`Demo files kept in ${root}\n`);
+			return;
+		}
+		try {
+			// A Ctrl-C lands while the clusters' files are still being made on the thread pool: a file
+			// made between the listing and the rmdir fails it (ENOTEMPTY), and a retry removes it too.
+			rmSync(root, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+		} catch (error) {
+			process.stderr.write(`deis-backup: could not remove the demo's files in ${root} (${(error as Error).message}); remove that folder by hand.\n`);
+		}
 	};
 	process.on('exit', removeAtExit);
 	// The Ctrl-C test stops here, with the folder made and the clusters about to start.
