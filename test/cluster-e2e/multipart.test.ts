@@ -38,6 +38,7 @@ before(async () => {
 	assert.ok(large.object.size > 2 * PART, `the seed's largest object (${large.object.size} bytes) needs several parts`);
 	// Copied before any restore journals into the folder.
 	await cp(folder, join(root, 'damaged'), { recursive: true });
+	await cp(folder, join(root, 'longer'), { recursive: true });
 });
 
 after(async () => {
@@ -88,6 +89,32 @@ test('a damaged large file: the restore stops, its upload is aborted, no object 
 		assert.equal(head, 404, 'no object made from the damaged file');
 		const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: large.bucket }));
 		assert.deepEqual(uploads.Uploads ?? [], [], 'no unfinished upload left holding parts');
+	} finally {
+		s3.destroy();
+	}
+});
+
+test('a large file longer than the manifest says: the restore stops, and no object is made from its first bytes', async () => {
+	const longer = join(root, 'longer');
+	// The manifest's bytes, then more: a body of the manifest's length would hash right.
+	const handle = await open(join(longer, large.folder, large.object.path), 'a');
+	try {
+		await handle.write(Buffer.from('appended after the backup'));
+	} finally {
+		await handle.close();
+	}
+	const fresh = await makeFresh();
+	// The default body size: the object goes up whole (one streamed PUT), not in parts.
+	const result = await runCli(['restore', longer, '--yes', '--skip-volume', '--skip-controller', ...connectionFlags(cluster), '--skip-preflight']);
+	assert.equal(result.code, 3, result.stderr);
+	assert.match(result.stderr, /does not match the checksum in manifest\.json/);
+	const s3 = s3For(fresh.keys);
+	try {
+		const head = await s3.send(new HeadObjectCommand({ Bucket: large.bucket, Key: large.object.key })).then(
+			() => 'present',
+			(error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,
+		);
+		assert.equal(head, 404, 'no object made from the longer file');
 	} finally {
 		s3.destroy();
 	}

@@ -6,7 +6,7 @@
  * the router's body size, and every upload checked against the gateway's ETag.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { loadS3Sdk } from '../../cluster/s3-sdk.js';
@@ -194,6 +194,8 @@ async function uploadOnce(options: UploadContext, object: ObjectEntry, path: str
 async function uploadStreamed(options: UploadOptions, object: ObjectEntry, path: string, onBytes: (delta: number) => void): Promise<UploadedObject> {
 	// The source's single-part ETag is its content's MD5: once the sha256 proves the file is that
 	// content, the gateway's ETag must equal it, and hashing MD5 here too would only cost CPU.
+	// The body is the manifest's size: a longer file would otherwise pass on its first bytes alone.
+	if (statSync(path).size !== object.size) throw damaged(path, 'nothing of it was uploaded');
 	const md5 = isSinglePartEtag(object.etag) ? undefined : createHash('md5');
 	const sha256 = createHash('sha256');
 	const body = fileBody(path, { start: 0, length: object.size, chunkBytes: READ_CHUNK_BYTES }, (chunk) => {
