@@ -46,6 +46,14 @@ after(async () => {
 	await rm(root, { recursive: true, force: true });
 });
 
+/** 'present', or the HTTP status the gateway gave for the large object's HEAD. */
+function headStatus(s3: ReturnType<typeof s3For>): Promise<'present' | number | undefined> {
+	return s3.send(new HeadObjectCommand({ Bucket: large.bucket, Key: large.object.key })).then(
+		() => 'present' as const,
+		(error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,
+	);
+}
+
 test('an object larger than the part size arrives exact, in parts under the router limit', async () => {
 	const fresh = await makeFresh();
 	const result = await runCli(['restore', folder, ...restoreFlags()]);
@@ -82,11 +90,7 @@ test('a damaged large file: the restore stops, its upload is aborted, no object 
 	assert.match(result.stderr, /does not match the checksum in manifest\.json .*upload was abandoned/);
 	const s3 = s3For(fresh.keys);
 	try {
-		const head = await s3.send(new HeadObjectCommand({ Bucket: large.bucket, Key: large.object.key })).then(
-			() => 'present',
-			(error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,
-		);
-		assert.equal(head, 404, 'no object made from the damaged file');
+		assert.equal(await headStatus(s3), 404, 'no object made from the damaged file');
 		const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: large.bucket }));
 		assert.deepEqual(uploads.Uploads ?? [], [], 'no unfinished upload left holding parts');
 	} finally {
@@ -110,11 +114,7 @@ test('a large file longer than the manifest says: the restore stops, and no obje
 	assert.match(result.stderr, /does not match the checksum in manifest\.json/);
 	const s3 = s3For(fresh.keys);
 	try {
-		const head = await s3.send(new HeadObjectCommand({ Bucket: large.bucket, Key: large.object.key })).then(
-			() => 'present',
-			(error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode,
-		);
-		assert.equal(head, 404, 'no object made from the longer file');
+		assert.equal(await headStatus(s3), 404, 'no object made from the longer file');
 	} finally {
 		s3.destroy();
 	}
