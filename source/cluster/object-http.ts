@@ -40,8 +40,8 @@ export interface ObjectHead {
 	size?: number;
 }
 
-/** Makes the sink for a body once its head is known; `resume` restarts a body the sink paused. */
-export type ObjectSinkMaker = (head: ObjectHead, resume: () => void) => BodySink;
+/** Makes the sink for a body once its head is known. */
+export type ObjectSinkMaker = (head: ObjectHead) => BodySink;
 
 /** What the gateway said when it refused a request, shaped like the S3 client's errors. */
 export class GatewayError extends Error {
@@ -73,9 +73,9 @@ export class ObjectHttp {
 	 */
 	async get(bucket: string, key: string, onHead: ObjectSinkMaker, signal?: AbortSignal): Promise<ObjectHead> {
 		let object: ObjectHead = {};
-		await this.request('GET', bucket, key, undefined, undefined, signal, {}, (head, resume) => {
+		await this.request('GET', bucket, key, undefined, undefined, signal, {}, (head) => {
 			object = { etag: unquote(head.headers.etag), size: head.length };
-			return onHead(object, resume);
+			return onHead(object);
 		});
 		return object;
 	}
@@ -130,8 +130,8 @@ export class ObjectHttp {
 			let refusal: { status: number; text: string } | undefined;
 			const head = await this.connections.request(
 				{ method, target: search ? `${path}?${search}` : path, headerLines, body },
-				(response, resume) => {
-					if (response.status >= 200 && response.status < 300) return onHead(response, resume);
+				(response) => {
+					if (response.status >= 200 && response.status < 300) return onHead(response);
 					const refused = { status: response.status, text: '' };
 					refusal = refused;
 					// Error documents are small; never hold a large body.

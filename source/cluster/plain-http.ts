@@ -24,12 +24,12 @@ export interface ResponseHead {
 
 /**
  * Takes a body piece by piece. `data` is only valid during the call (the
- * connection reuses its buffer); returning false pauses the connection until
- * `resume` (handed to the sink's maker) is called.
+ * connection reuses its buffer): a sink copies what it keeps, or consumes it
+ * before returning (hashes it, writes it synchronously).
  */
-export type BodySink = (data: Buffer) => boolean | void;
+export type BodySink = (data: Buffer) => void;
 
-export type SinkMaker = (head: ResponseHead, resume: () => void) => BodySink;
+export type SinkMaker = (head: ResponseHead) => BodySink;
 
 /**
  * Writes a request body through `send`, which resolves once the connection
@@ -116,7 +116,14 @@ export class PlainHttp {
 			port: this.options.port,
 			noDelay: true,
 			// Reads land in the shared buffer: no allocation per chunk.
-			onread: { buffer, callback: (length: number) => (connection as Connection).received(buffer.subarray(0, length)) },
+			onread: {
+				buffer,
+				callback: (length: number) => {
+					(connection as Connection).received(buffer.subarray(0, length));
+					// Never paused: every sink takes its piece before returning.
+					return true;
+				},
+			},
 		});
 		connection = new Connection(socket, socket, this.options.idleTimeoutMs);
 		return connection;
@@ -219,28 +226,26 @@ class Connection {
 		);
 	}
 
-	/** Bytes from the connection; returns false to pause it (onread's contract). */
-	received(data: Buffer): boolean {
+	/** Bytes from the connection. */
+	received(data: Buffer): void {
 		this.timer?.refresh();
 		if (this.phase === 'idle') {
 			// Nothing was asked: a server that talks out of turn cannot be trusted with the next request.
 			if (data.length > 0) this.destroy();
-			return true;
+			return;
 		}
 		this.answered = true;
 		try {
 			while (data.length > 0 && this.phase === 'head') {
 				const rest = this.takeHead(data);
-				if (rest === undefined) return true;
+				if (rest === undefined) return;
 				data = rest;
 			}
-			if (this.phase === 'body') return this.takeBody(data);
+			if (this.phase === 'body') this.takeBody(data);
 			// Bytes after a complete answer: pipelining is never used, so they cannot be trusted.
-			if (data.length > 0) this.reusable = false;
-			return true;
+			else if (data.length > 0) this.reusable = false;
 		} catch (error) {
 			this.fail(error as Error);
-			return true;
 		}
 	}
 
@@ -266,31 +271,19 @@ class Connection {
 		this.body = new BodyDecoder(response);
 		if (this.body.untilEnd) this.reusable = false;
 		this.phase = 'body';
-		this.sink = (this.onHead as SinkMaker)(response, () => this.resume());
+		this.sink = (this.onHead as SinkMaker)(response);
 		if (this.body.done) this.complete();
 		return rest;
 	}
 
-	private takeBody(data: Buffer): boolean {
+	private takeBody(data: Buffer): void {
 		const decoder = this.body as BodyDecoder;
-		let more = true;
-		const sink = this.sink as BodySink;
-		const extra = decoder.decode(data, (piece) => {
-			if (sink(piece) === false) more = false;
-		});
+		const extra = decoder.decode(data, this.sink as BodySink);
 		if (decoder.done) {
 			// More than the answer: pipelining is never used, so it cannot be trusted.
 			if (extra > 0) this.reusable = false;
 			this.complete();
-			return true;
 		}
-		if (!more) {
-			// A paused body is the sink's doing (a disk write), not the gateway's silence.
-			this.stopTimer();
-			if (!this.socket) this.stream.pause();
-			return false;
-		}
-		return true;
 	}
 
 	private complete(): void {
@@ -309,13 +302,6 @@ class Connection {
 	wake(): this {
 		this.socket?.ref();
 		return this;
-	}
-
-	private resume(): void {
-		if (this.stream.destroyed || this.settle === undefined) return;
-		if (this.timer === undefined) this.startTimer();
-		// net.Socket's resume() restarts a read that onread's `false` stopped.
-		this.stream.resume();
 	}
 
 	private startTimer(): void {
