@@ -10,8 +10,12 @@
 import { STORE_PATH } from '../deis.js';
 
 export const commands = {
-	/** Prints the value and exits 0; exits non-zero when the key is unset. */
-	configGet: (component: string, key: string) => ['deisctl', 'config', component, 'get', key],
+	/**
+	 * Prints each value on a line of its own and exits 0; exits non-zero, printing nothing, when a
+	 * key is unset. deisctl v1 takes several keys (`config <target> get [<key>...]`): one command,
+	 * one round trip to the host, for values read together.
+	 */
+	configGet: (component: string, ...keys: string[]) => ['deisctl', 'config', component, 'get', ...keys],
 	configSet: (component: string, key: string, value: string) => ['deisctl', 'config', component, 'set', `${key}=${value}`],
 	/** fleet's table: UNIT MACHINE LOAD ACTIVE SUB, MACHINE as `<id>.../<ip>`. */
 	list: () => ['deisctl', 'list'],

@@ -2,8 +2,10 @@
  * deisctl on a cluster host: the procedure's commands as typed methods.
  *
  * CoreOS installs deisctl to /opt/bin, which a login shell has on its PATH
- * but a non-interactive SSH command may not: a bare `deisctl` that is not
- * found is tried again at that path before it is called missing.
+ * but a non-interactive SSH command may not. So /opt/bin/deisctl is run
+ * first, and a bare `deisctl` (from the PATH) only where that path is
+ * missing: on a Deis v1 host the first try answers, and every command is one
+ * round trip.
  */
 import { UserError } from '../errors.js';
 import { DEISCTL_INSTALLED } from '../deis.js';
@@ -16,17 +18,29 @@ import { quoteCommand } from '../util/shell-quote.js';
 const NOT_FOUND = 127;
 
 export class Deisctl {
-	/** The program that answered last: `deisctl`, or the installed path once the bare name was not found. */
-	private program = 'deisctl';
+	/** The program that answered last: the installed path, or `deisctl` once that path was not found. */
+	private program = DEISCTL_INSTALLED;
 
 	constructor(private readonly host: RemoteHost) {}
 
 	/** undefined when the key is unset (deisctl exits non-zero). */
 	async configGet(component: string, key: string): Promise<string | undefined> {
-		const result = await this.run(commands.configGet(component, key));
+		return (await this.configGetAll(component, [key]))?.[0];
+	}
+
+	/**
+	 * Several keys of one component in one command; undefined when any of them is unset or empty.
+	 * For single-line values only: deisctl prints one value per line.
+	 */
+	async configGetAll(component: string, keys: readonly string[]): Promise<string[] | undefined> {
+		const argv = commands.configGet(component, ...keys);
+		const result = await this.run(argv);
 		if (result.code !== 0) return undefined;
-		const value = result.stdout.trim();
-		return value === '' ? undefined : value;
+		const values = result.stdout.replace(/\r?\n$/, '').split(/\r?\n/).map((value) => value.trim());
+		if (values.length !== keys.length) {
+			throw new UserError(`\`${quoteCommand(argv)}\` on ${this.host.label} printed ${values.length} line(s) for ${keys.length} key(s); check the deisctl installed there.`);
+		}
+		return values.some((value) => value === '') ? undefined : values;
 	}
 
 	async configSet(component: string, key: string, value: string): Promise<void> {
@@ -68,10 +82,10 @@ export class Deisctl {
 		const tried = this.program;
 		const result = await this.host.run([tried, ...argv.slice(1)]);
 		if (!notFound(result)) return result;
-		if (tried !== DEISCTL_INSTALLED) {
-			const again = await this.host.run([DEISCTL_INSTALLED, ...argv.slice(1)]);
+		if (tried === DEISCTL_INSTALLED) {
+			const again = await this.host.run(argv);
 			if (!notFound(again)) {
-				this.program = DEISCTL_INSTALLED;
+				this.program = 'deisctl';
 				return again;
 			}
 		}

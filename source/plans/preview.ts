@@ -9,6 +9,7 @@ import { quoteCommand } from '../util/shell-quote.js';
 import { DEFAULT_SIGNATURE_VERSION, gatewayEndpointFor } from '../settings.js';
 import { DEFAULT_BODY_SIZE } from '../validate.js';
 import type { PlanAnswers, StagePreview } from './types.js';
+import { GATEWAY_KEYS } from '../steps/gateway/keys.js';
 
 function sshPrefix(answers: PlanAnswers): string {
 	const c = answers.connection;
@@ -50,7 +51,7 @@ export function previewBackup(answers: PlanAnswers, options: PreviewOptions = {}
 		{
 			stage: 'keys',
 			title: 'Read the store gateway keys',
-			commands: [onHost(answers, commands.configGet('store', 'gateway/accessKey')), onHost(answers, commands.configGet('store', 'gateway/secretKey'))],
+			commands: [onHost(answers, commands.configGet('store', ...GATEWAY_KEYS))],
 			optional: false,
 		},
 		{
@@ -100,7 +101,7 @@ export function previewRestore(answers: PlanAnswers, options: PreviewOptions = {
 		{
 			stage: 'keys',
 			title: "Read the new cluster's gateway keys",
-			commands: [onHost(answers, commands.configGet('store', 'gateway/accessKey')), onHost(answers, commands.configGet('store', 'gateway/secretKey'))],
+			commands: [onHost(answers, commands.configGet('store', ...GATEWAY_KEYS))],
 			optional: false,
 		},
 		{

@@ -163,6 +163,16 @@ describe('deisctl lives in /opt/bin, nse in login shells', () => {
 		assert.equal(res.stdout.toString(), `${env.keys.accessKey}\n`);
 	});
 
+	test('`deisctl config <c> get` takes several keys, as deisctl v1 does: one value a line, nothing when one is missing', async () => {
+		const both = await runOnHost(env, ['/opt/bin/deisctl', 'config', 'store', 'get', 'gateway/accessKey', 'gateway/secretKey']);
+		assert.equal(both.code, 0, both.stderr);
+		assert.equal(both.stdout.toString(), `${env.keys.accessKey}\n${env.keys.secretKey}\n`);
+		const missing = await runOnHost(env, ['/opt/bin/deisctl', 'config', 'store', 'get', 'gateway/accessKey', 'gateway/noSuchKey']);
+		assert.notEqual(missing.code, 0);
+		assert.equal(missing.stdout.toString(), '');
+		assert.match(missing.stderr, /Key not found \(\/deis\/store\/gateway\/noSuchKey\)/);
+	});
+
 	test('a login shell has /opt/bin on its PATH and the nse function', async () => {
 		const res = await runOnHost(env, ['bash', '-lc', 'command -v deisctl && type -t nse']);
 		assert.equal(res.code, 0, res.stderr);

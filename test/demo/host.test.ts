@@ -119,6 +119,15 @@ describe('demo host over SSH', () => {
 			assert.equal(a.stdout.toString(), `${source.gatewayKeys.accessKey}\n`);
 			assert.equal(s.stdout.toString(), `${source.gatewayKeys.secretKey}\n`);
 		});
+		it('reads several keys in one command, one value a line, and prints nothing when one is unset', async () => {
+			const both = await run(src, installed(commands.configGet('store', 'gateway/accessKey', 'gateway/secretKey')));
+			assert.equal(both.code, 0);
+			assert.equal(both.stdout.toString(), `${source.gatewayKeys.accessKey}\n${source.gatewayKeys.secretKey}\n`);
+			const missing = await run(src, installed(commands.configGet('store', 'gateway/accessKey', 'gateway/noSuchKey')));
+			assert.equal(missing.code, 1);
+			assert.equal(missing.stdout.toString(), '');
+			assert.match(missing.stderr, /Key not found \(\/deis\/store\/gateway\/noSuchKey\)/);
+		});
 		it('fails on an unset key', async () => {
 			const r = await run(src, installed(commands.configGet('router', 'bodySize')));
 			assert.equal(r.code, 1);

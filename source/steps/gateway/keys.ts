@@ -9,10 +9,13 @@ import { UserError } from '../../errors.js';
 import type { BucketRole } from '../../archive/manifest.js';
 import { DEIS_BUCKETS } from '../../deis.js';
 
+/** Read in one deisctl command: the procedure's two `get`s, one round trip. */
+export const GATEWAY_KEYS = ['gateway/accessKey', 'gateway/secretKey'];
+
 export async function readGatewayKeys(deisctl: Deisctl): Promise<GatewayKeys> {
-	const [accessKey, secretKey] = await Promise.all([deisctl.configGet('store', 'gateway/accessKey'), deisctl.configGet('store', 'gateway/secretKey')]);
+	const [accessKey, secretKey] = (await deisctl.configGetAll('store', GATEWAY_KEYS)) ?? [];
 	if (!accessKey || !secretKey) {
-		throw new UserError('The cluster has no store gateway keys yet (deisctl config store get gateway/accessKey printed nothing); start the store units and the gateway first.');
+		throw new UserError('The cluster has no store gateway keys yet (deisctl config store get gateway/accessKey gateway/secretKey printed nothing); start the store units and the gateway first.');
 	}
 	return { accessKey, secretKey };
 }
