@@ -18,7 +18,7 @@ export function parseBuilds(args: readonly string[]): Build[] {
 
 export function abSetup(prefix: string): { env: ClusterEnv; s3: ReturnType<typeof directClient>; dir: string; childEnv: NodeJS.ProcessEnv } {
 	const env = readClusterEnv();
-	const dir = mkdtempSync(`/tmp/${prefix}.`);
+	const dir = mkdtempSync(`${process.env.AB_DIR ?? '/tmp'}/${prefix}.`);
 	const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, LANG: 'C.UTF-8', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' };
 	return { env, s3: directClient(env), dir, childEnv };
 }

@@ -5,7 +5,7 @@
  * resumes. Objects saved before with the same size and ETag are not downloaded again.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { temporarySibling } from '../../util/atomic.js';
@@ -20,7 +20,7 @@ import { explainDiskError } from '../../archive/disk-errors.js';
 import { explainS3Error } from './explain.js';
 import { listGatewayBucket, type BucketAddress, type RemoteObject } from './listing.js';
 import { ShortTransfer, withRetriedProgress } from './retry.js';
-import { bySizeClass, sizeClass } from './size-class.js';
+import { bySizeClass } from './size-class.js';
 import { pausePoint } from '../../util/pause-point.js';
 
 export interface DownloadOptions extends BucketAddress {
@@ -123,28 +123,17 @@ async function downloadOnce(options: DownloadContext, remote: RemoteObject, path
 	let etag = remote.etag;
 	try {
 		options.directories.ensure(dirname(target));
-		if (sizeClass(remote.size) === 'small') {
-			// Small objects (most WAL segments and registry JSON) are gathered and written in one call:
-			// a write stream per object costs more than the object.
-			const body = new GatheredBody(remote.size);
-			etag = (await options.http.get(options.bucket, remote.key, () => (data) => body.take(data, onBytes), options.signal)).etag ?? etag;
-			checkSize(options, remote, body.size);
-			sha256 = createHash('sha256').update(body.data).digest('hex');
-			// Synchronous on purpose, as are the rename below and the folder's directories: 2,000
-			// small files written and renamed through the thread pool took ~0.45 s of CPU here, ~0.2 s
-			// this way (the pool's threads contend on the folder's lock); each call is a page-cache copy.
-			writeFileSync(temporary, body.data, { mode: 0o600 });
-		} else {
-			const file = new DirectFile(temporary);
-			try {
-				const head = await options.http.get(options.bucket, remote.key, () => (data) => file.write(data, onBytes), options.signal);
-				etag = head.etag ?? etag;
-			} finally {
-				file.close();
-			}
-			sha256 = file.digest();
-			checkSize(options, remote, file.size);
+		// Every body, small or large, is hashed and written where it lies in the connection's read
+		// buffer: no copy, no buffer per object.
+		const file = new DirectFile(temporary);
+		try {
+			const head = await options.http.get(options.bucket, remote.key, () => (data) => file.write(data, onBytes), options.signal);
+			etag = head.etag ?? etag;
+		} finally {
+			file.close();
 		}
+		sha256 = file.digest();
+		checkSize(options, remote, file.size);
 		pausePoint('download temporary');
 		renameSync(temporary, target);
 		pausePoint('download saved');
@@ -153,23 +142,6 @@ async function downloadOnce(options: DownloadContext, remote: RemoteObject, path
 		throw error;
 	}
 	return { key: remote.key, path, size: remote.size, sha256, etag };
-}
-
-/** A small body gathered into one buffer of the listed size (more than that is only counted). */
-class GatheredBody {
-	readonly data: Buffer;
-	size = 0;
-
-	constructor(listed: number) {
-		this.data = Buffer.allocUnsafe(listed);
-	}
-
-	take(data: Buffer, onBytes: (delta: number) => void): void {
-		// The piece is only valid during this call: it is copied out.
-		data.copy(this.data, this.size);
-		this.size += data.length;
-		onBytes(data.length);
-	}
 }
 
 /** Large objects downloading at once. */
