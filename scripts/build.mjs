@@ -34,5 +34,8 @@ await esbuild.build({
 	external: ['ssh2', 'node-ssh', 'cpu-features', 'react-devtools-core', '*.node'],
 	// Bundled CommonJS packages call require() for Node's built-ins.
 	banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+	// React's (and its reconciler's) production build: the development one, chosen at run time
+	// when NODE_ENV is unset, doubled the wizard's code and cost ~60 ms of its first frame here.
+	define: { 'process.env.NODE_ENV': '"production"' },
 	logLevel: 'warning',
 });
