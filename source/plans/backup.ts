@@ -17,7 +17,7 @@ import { quoteArg } from '../util/shell-quote.js';
 import { gatewayEndpointFor } from '../settings.js';
 import { messageOf } from '../errors.js';
 import { dumpDatabase } from '../steps/database.js';
-import { bucketNames, readGatewayKeys, type BucketChoice } from '../steps/gateway/keys.js';
+import { bucketNames, bucketNamesIn, gatewayKeysIn, readGatewayKeys, type BucketChoice } from '../steps/gateway/keys.js';
 import { downloadBucket } from '../steps/gateway/download.js';
 import { controllerKeysIn } from '../steps/controller.js';
 import { readDeisTree, type TreeRead } from '../steps/settings/read.js';
@@ -161,12 +161,14 @@ function backupTasks(options: BackupOptions, folder: string) {
 			task: (ctx: BackupContext) =>
 				stage(ctx, 'keys', async () => {
 					const deisctl = ctx.deisctl as Deisctl;
-					// Independent reads, each a round trip to the host: at once, not one after another.
-					const [keys, buckets, tree] = await Promise.all([
-						readGatewayKeys(deisctl),
-						options.buckets ? options.buckets.map((name) => ({ role: 'extra' as const, name })) : bucketNames(deisctl),
-						// One read of /deis: what the controller has published, so a restore can prove it is back, and the settings.
-						readDeisTree(ctx.host as RemoteHost),
+					// One read of /deis: what the controller has published (so a restore can prove it is back),
+					// the settings, and etcd's own copy of the keys and bucket names, which deisctl only reads
+					// for us where etcd could not be read or lacks them: one round trip to the host, not three.
+					const tree = await readDeisTree(ctx.host as RemoteHost);
+					const values = tree.ok ? tree.tree.values : undefined;
+					const [keys, buckets] = await Promise.all([
+						(values && gatewayKeysIn(values)) ?? readGatewayKeys(deisctl),
+						options.buckets ? options.buckets.map((name) => ({ role: 'extra' as const, name })) : values ? bucketNamesIn(values) : bucketNames(deisctl),
 					]);
 					ctx.buckets = buckets;
 					ctx.tree = tree;

@@ -51,7 +51,10 @@ export function previewBackup(answers: PlanAnswers, options: PreviewOptions = {}
 		{
 			stage: 'keys',
 			title: 'Read the store gateway keys',
-			commands: [onHost(answers, commands.configGet('store', ...GATEWAY_KEYS))],
+			commands: [
+				`${onHost(answers, commands.etcdTree('/deis'))}  # the keys and bucket names as etcd holds them, read once with the settings`,
+				`# where etcd cannot be read: ${onHost(answers, commands.configGet('store', ...GATEWAY_KEYS))}`,
+			],
 			optional: false,
 		},
 		{

@@ -56,6 +56,12 @@ after(async () => {
 	await rm(root, { recursive: true, force: true });
 });
 
+test('a backup reads the gateway keys and bucket names from its one read of etcd /deis, with no deisctl call', () => {
+	const commands = source.log.map((entry) => asTyped(entry.command));
+	assert.equal(commands.filter((command) => command.startsWith('etcdctl -o json ls --recursive /deis')).length, 1, commands.join(' | '));
+	assert.ok(!commands.some((command) => command.startsWith('deisctl config')), commands.join(' | '));
+});
+
 test('a backup saves the operator keys, 0600, each value checksummed in the manifest with the release and domain', async () => {
 	const manifest = await readManifest(folder);
 	assert.deepEqual(manifest.platform, { version: SOURCE_VERSION, versionSource: 'etcd', domain: 'demo.deis' });
@@ -160,6 +166,10 @@ test('a cluster whose etcd cannot be read is backed up with a warning, and that 
 	const saved = await backup(broken.connection, brokenFolder, { skipDatabase: true, skipVolume: true });
 	assert.equal(saved.ok, true, saved.error);
 	assert.ok(saved.warnings.some((warning) => /platform settings not saved/.test(warning)), saved.warnings.join(' | '));
+	// The keys and bucket names came from deisctl instead.
+	const commands = broken.log.map((entry) => asTyped(entry.command));
+	assert.ok(commands.includes('deisctl config store get gateway/accessKey gateway/secretKey'), commands.join(' | '));
+	assert.ok(commands.includes('deisctl config database get bucketName') && commands.includes('deisctl config registry get bucketName'), commands.join(' | '));
 	const manifest = await readManifest(brokenFolder);
 	assert.equal(manifest.settings, undefined);
 	assert.equal(manifest.steps.find((step) => step.stage === 'settings')?.outcome, 'warning');

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { Deisctl } from '../../source/cluster/deisctl.js';
 import type { ExecResult, RemoteHost } from '../../source/cluster/ssh.js';
 import { UserError } from '../../source/errors.js';
-import { readGatewayKeys } from '../../source/steps/gateway/keys.js';
+import { bucketNamesIn, gatewayKeysIn, readGatewayKeys } from '../../source/steps/gateway/keys.js';
 
 /** A host whose programs are `installed` (argv[0] → answer); anything else exits 127 as bash does. */
 function scriptedHost(installed: Record<string, (args: readonly string[]) => ExecResult>): { host: RemoteHost; ran: string[][] } {
@@ -60,4 +60,20 @@ test('an unset key is undefined; no deisctl anywhere is one plain sentence', asy
 test('a deisctl that prints fewer lines than keys asked is refused, not read as the wrong keys', async () => {
 	const { host } = scriptedHost({ '/opt/bin/deisctl': () => ({ code: 0, stdout: 'AK\n', stderr: '' }) });
 	await assert.rejects(readGatewayKeys(new Deisctl(host)), (error: unknown) => error instanceof UserError && /printed 1 line\(s\) for 2 key\(s\)/.test(error.message));
+});
+
+test('etcd\'s copy of the keys and bucket names, as a read of /deis holds them: both keys or none, names else Deis\' defaults', () => {
+	const values = new Map([
+		['/deis/store/gateway/accessKey', 'AK\n'],
+		['/deis/store/gateway/secretKey', 'SK'],
+		['/deis/registry/bucketName', 'images'],
+	]);
+	assert.deepEqual(gatewayKeysIn(values), { accessKey: 'AK', secretKey: 'SK' });
+	assert.equal(gatewayKeysIn(new Map([['/deis/store/gateway/accessKey', 'AK']])), undefined);
+	assert.equal(gatewayKeysIn(new Map([['/deis/store/gateway/accessKey', 'AK'], ['/deis/store/gateway/secretKey', '']])), undefined);
+	assert.deepEqual(bucketNamesIn(values), [
+		{ role: 'database', name: 'db_wal' },
+		{ role: 'registry', name: 'images' },
+	]);
+	assert.throws(() => bucketNamesIn(new Map([['/deis/database/bucketName', 'Bad Name!']])), /invalid bucket name for the database/);
 });

@@ -29,7 +29,24 @@ export interface BucketChoice {
 
 /** The database's and the registry's buckets, as etcd names them (else Deis' defaults). */
 export async function bucketNames(deisctl: Deisctl): Promise<BucketChoice[]> {
-	const names = await Promise.all(DEIS_BUCKETS.map(({ component }) => deisctl.configGet(component, 'bucketName')));
+	return chooseBuckets(await Promise.all(DEIS_BUCKETS.map(({ component }) => deisctl.configGet(component, 'bucketName'))));
+}
+
+/**
+ * What deisctl would print, taken from a read of etcd's /deis (full path →
+ * value) that the backup makes anyway for the settings: the keys and the
+ * bucket names without a remote command of their own. undefined unless both keys are there.
+ */
+export function gatewayKeysIn(values: ReadonlyMap<string, string>): GatewayKeys | undefined {
+	const [accessKey, secretKey] = GATEWAY_KEYS.map((key) => values.get(`/deis/store/${key}`)?.trim());
+	return accessKey && secretKey ? { accessKey, secretKey } : undefined;
+}
+
+export function bucketNamesIn(values: ReadonlyMap<string, string>): BucketChoice[] {
+	return chooseBuckets(DEIS_BUCKETS.map(({ component }) => values.get(`/deis/${component}/bucketName`)?.trim() || undefined));
+}
+
+function chooseBuckets(names: ReadonlyArray<string | undefined>): BucketChoice[] {
 	return DEIS_BUCKETS.map(({ role, component, fallback }, index) => {
 		const name = names[index] ?? fallback;
 		if (!isValidBucketName(name)) {
