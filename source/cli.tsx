@@ -8,6 +8,7 @@ import { EXIT, isPromptExit, UserError } from './errors.js';
 import { TOOL } from './version.js';
 import { inCi } from './cli/in-ci.js';
 import { exitOnEarlyInterrupt } from './commands/interrupts.js';
+import { withoutFetch } from './ui/without-fetch.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // no-color.org: any non-empty NO_COLOR turns colour off. listr2 honours it; Ink's chalk only
@@ -44,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
 		case 'restore':
 		case undefined: {
 			if (interactive && !flags['dry-run']) {
-				const { wizardCommand } = await import('./commands/wizard.js');
+				const { wizardCommand } = await withoutFetch(() => import('./commands/wizard.js'));
 				return wizardCommand(command, flags, positionals);
 			}
 			if (command === undefined) throw new UserError(`${terminal ? 'With --plain' : 'Without a terminal'}, name a command: deis-backup backup|restore|verify (see --help).`, EXIT.usage);

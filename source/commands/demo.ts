@@ -19,6 +19,7 @@ import type { DemoIntro } from '../ui/components/demo-intro.js';
 import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
 import { abortOnSignals } from './interrupts.js';
 import { concurrencyOf } from './run-flags.js';
+import { withoutFetch } from '../ui/without-fetch.js';
 
 /** What the demo tells first; the wizard lays it out to the terminal's width, the plain mode as lines. */
 function intro(source: DemoCluster, root: string): DemoIntro {
@@ -109,7 +110,7 @@ async function demoPlain(backup: PlanAnswers, restore: PlanAnswers, flags: Flags
 }
 
 async function demoWizard(backup: PlanAnswers, restore: PlanAnswers, flags: Flags, about: DemoIntro): Promise<number> {
-	const { renderWizard } = await import('../ui/render-wizard.js');
+	const { renderWizard } = await withoutFetch(() => import('../ui/render-wizard.js'));
 	const { demoIntroElement } = await import('../ui/components/demo-intro.js');
 	const { createWizardServices } = await import('./wizard-services.js');
 	const { wizardExitCode } = await import('./wizard.js');
