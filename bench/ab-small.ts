@@ -36,8 +36,11 @@ function record(label: string, sample: Sample & { log: string }, objects: number
 }
 
 const node = process.env.AB_CPU_PROF ? ['node', '--cpu-prof', `--cpu-prof-dir=${process.env.AB_CPU_PROF}`] : ['node'];
-const backup = (cli: string, out: string, bucket: string) => [...node, cli, 'backup', ...connectionFlags(env), '--out', out, '--buckets', bucket, '--skip-volume', '--skip-database', '--skip-settings'];
-const restore = (cli: string, folder: string) => [...node, cli, 'restore', folder, ...connectionFlags(env), '--yes', '--skip-platform', '--skip-volume', '--skip-controller', '--skip-verify', '--skip-settings', '--skip-preflight'];
+// A build may carry flags of its own after its path ('c16=dist/cli.js --concurrency 16'), to compare settings of one build.
+const own = (cli: string) => cli.split(' ').slice(1);
+const path = (cli: string) => cli.split(' ')[0] as string;
+const backup = (cli: string, out: string, bucket: string) => [...node, path(cli), 'backup', ...connectionFlags(env), '--out', out, '--buckets', bucket, '--skip-volume', '--skip-database', '--skip-settings', ...own(cli)];
+const restore = (cli: string, folder: string) => [...node, path(cli), 'restore', folder, ...connectionFlags(env), '--yes', '--skip-platform', '--skip-volume', '--skip-controller', '--skip-verify', '--skip-settings', '--skip-preflight', ...own(cli)];
 
 async function paired(label: string, objects: number, run: (cli: string, name: string) => Promise<Sample & { log: string }>) {
 	for (let r = 0; r < rounds; r++) {
