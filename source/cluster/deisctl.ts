@@ -30,13 +30,14 @@ export class Deisctl {
 
 	/**
 	 * Several keys of one component in one command; undefined when any of them is unset or empty.
-	 * For single-line values only: deisctl prints one value per line.
+	 * With several keys, for single-line values only: deisctl prints one value per line.
 	 */
 	async configGetAll(component: string, keys: readonly string[]): Promise<string[] | undefined> {
 		const argv = commands.configGet(component, ...keys);
 		const result = await this.run(argv);
 		if (result.code !== 0) return undefined;
-		const values = result.stdout.replace(/\r?\n$/, '').split(/\r?\n/).map((value) => value.trim());
+		// One key's value is the whole answer, as before several were read at once (a value may span lines).
+		const values = keys.length === 1 ? [result.stdout.trim()] : result.stdout.replace(/\r?\n$/, '').split(/\r?\n/).map((value) => value.trim());
 		if (values.length !== keys.length) {
 			throw new UserError(`\`${quoteCommand(argv)}\` on ${this.host.label} printed ${values.length} line(s) for ${keys.length} key(s); check the deisctl installed there.`);
 		}

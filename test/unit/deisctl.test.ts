@@ -77,3 +77,9 @@ test('etcd\'s copy of the keys and bucket names, as a read of /deis holds them: 
 	]);
 	assert.throws(() => bucketNamesIn(new Map([['/deis/database/bucketName', 'Bad Name!']])), /invalid bucket name for the database/);
 });
+
+test('one key\'s value is the whole answer, lines and all (a PEM), as it was before several keys were read at once', async () => {
+	const pem = '-----BEGIN KEY-----\nabc\n-----END KEY-----';
+	const { host } = scriptedHost({ '/opt/bin/deisctl': () => ({ code: 0, stdout: `${pem}\n`, stderr: '' }) });
+	assert.equal(await new Deisctl(host).configGet('platform', 'sshPrivateKey'), pem);
+});
