@@ -8,6 +8,7 @@ import { isValidBucketName } from '../../validate.js';
 import { UserError } from '../../errors.js';
 import type { BucketRole } from '../../archive/manifest.js';
 import { DEIS_BUCKETS } from '../../deis.js';
+import { absoluteKey } from '../settings/catalog.js';
 
 /** Read in one deisctl command: the procedure's two `get`s, one round trip. */
 export const GATEWAY_KEYS = ['gateway/accessKey', 'gateway/secretKey'];
@@ -38,12 +39,17 @@ export async function bucketNames(deisctl: Deisctl): Promise<BucketChoice[]> {
  * bucket names without a remote command of their own. undefined unless both keys are there.
  */
 export function gatewayKeysIn(values: ReadonlyMap<string, string>): GatewayKeys | undefined {
-	const [accessKey, secretKey] = GATEWAY_KEYS.map((key) => values.get(`/deis/store/${key}`)?.trim());
+	const [accessKey, secretKey] = GATEWAY_KEYS.map((key) => values.get(etcdKeyOf('store', key))?.trim());
 	return accessKey && secretKey ? { accessKey, secretKey } : undefined;
 }
 
 export function bucketNamesIn(values: ReadonlyMap<string, string>): BucketChoice[] {
-	return chooseBuckets(DEIS_BUCKETS.map(({ component }) => values.get(`/deis/${component}/bucketName`)?.trim() || undefined));
+	return chooseBuckets(DEIS_BUCKETS.map(({ component }) => values.get(etcdKeyOf(component, 'bucketName'))?.trim() || undefined));
+}
+
+/** Where etcd holds what `deisctl config <component> get <key>` prints. */
+function etcdKeyOf(component: string, key: string): string {
+	return absoluteKey(`${component}/${key}`);
 }
 
 function chooseBuckets(names: ReadonlyArray<string | undefined>): BucketChoice[] {
