@@ -1,5 +1,6 @@
 /**
- * GET and single-part PUT of one object, and bucket listings, on plain
+ * GET and single-part PUT of one object, bucket listings, and the few bucket
+ * requests a restore makes (is it there, create it, do the keys work), on plain
  * keep-alive connections (plain-http.ts), signed with AWS signature v2 (what
  * a Deis v1 gateway knows) or, for a newer gateway that asks for it, the
  * SDK's SigV4.
@@ -7,8 +8,9 @@
  * These requests are the whole per-object cost of a download or an upload:
  * the S3 client's middleware stack costs about a millisecond of CPU per
  * request, and Node's http client more per byte than the rest of our work
- * (see plain-http.ts). Buckets and multipart create/complete stay with the S3
- * client. Errors look like the S3 client's (name = the gateway's error code,
+ * (see plain-http.ts); and loading the S3 client costs ~0.1 s of CPU, so
+ * only a multipart upload's create/complete/abort still use it. Errors look
+ * like the S3 client's (name = the gateway's error code,
  * $metadata.httpStatusCode), so retries and explanations treat both alike.
  */
 import type { Duplex } from 'node:stream';
@@ -73,7 +75,7 @@ export class ObjectHttp {
 	 */
 	async get(bucket: string, key: string, onHead: ObjectSinkMaker, signal?: AbortSignal): Promise<ObjectHead> {
 		let object: ObjectHead = {};
-		await this.request('GET', bucket, key, undefined, undefined, signal, {}, (head) => {
+		await this.request('GET', objectPath(bucket, key), undefined, undefined, signal, {}, (head) => {
 			object = { etag: unquote(head.headers.etag), size: head.length };
 			return onHead(object);
 		});
@@ -85,8 +87,37 @@ export class ObjectHttp {
 	 * writer that sends exactly `length` bytes.
 	 */
 	async put(bucket: string, key: string, body: Buffer | BodyWriter, length: number, signal?: AbortSignal, query: Record<string, string> = {}): Promise<{ etag?: string }> {
-		const head = await this.request('PUT', bucket, key, body, length, signal, query, () => () => undefined);
+		const head = await this.request('PUT', objectPath(bucket, key), body, length, signal, query, ignoreBody);
 		return { etag: unquote(head.headers.etag) };
+	}
+
+	/**
+	 * Whether the bucket is there: a listing of one key, which the gateway
+	 * answers 404 NoSuchBucket when it is not. (A HEAD would do as well, but the plain
+	 * connections read no body-less answers.)
+	 */
+	async hasBucket(bucket: string, signal?: AbortSignal): Promise<boolean> {
+		try {
+			await this.request('GET', bucketPath(bucket), undefined, undefined, signal, { 'max-keys': '1' }, ignoreBody);
+			return true;
+		} catch (error) {
+			// Only the gateway's own answer: a 404 from something else in front of it is not a missing bucket.
+			if (error instanceof GatewayError && error.name === 'NoSuchBucket') return false;
+			throw error;
+		}
+	}
+
+	/** PUT Bucket, as `s3cmd mb` sends it: no body, the gateway's default placement. */
+	async createBucket(bucket: string, signal?: AbortSignal): Promise<void> {
+		await this.request('PUT', bucketPath(bucket), Buffer.alloc(0), 0, signal, {}, ignoreBody);
+	}
+
+	/**
+	 * GET Service (the account's buckets), answer unread: it succeeds only once
+	 * the gateway is up and knows these keys, so it is the restore's probe.
+	 */
+	async listBuckets(signal?: AbortSignal): Promise<void> {
+		await this.request('GET', '/', undefined, undefined, signal, {}, ignoreBody);
 	}
 
 	/**
@@ -98,7 +129,7 @@ export class ObjectHttp {
 		const query: Record<string, string> = { 'max-keys': '1000' };
 		if (marker !== undefined) query.marker = marker;
 		const chunks: Buffer[] = [];
-		await this.request('GET', bucket, '', undefined, undefined, signal, query, () => (data) => {
+		await this.request('GET', objectPath(bucket, ''), undefined, undefined, signal, query, () => (data) => {
 			chunks.push(Buffer.from(data));
 		});
 		return parseListPage(Buffer.concat(chunks).toString('utf8'));
@@ -114,10 +145,9 @@ export class ObjectHttp {
 	 * body is read, since a transfer in flight is load on the gateway. A refusal
 	 * (not 2xx) rejects with a GatewayError made from its error document.
 	 */
-	private async request(method: 'GET' | 'PUT', bucket: string, key: string, body: Buffer | BodyWriter | undefined, length: number | undefined, signal: AbortSignal | undefined, query: Record<string, string>, onHead: SinkMaker): Promise<ResponseHead> {
+	private async request(method: 'GET' | 'PUT', path: string, body: Buffer | BodyWriter | undefined, length: number | undefined, signal: AbortSignal | undefined, query: Record<string, string>, onHead: SinkMaker): Promise<ResponseHead> {
 		const release = await this.gate.acquire();
 		try {
-			const path = `/${escapePath(bucket)}/${escapePath(key)}`;
 			// Encoded as the signer encodes its canonical query, sorted the same way.
 			const search = Object.keys(query)
 				.sort()
@@ -227,6 +257,19 @@ function outcomeOf(error: unknown): 'pushback' | 'other' {
 
 function unquote(etag: string | undefined): string | undefined {
 	return typeof etag === 'string' ? etag.replaceAll('"', '') : undefined;
+}
+
+/** A 2xx answer's body is not needed: read and dropped. */
+const ignoreBody: SinkMaker = () => () => undefined;
+
+/** An object's path; a listing's is the bucket's with a slash (`/bucket/`), as it has always been sent. */
+function objectPath(bucket: string, key: string): string {
+	return `/${escapePath(bucket)}/${escapePath(key)}`;
+}
+
+/** A bucket's own path, as the S3 client sends it for bucket operations. */
+function bucketPath(bucket: string): string {
+	return `/${escapePath(bucket)}`;
 }
 
 /** S3's URI encoding: every byte but A-Z a-z 0-9 - . _ ~ escaped, slashes kept (as the S3 client does). */

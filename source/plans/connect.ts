@@ -16,8 +16,8 @@ export interface Connected {
 
 /**
  * Connects; `warn` hears about keys used despite loose permissions or skipped.
- * `sdk`: the plan will need the S3 client (a restore creates buckets), so it
- * starts loading now. A backup never loads it.
+ * `sdk`: the plan will need the S3 client (a restore with objects to upload in
+ * parts), so it starts loading now. A backup never loads it.
  */
 export async function connect(connection: ConnectionSettings, hooks: PlanHooks, warn?: (message: string) => void, sdk = false): Promise<Connected> {
 	const host = await connectHost(connection, { confirmHostKey: hooks.confirmHostKey, askPassphrase: hooks.askPassphrase, onNotice: warn });

@@ -18,6 +18,7 @@ import { listControllerKeys, republishModels } from '../steps/controller.js';
 import { verifyBucket } from '../steps/gateway/verify-bucket.js';
 import { readGatewayKeys } from '../steps/gateway/keys.js';
 import { ensureBucket, uploadBucket, type UploadedObject } from '../steps/gateway/upload.js';
+import { sizeClass } from '../steps/gateway/size-class.js';
 import { writeSettings, planSettings } from '../steps/settings/apply.js';
 import { chosenKeys } from '../steps/settings/plan.js';
 import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
@@ -158,7 +159,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			skip: (ctx: RestoreContext) => dry(ctx, 'connect'),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				always(ctx, 'connect', async () => {
-					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks), true));
+					Object.assign(ctx, await connect(answers.connection, hooks, warnInto(ctx.warnings, task, hooks), needsS3Client(ctx.manifest, options)));
 				}),
 		},
 		{
@@ -215,7 +216,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 							ctx.gateway?.destroy();
 							const keys = await readGatewayKeys(deisctl(ctx));
 							ctx.gateway = await openGateway(answers.connection, ctx.host as RemoteHost, keys, options.concurrency);
-							return ctx.gateway.s3();
+							await ctx.gateway.http.listBuckets(signal);
 						},
 						options.gatewayTimeoutMs,
 						signal,
@@ -309,22 +310,34 @@ async function replayJournal(ctx: RestoreContext, path: string): Promise<void> {
 	}
 }
 
+/**
+ * Requests stay well under the router's limit, whatever it was raised to. Parts stream from
+ * the file, so their size costs no memory; 64 MB keeps a failed part cheap to upload again.
+ */
+function uploadPartSize(bodySize: string): number {
+	const limit = parseBodySize(bodySize) ?? 1024 ** 2;
+	return Math.max(5 * 1024 ** 2, Math.min(64 * 1024 ** 2, Math.floor(limit / 2)));
+}
+
+/** Only an upload in parts needs the S3 client (its create/complete/abort requests). */
+function needsS3Client(manifest: Manifest | undefined, options: RestoreOptions): boolean {
+	if (!manifest || options.skipBuckets) return false;
+	const partSize = uploadPartSize(options.bodySize);
+	return manifest.buckets.some((bucket) => bucket.objects.some((object) => sizeClass(object.size, partSize) === 'parts'));
+}
+
 /** Each bucket of the backup in turn: created when missing, then every object not unchanged uploaded and journaled. */
 async function uploadBuckets(ctx: RestoreContext, options: RestoreOptions, folder: string, task: AnyTask): Promise<void> {
 	const gateway = ctx.gateway as GatewayClient;
 	const manifest = ctx.manifest as Manifest;
-	// Requests stay well under the router's limit, whatever it was raised to. Parts stream from
-	// the file, so their size costs no memory; 64 MB keeps a failed part cheap to upload again.
-	const limit = parseBodySize(options.bodySize) ?? 1024 ** 2;
-	const partSize = Math.max(5 * 1024 ** 2, Math.min(64 * 1024 ** 2, Math.floor(limit / 2)));
+	const partSize = uploadPartSize(options.bodySize);
 	for (const bucket of manifest.buckets) {
 		task.title = `Upload s3://${bucket.name}`;
-		const s3 = await gateway.s3();
-		const created = await ensureBucket(s3, gateway.endpoint, bucket.name);
+		const created = await ensureBucket({ http: gateway.http, endpoint: gateway.endpoint, bucket: bucket.name, signal: options.signal });
 		const uploaded = ctx.uploaded.get(bucket.name) ?? new Map<string, UploadedObject>();
 		ctx.uploaded.set(bucket.name, uploaded);
 		const result = await uploadBucket({
-			s3,
+			s3: gateway.s3,
 			http: gateway.http,
 			endpoint: gateway.endpoint,
 			bucket: bucket.name,
@@ -355,7 +368,6 @@ async function verifyRestore(ctx: RestoreContext, options: RestoreOptions, task:
 		const gateway = ctx.gateway as GatewayClient;
 		for (const bucket of manifest.buckets) {
 			const problems = await verifyBucket({
-				s3: await gateway.s3(),
 				http: gateway.http,
 				endpoint: gateway.endpoint,
 				bucket: bucket.name,

@@ -3,8 +3,6 @@
  * platform, start only the store units and a router, raise the router's body
  * size, and (once the data is back) start the whole platform.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
-import { loadS3Sdk } from '../cluster/s3-sdk.js';
 import { ROUTER_UNIT, STORE_UNITS } from '../deis.js';
 import type { Deisctl } from '../cluster/deisctl.js';
 import { findRunning } from '../cluster/fleet-table.js';
@@ -47,16 +45,18 @@ export async function raiseBodySize(deisctl: Deisctl, previous: string, wanted: 
 	return true;
 }
 
-/** The new gateway generates its keys when it first starts: wait for them, then for it to answer. */
-export async function waitForGateway(probe: () => Promise<S3Client>, timeoutMs: number, signal?: AbortSignal): Promise<S3Client> {
+/**
+ * The new gateway generates its keys when it first starts: wait for them, then
+ * for it to answer. `probe` reads the keys and asks the gateway something they
+ * must open; it throws until both work.
+ */
+export async function waitForGateway(probe: () => Promise<void>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
 	let lastError: unknown;
-	const { ListBucketsCommand } = await loadS3Sdk();
-	const client = await waitUntil(
+	const answered = await waitUntil(
 		async () => {
 			try {
-				const s3 = await probe();
-				await s3.send(new ListBucketsCommand({}), { abortSignal: signal });
-				return s3;
+				await probe();
+				return true;
 			} catch (error) {
 				lastError = error;
 				return undefined;
@@ -65,11 +65,10 @@ export async function waitForGateway(probe: () => Promise<S3Client>, timeoutMs: 
 		{ timeoutMs, intervalMs: 500, signal },
 	);
 	// Ctrl-C ends the wait early: that is a stop to resume, not a gateway that never came up.
-	if (!client && signal?.aborted) throw new UserError('Stopped while waiting for the store gateway; run the same command again to resume.', 130);
-	if (!client) {
+	if (!answered && signal?.aborted) throw new UserError('Stopped while waiting for the store gateway; run the same command again to resume.', 130);
+	if (!answered) {
 		throw new UserError(`The new cluster's store gateway did not answer within ${Math.round(timeoutMs / 1000)} s (${(lastError as Error | undefined)?.message ?? 'no answer'}); check \`deisctl list\` shows store-gateway@1 and router@1 running.`);
 	}
-	return client;
 }
 
 export async function startPlatform(deisctl: Deisctl): Promise<void> {

@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { createGatewayClient, type GatewayClient } from '../../source/cluster/gateway-client.js';
+import type { ObjectHttp } from '../../source/cluster/object-http.js';
 import { listBucket, nextMarker } from '../../source/steps/gateway/listing.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -123,4 +124,20 @@ test('keys with XML-escaped characters round-trip through the listing', async ()
 test('an answer that is not a listing is an error, never an empty bucket', async () => {
 	page = () => '<html><body>502 Bad Gateway</body></html>';
 	await assert.rejects(listBucket(gateway.http, 'registry'), (error: Error) => error.name === 'MalformedListing');
+});
+
+test("each page reaches the caller after the next one was asked for (the caller's work overlaps the gateway's), in order, and the last page too", async () => {
+	const events: string[] = [];
+	const pages = [keysFrom(0, 3), keysFrom(3, 3), keysFrom(6, 2)];
+	const fake = {
+		list: async (_bucket: string, marker: string | undefined) => {
+			const index = marker === undefined ? 0 : pages.findIndex((keys) => keys[0] && keys[0] > marker);
+			events.push(`ask ${index}`);
+			const keys = pages[index] as string[];
+			return { objects: keys.map((key) => ({ key, size: 1 })), truncated: index < pages.length - 1, nextMarker: undefined };
+		},
+	};
+	const objects = await listBucket(fake as unknown as ObjectHttp, 'b', undefined, (page) => events.push(`page ${page[0]?.key}`));
+	assert.equal(objects.length, 8);
+	assert.deepEqual(events, ['ask 0', 'ask 1', 'page k00000', 'ask 2', 'page k00003', 'page k00006']);
 });

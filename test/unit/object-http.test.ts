@@ -180,3 +180,44 @@ test('a listing page is one signed v2 GET by marker, unsigned query, nothing a v
 	const expected = authorizationV2({ accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI' }, { method: 'GET', path: '/db_wal/', query: { marker: 'wal_005/x y', 'max-keys': '1000' }, headers: { date: String(request.headers.date) } });
 	assert.equal(request.headers.authorization, expected);
 });
+
+test('the bucket requests a restore makes are signed v2 on the bucket path: is it there, create it, and GET Service as the keys probe', async () => {
+	const keys = { accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI' };
+	const buckets = new Set<string>();
+	seen.length = 0;
+	answer = (req, res) => {
+		const name = decodeURIComponent((req.url ?? '/').split('?')[0]?.slice(1) ?? '');
+		if (req.method === 'PUT') buckets.add(name);
+		else if (name && !buckets.has(name)) res.statusCode = 404;
+		res.end(res.statusCode === 404 ? '<Error><Code>NoSuchBucket</Code></Error>' : '<ListAllMyBucketsResult/>');
+	};
+	const gateway = client();
+	assert.equal(await gateway.hasBucket('db wal'), false);
+	await gateway.createBucket('db wal');
+	assert.equal(await gateway.hasBucket('db wal'), true);
+	await gateway.listBuckets();
+	assert.deepEqual(
+		seen.map((request) => `${request.method} ${request.url} ${request.headers['content-length'] ?? '-'}`),
+		['GET /db%20wal?max-keys=1 -', 'PUT /db%20wal 0', 'GET /db%20wal?max-keys=1 -', 'GET / -'],
+	);
+	for (const request of seen) {
+		const path = (request.url ?? '/').split('?')[0] as string;
+		const query = request.url?.includes('?') ? { 'max-keys': '1' } : {};
+		assert.equal(request.headers.authorization, authorizationV2(keys, { method: request.method as string, path, query, headers: { date: String(request.headers.date) } }));
+		assert.equal(request.body.length, 0);
+	}
+});
+
+test('only the gateway saying NoSuchBucket means a missing bucket: a bare 404 from something in front of it, or a refusal, is an error', async () => {
+	answer = (_req, res) => {
+		res.statusCode = 404;
+		res.end('<html><body>404 Not Found</body></html>');
+	};
+	await assert.rejects(client().hasBucket('db_wal'), (error: unknown) => error instanceof GatewayError && error.name === 'Http404');
+	answer = (_req, res) => {
+		res.statusCode = 403;
+		res.end('<Error><Code>InvalidAccessKeyId</Code></Error>');
+	};
+	await assert.rejects(client().hasBucket('db_wal'), { name: 'InvalidAccessKeyId' });
+	await assert.rejects(client().listBuckets(), { name: 'InvalidAccessKeyId' });
+});

@@ -46,14 +46,21 @@ export interface DownloadResult {
 
 export async function downloadBucket(options: DownloadOptions): Promise<DownloadResult> {
 	const { bucket, folder, report, signal } = options;
-	const listing = await listGatewayBucket(options);
+	// A saved file that may be current is checked on disk as its page arrives, while the gateway lists the next.
+	const savedSizes = new Map<string, number | undefined>();
+	const listing = await listGatewayBucket(options, (page) => {
+		for (const remote of page) {
+			const saved = options.previous.get(remote.key);
+			if (saved && saved.size === remote.size && saved.etag === remote.etag) savedSizes.set(remote.key, sizeOnDisk(join(folder, saved.path)));
+		}
+	});
 	const paths = planKeyPaths(listing.map((object) => object.key));
 	const done = new Map<string, ObjectEntry>();
 	const toDownload: RemoteObject[] = [];
 	for (const remote of listing) {
 		const path = paths.get(remote.key) as string;
 		const saved = options.previous.get(remote.key);
-		if (saved && saved.path === path && saved.size === remote.size && saved.etag === remote.etag && sizeOnDisk(join(folder, path)) === saved.size) {
+		if (saved && saved.path === path && saved.size === remote.size && saved.etag === remote.etag && savedSizes.get(remote.key) === saved.size) {
 			done.set(remote.key, saved);
 		} else {
 			toDownload.push(remote);

@@ -46,7 +46,8 @@ export function explainS3Error(error: unknown, endpoint: string, bucket?: string
 	if (e.name === 'InvalidAccessKeyId' || e.name === 'SignatureDoesNotMatch' || status === 403) {
 		return new UserError(`The store gateway at ${endpoint} rejected the gateway keys (HTTP ${status ?? 403}); the keys in etcd do not belong to this gateway: check --domain points at the same cluster as --host.`);
 	}
-	if (status === 404 && !e.name) return new UserError(`Nothing at ${endpoint} answers as a store gateway (HTTP 404); check --domain or --store-endpoint.`);
+	// A 404 without an S3 error code (GatewayError names those Http404): not a gateway's answer.
+	if (status === 404 && (!e.name || e.name === 'Http404')) return new UserError(`Nothing at ${endpoint} answers as a store gateway (HTTP 404); check --domain or --store-endpoint.`);
 	if (status !== undefined && status >= 500) return new UserError(`The store gateway at ${endpoint} failed (HTTP ${status}) even after retries; it may be overloaded: try again with --concurrency 4, or scale gateways with --scale-gateways.`);
 	return new UserError(`The store gateway at ${endpoint} answered unexpectedly for ${where}: ${e.name ?? 'error'} ${e.message ?? ''}`.trim());
 }

@@ -16,7 +16,7 @@ import { withRetriedProgress } from './retry.js';
 import { READ_CHUNK_BYTES } from './size-class.js';
 
 export interface PartsUpload {
-	s3: S3Client;
+	s3: () => Promise<S3Client>;
 	http: ObjectHttp;
 	bucket: string;
 	key: string;
@@ -40,8 +40,8 @@ export class SourceMismatch extends Error {
 }
 
 export async function uploadInParts(upload: PartsUpload, expectedSha256: string): Promise<{ etag?: string }> {
-	const { s3, bucket, key } = upload;
-	const { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand } = await loadS3Sdk();
+	const { bucket, key } = upload;
+	const [s3, { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand }] = await Promise.all([upload.s3(), loadS3Sdk()]);
 	const created = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }), { abortSignal: upload.signal });
 	const uploadId = created.UploadId;
 	if (!uploadId) throw new Error(`the gateway gave no upload id for ${bucket}/${key}`);

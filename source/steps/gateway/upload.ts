@@ -8,19 +8,17 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
-import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import type { ObjectHttp } from '../../cluster/object-http.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
 import { EXIT, UserError } from '../../errors.js';
 import { runPool } from '../../util/pool.js';
 import type { Report } from '../../progress.js';
 import { explainS3Error } from './explain.js';
-import { isSinglePartEtag, listGatewayBucket, sameSinglePartEtag, type GatewayBucket, type RemoteObject } from './listing.js';
+import { isSinglePartEtag, listGatewayBucket, sameSinglePartEtag, type BucketAddress, type GatewayBucket, type RemoteObject } from './listing.js';
 import { hashFile } from '../../util/hash-file.js';
 import { fileBody, ShortFile } from '../../util/file-body.js';
 import { SourceMismatch, uploadInParts } from './multipart.js';
-import { withRetriedProgress } from './retry.js';
+import { withRetriedProgress, withRetries } from './retry.js';
 import { limiter, type Limit } from '../../util/limit.js';
 import { bySizeClass, partSizeFor, READ_CHUNK_BYTES, sizeClass } from './size-class.js';
 
@@ -41,20 +39,15 @@ export interface UploadedObject {
 	pending?: true;
 }
 
-export async function ensureBucket(s3: S3Client, endpoint: string, bucket: string): Promise<'created' | 'existed'> {
-	const { CreateBucketCommand, HeadBucketCommand } = await loadS3Sdk();
+export async function ensureBucket(target: BucketAddress): Promise<'created' | 'existed'> {
+	const { http, endpoint, bucket, signal } = target;
 	try {
-		await s3.send(new HeadBucketCommand({ Bucket: bucket }));
-		return 'existed';
-	} catch (error) {
-		const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-		if (status !== 404) throw explainS3Error(error, endpoint, bucket);
-	}
-	try {
-		await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+		// A reset or a 503 is tried again, as the S3 client did: neither request does more the second time.
+		if (await withRetries(() => http.hasBucket(bucket, signal), { signal })) return 'existed';
+		await withRetries(() => http.createBucket(bucket, signal), { signal });
 		return 'created';
 	} catch (error) {
-		throw explainS3Error(error, endpoint, bucket);
+		throw explainS3Error(error, endpoint, bucket, signal);
 	}
 }
 

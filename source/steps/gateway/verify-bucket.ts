@@ -4,13 +4,11 @@
  * single-part uploads, by reading back and hashing the rest.
  */
 import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { loadS3Sdk } from '../../cluster/s3-sdk.js';
 import type { ObjectEntry } from '../../archive/manifest.js';
 import { runPool } from '../../util/pool.js';
 import type { Report } from '../../progress.js';
 import { explainS3Error } from './explain.js';
-import { listGatewayBucket, sameSinglePartEtag, type GatewayBucket } from './listing.js';
+import { listGatewayBucket, sameSinglePartEtag, type BucketAddress } from './listing.js';
 import type { UploadedObject } from './upload.js';
 import { ShortTransfer, withRetries } from './retry.js';
 
@@ -21,15 +19,14 @@ export interface ObjectMismatch {
 }
 
 export async function verifyBucket(
-	options: GatewayBucket & {
+	options: BucketAddress & {
 		objects: readonly ObjectEntry[];
 		uploaded: ReadonlyMap<string, UploadedObject>;
 		concurrency: number;
 		report: Report;
 	},
 ): Promise<ObjectMismatch[]> {
-	const { s3, bucket } = options;
-	const { GetObjectCommand } = await loadS3Sdk();
+	const { bucket } = options;
 	const listing = new Map((await listGatewayBucket(options)).map((o) => [o.key, o]));
 	const problems: ObjectMismatch[] = [];
 	const toHash: ObjectEntry[] = [];
@@ -56,15 +53,14 @@ export async function verifyBucket(
 				// A read cut short is retried; a Ctrl-C or a gateway error becomes one clear sentence.
 				digest = await withRetries(
 					async () => {
-						const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.key }), { abortSignal: options.signal });
 						const hash = createHash('sha256');
 						let got = 0;
-						for await (const chunk of response.Body as Readable) {
-							hash.update(chunk as Buffer);
-							got += (chunk as Buffer).length;
-							bytesDone += (chunk as Buffer).length;
+						await options.http.get(bucket, object.key, () => (data) => {
+							hash.update(data);
+							got += data.length;
+							bytesDone += data.length;
 							options.report({ stage: 'verify', item: object.key, bytesDone, bytesTotal });
-						}
+						}, options.signal);
 						if (got !== object.size) throw new ShortTransfer(`The gateway sent ${got} bytes of ${bucket}/${object.key} where ${object.size} were expected`);
 						return hash.digest('hex');
 					},
