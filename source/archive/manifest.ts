@@ -84,7 +84,8 @@ export async function writeManifest(folder: string, manifest: Manifest): Promise
 export async function readManifest(folder: string): Promise<Manifest> {
 	let text: string;
 	try {
-		text = await readFile(join(folder, MANIFEST_FILE), 'utf8');
+		// Decoded in one piece: read as text, a large manifest went through a stream decoder chunk by chunk.
+		text = (await readFile(join(folder, MANIFEST_FILE))).toString('utf8');
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
 			throw new UserError(`${folder} holds no ${MANIFEST_FILE}: it is not a finished deis-backup folder (an interrupted backup resumes when you run the same backup command again).`);
@@ -145,10 +146,15 @@ export function validateManifest(value: unknown, folder: string): Manifest {
 	return value as unknown as Manifest;
 }
 
+/** Segments of anything but slashes, backslashes and control characters, one slash between them: not absolute, none empty. */
+const RELATIVE_PATH = /^[^/\\\u0000-\u001f]+(?:\/[^/\\\u0000-\u001f]+)*$/;
+/** A `.` or `..` segment anywhere. */
+const DOT_SEGMENT = /(?:^|\/)\.\.?(?:\/|$)/;
+
 /** No absolute paths, no `..`, no empty or control-character segments. */
 export function isSafeRelative(path: string): boolean {
-	if (path === '' || path.startsWith('/') || path.includes('\\')) return false;
-	return path.split('/').every((segment) => segment !== '' && segment !== '.' && segment !== '..' && !/[\u0000-\u001f]/.test(segment));
+	// Two scans of the string, not a split and a test per segment: a manifest holds one path per object.
+	return RELATIVE_PATH.test(path) && !DOT_SEGMENT.test(path);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

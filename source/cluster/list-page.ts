@@ -44,7 +44,7 @@ export function parseListPage(xml: string): ListPage {
 		if (key === undefined) throw new MalformedListing('a Contents element without a Key');
 		const size = element(xml, 'Size', at, end);
 		const etag = element(xml, 'ETag', at, end);
-		objects.push({ key: decode(key), size: size === undefined ? 0 : Number(size), etag: etag === undefined ? undefined : decode(etag).replaceAll('"', '') });
+		objects.push({ key: decode(key), size: size === undefined ? 0 : Number(size), etag: etag === undefined ? undefined : unquoteEtag(etag) });
 		at = xml.indexOf('<Contents>', end);
 	}
 	const truncated = topLevel(xml, 'IsTruncated', root, head);
@@ -72,6 +72,14 @@ function topLevel(xml: string, name: string, root: number, head: number): string
 	if (before !== undefined) return before;
 	const last = xml.lastIndexOf('</Contents>');
 	return last < 0 ? undefined : element(xml, name, last, xml.length);
+}
+
+const QUOTE = '&quot;';
+
+/** An ETag without its quotes. Gateways send `&quot;<hex>&quot;`: cut, not decoded, on a listing's every object. */
+function unquoteEtag(raw: string): string {
+	if (raw.length >= 2 * QUOTE.length && raw.startsWith(QUOTE) && raw.indexOf('&', QUOTE.length) === raw.length - QUOTE.length) return raw.slice(QUOTE.length, -QUOTE.length);
+	return decode(raw).replaceAll('"', '');
 }
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };

@@ -128,11 +128,19 @@ export class ObjectHttp {
 	async list(bucket: string, marker: string | undefined, signal?: AbortSignal): Promise<ListPage> {
 		const query: Record<string, string> = { 'max-keys': '1000' };
 		if (marker !== undefined) query.marker = marker;
+		// A page (~350 KB) is copied out of the read buffer into one buffer of its announced length, not chunk by chunk.
+		let whole: Buffer | undefined;
+		let filled = 0;
 		const chunks: Buffer[] = [];
-		await this.request('GET', objectPath(bucket, ''), undefined, undefined, signal, query, () => (data) => {
-			chunks.push(Buffer.from(data));
+		await this.request('GET', objectPath(bucket, ''), undefined, undefined, signal, query, (head) => {
+			const body = head.length === undefined ? undefined : Buffer.allocUnsafe(head.length);
+			whole = body;
+			if (!body) return (data) => void chunks.push(Buffer.from(data));
+			return (data) => {
+				filled += data.copy(body, filled);
+			};
 		});
-		return parseListPage(Buffer.concat(chunks).toString('utf8'));
+		return parseListPage(whole ? whole.toString('utf8', 0, filled) : Buffer.concat(chunks).toString('utf8'));
 	}
 
 	/** Closes the kept-alive connections. */

@@ -27,3 +27,10 @@ test('a key that is also a prefix of another key is moved aside', () => {
 	assert.equal(paths.get('c'), fallbackPath('c'));
 	assert.equal(paths.get('c/d'), 'c/d');
 });
+
+test("a manifest's path is safe only when relative, with no empty, '.', '..', backslash or control-character segment", () => {
+	const safe = ['a', 'buckets/db_wal/wal_005/x.lzo', '...', '.hidden/..x/x..', 'ünï code/+', 'a.b/c'];
+	const unsafe = ['', '/a', 'a/', 'a//b', '.', '..', './a', 'a/.', 'a/./b', '../a', 'a/..', 'a/../b', 'a\\b', 'a\u0000b', 'a/\u001fb', 'a\nb'];
+	for (const path of safe) assert.equal(isSafeRelative(path), true, JSON.stringify(path));
+	for (const path of unsafe) assert.equal(isSafeRelative(path), false, JSON.stringify(path));
+});

@@ -113,3 +113,11 @@ test("radosgw's truncated page: three keys after the marker, IsTruncated true, a
 		['amp & <lt> >gt "quote" \'apos\'', 'back\\slash', 'cr\rlf\nend'],
 	);
 });
+
+test('an ETag is unquoted whether the quotes come escaped, raw, or around another escape', () => {
+	const xml = `${HEAD}<IsTruncated>false</IsTruncated>${contents('a', 1, '&quot;0123456789abcdef0123456789abcdef&quot;')}${contents('b', 1, '"0123"')}${contents('c', 1, '&quot;x&amp;y&quot;')}${contents('d', 1, '&quot;')}</ListBucketResult>`;
+	assert.deepEqual(
+		parseListPage(xml).objects.map((object) => object.etag),
+		['0123456789abcdef0123456789abcdef', '0123', 'x&y', ''],
+	);
+});

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { createGatewayClient, type GatewayClient } from '../../source/cluster/gateway-client.js';
 import type { ObjectHttp } from '../../source/cluster/object-http.js';
-import { listBucket, nextMarker } from '../../source/steps/gateway/listing.js';
+import { compareKeys, listBucket, listGatewayBucket, nextMarker } from '../../source/steps/gateway/listing.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -140,4 +140,63 @@ test("each page reaches the caller after the next one was asked for (the caller'
 	const objects = await listBucket(fake as unknown as ObjectHttp, 'b', undefined, (page) => events.push(`page ${page[0]?.key}`));
 	assert.equal(objects.length, 8);
 	assert.deepEqual(events, ['ask 0', 'ask 1', 'page k00000', 'ask 2', 'page k00003', 'page k00006']);
+});
+
+/** A fake gateway's listing by marker over `keys` (sorted as `order` sorts them), pages of `pageKeys`, recording each marker asked for. */
+function fakeGateway(keys: string[], options: { pageKeys?: number; order?: (a: string, b: string) => number } = {}) {
+	const pageKeys = options.pageKeys ?? 1000;
+	const sorted = [...keys].sort(options.order ?? compareKeys);
+	const markers: Array<string | undefined> = [];
+	const http = {
+		list: async (_bucket: string, marker: string | undefined) => {
+			markers.push(marker);
+			const start = marker === undefined ? 0 : sorted.findIndex((key) => (options.order ?? compareKeys)(key, marker) > 0);
+			const rest = start < 0 ? [] : sorted.slice(start);
+			const page = rest.slice(0, pageKeys);
+			return { objects: page.map((key) => ({ key, size: key.length })), truncated: rest.length > page.length, nextMarker: undefined };
+		},
+	};
+	return { http: http as unknown as ObjectHttp, markers, sorted };
+}
+
+const numbered = (count: number, prefix = 'k') => Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(5, '0')}`);
+
+test('with the last backup\'s keys, a large bucket is listed in ranges at once, every key once and in order', async () => {
+	const keys = numbered(10_000);
+	const gateway = fakeGateway(keys);
+	const listed = await listGatewayBucket({ http: gateway.http, endpoint: 'http://gw', bucket: 'b' }, undefined, keys);
+	assert.deepEqual(listed.map((object) => object.key), gateway.sorted);
+	// Four ranges cut at known keys: 3 + 3 + 3 + 1 pages, not ten pages one after another.
+	assert.deepEqual(gateway.markers.filter((marker) => marker === undefined || ['k02999', 'k05999', 'k08999'].includes(marker)).length, 4);
+	assert.equal(gateway.markers.length, 10);
+});
+
+test('ranges still give the whole bucket when keys were added and removed since the last backup, markers included', async () => {
+	const before = numbered(10_000);
+	// Removed: a range's own first marker and keys around the cuts; added: keys inside, before and after every range.
+	const removed = new Set(['k02999', 'k03000', 'k05998', 'k08999', 'k00000']);
+	const now = [...before.filter((key) => !removed.has(key)), 'a', 'k02999a', 'k05999~', 'k089990', 'zz', ...numbered(1500, 'k04500-')];
+	const gateway = fakeGateway(now);
+	const listed = await listGatewayBucket({ http: gateway.http, endpoint: 'http://gw', bucket: 'b' }, undefined, before);
+	assert.deepEqual(listed.map((object) => object.key), gateway.sorted);
+	// Page by page too: what the caller is handed is exactly the listing.
+	const handed: string[] = [];
+	await listGatewayBucket({ http: fakeGateway(now).http, endpoint: 'http://gw', bucket: 'b' }, (page) => handed.push(...page.map((object) => object.key)), before);
+	assert.deepEqual([...handed].sort(compareKeys), gateway.sorted);
+});
+
+test('a gateway that lists out of S3 order (UTF-8 binary) is listed in one pass instead, and nothing is lost', async () => {
+	// U+FFFD sorts after U+1F600 in UTF-16 units but before it in code points.
+	const keys = [...numbered(3000), ...Array.from({ length: 1500 }, (_, i) => `k01500\u{1F600}${i}`), ...Array.from({ length: 1500 }, (_, i) => `k01500\uFFFD${i}`)];
+	const utf16 = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+	const gateway = fakeGateway(keys, { order: utf16 });
+	const listed = await listGatewayBucket({ http: gateway.http, endpoint: 'http://gw', bucket: 'b' }, undefined, [...keys].sort(compareKeys));
+	assert.deepEqual(listed.map((object) => object.key), gateway.sorted);
+	assert.equal(new Set(listed.map((object) => object.key)).size, keys.length);
+});
+
+test('keys compare in code point order, as UTF-8 bytes do', () => {
+	const keys = ['a', 'ab', 'b', '\u00e9', '\uFFFD', '\u{1F600}', 'a\u{10000}', 'a\uE000'];
+	const byBytes = [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+	assert.deepEqual([...keys].sort(compareKeys), byBytes);
 });

@@ -48,12 +48,17 @@ export async function downloadBucket(options: DownloadOptions): Promise<Download
 	const { bucket, folder, report, signal } = options;
 	// A saved file that may be current is checked on disk as its page arrives, while the gateway lists the next.
 	const savedSizes = new Map<string, number | undefined>();
-	const listing = await listGatewayBucket(options, (page) => {
-		for (const remote of page) {
-			const saved = options.previous.get(remote.key);
-			if (saved && saved.size === remote.size && saved.etag === remote.etag) savedSizes.set(remote.key, sizeOnDisk(join(folder, saved.path)));
-		}
-	});
+	const listing = await listGatewayBucket(
+		options,
+		(page) => {
+			for (const remote of page) {
+				const saved = options.previous.get(remote.key);
+				if (saved && saved.size === remote.size && saved.etag === remote.etag) savedSizes.set(remote.key, sizeOnDisk(join(folder, saved.path)));
+			}
+		},
+		// The last backup's keys, in its listing order: where to cut the listing into ranges.
+		[...options.previous.keys()],
+	);
 	const paths = planKeyPaths(listing.map((object) => object.key));
 	const done = new Map<string, ObjectEntry>();
 	const toDownload: RemoteObject[] = [];

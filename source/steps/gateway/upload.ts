@@ -82,7 +82,8 @@ const UPLOAD_STREAMS = 16;
 
 export async function uploadBucket(options: UploadOptions): Promise<UploadResult> {
 	const { bucket, report, signal } = options;
-	const existing = await listGatewayBucket(options);
+	// The backup's keys, in its listing order: a re-run over a restored bucket lists it in ranges.
+	const existing = await listGatewayBucket(options, undefined, options.objects.map((object) => object.key));
 	const remote = new Map(existing.map((object) => [object.key, object]));
 	const wanted = new Set(options.objects.map((object) => object.key));
 	const toUpload: ObjectEntry[] = [];
