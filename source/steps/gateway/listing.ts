@@ -37,7 +37,11 @@ export async function listGatewayBucket(target: BucketAddress, onPage?: PageHand
 	}
 }
 
-/** Takes each page's objects as they come, while the next page is on its way; must not throw. */
+/**
+ * Takes each page's objects as they come, while the gateway works on more;
+ * must not throw. A key may be handed twice (a ranged listing that falls back
+ * to one pass starts over), so what it does must bear repeating.
+ */
 export type PageHandler = (objects: readonly RemoteObject[]) => void;
 
 /**
