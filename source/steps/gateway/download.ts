@@ -81,7 +81,8 @@ export async function downloadBucket(options: DownloadOptions): Promise<Download
 	let savedBytes = 0;
 	let journal: Journal<ObjectEntry> | undefined;
 	try {
-		journal = await Journal.open<ObjectEntry>(options.journalPath);
+		// Batched: a line lost to a kill only means its object is fetched again on resume.
+		journal = await Journal.open<ObjectEntry>(options.journalPath, { batched: true });
 		const open = journal;
 		const context: DownloadContext = { ...options, directories: new Directories() };
 		const download = async (remote: RemoteObject) => {
