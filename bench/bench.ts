@@ -438,7 +438,7 @@ async function startup(): Promise<void> {
 		startupLines.push(`  first wizard frame: FAILED ${message}`);
 		wizard = { median: Number.NaN, samples: [] };
 	}
-	// deis-backup's fixed cost per command: SSH connect, the gateway keys (two deisctl calls), one LIST, the manifest.
+	// deis-backup's fixed cost per command: SSH connect, the gateway keys (one etcd read), one LIST, the manifest.
 	await removeBucket('bench-empty');
 	await createBucket(s3, 'bench-empty');
 	const emptySamples: number[] = [];
