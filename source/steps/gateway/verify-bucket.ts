@@ -27,7 +27,9 @@ export async function verifyBucket(
 	},
 ): Promise<ObjectMismatch[]> {
 	const { bucket } = options;
-	const listing = new Map((await listGatewayBucket(options)).map((o) => [o.key, o]));
+	// The backup's keys, in its listing order: a large bucket is listed in ranges.
+	const listed = await listGatewayBucket(options, undefined, options.objects.map((object) => object.key));
+	const listing = new Map(listed.map((o) => [o.key, o]));
 	const problems: ObjectMismatch[] = [];
 	const toHash: ObjectEntry[] = [];
 	for (const object of options.objects) {
