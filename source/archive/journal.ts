@@ -27,19 +27,19 @@ export async function readJournal<T>(path: string): Promise<T[]> {
 	return entries;
 }
 
-/**
- * A journal only saves work: a line that is lost means its item is redone on
- * resume, never that anything is taken for done. Lines are written with a
- * synchronous write, so an entry is in the kernel (and survives a SIGKILL)
- * as soon as append() returns (unless the journal is batched): a restore that journals the router's old body
- * size, or an upload it is about to start, can rely on it. A failed write (a
- * full disk) is recorded, not thrown: the file being saved at the same time
- * reports the full disk in plain words.
- */
 /** A batched journal writes what it holds once it is this large, or this old. */
 const BATCH_BYTES = 64 * 1024;
 const BATCH_MS = 100;
 
+/**
+ * A journal only saves work: a line that is lost means its item is redone on
+ * resume, never that anything is taken for done. Lines are written with a
+ * synchronous write, so an entry is in the kernel (and survives a SIGKILL)
+ * as soon as append() returns, unless the journal is batched: a restore that
+ * journals the router's old body size, or an upload it is about to start,
+ * can rely on it. A failed write (a full disk) is recorded, not thrown: the
+ * file being saved at the same time reports the full disk in plain words.
+ */
 export class Journal<T> {
 	private failed?: Error;
 	private closed = false;

@@ -133,7 +133,8 @@ export class ObjectHttp {
 		let filled = 0;
 		const chunks: Buffer[] = [];
 		await this.request('GET', objectPath(bucket, ''), undefined, undefined, signal, query, (head) => {
-			const body = head.length === undefined ? undefined : Buffer.allocUnsafe(head.length);
+			// Only what a page can be: an announced length is not trusted with a larger allocation.
+			const body = head.length === undefined || head.length > MAX_PAGE_BYTES ? undefined : Buffer.allocUnsafe(head.length);
 			whole = body;
 			if (!body) return (data) => void chunks.push(Buffer.from(data));
 			return (data) => {
@@ -266,6 +267,9 @@ function outcomeOf(error: unknown): 'pushback' | 'other' {
 function unquote(etag: string | undefined): string | undefined {
 	return typeof etag === 'string' ? etag.replaceAll('"', '') : undefined;
 }
+
+/** A listing page of 1,000 keys of up to 1,024 bytes each, with its XML, is well under this. */
+const MAX_PAGE_BYTES = 8 * 1024 * 1024;
 
 /** A 2xx answer's body is not needed: read and dropped. */
 const ignoreBody: SinkMaker = () => () => undefined;

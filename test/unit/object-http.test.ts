@@ -221,3 +221,22 @@ test('only the gateway saying NoSuchBucket means a missing bucket: a bare 404 fr
 	await assert.rejects(client().hasBucket('db_wal'), { name: 'InvalidAccessKeyId' });
 	await assert.rejects(client().listBuckets(), { name: 'InvalidAccessKeyId' });
 });
+
+test('a listing page sent chunked (no Content-Length, as through another proxy) reads the same as one with its length', async () => {
+	const xml = '<ListBucketResult><IsTruncated>true</IsTruncated><Contents><Key>ünï/a</Key><Size>3</Size><ETag>&quot;e&quot;</ETag></Contents></ListBucketResult>';
+	answer = (_req, res) => {
+		// Split inside a multi-byte character: the pieces must be joined before decoding.
+		const bytes = Buffer.from(xml);
+		const cut = bytes.indexOf(Buffer.from('ü')) + 1;
+		res.write(bytes.subarray(0, cut));
+		res.end(bytes.subarray(cut));
+	};
+	const chunked = await client().list('db_wal', undefined);
+	answer = (_req, res) => {
+		res.setHeader('Content-Length', Buffer.byteLength(xml));
+		res.end(xml);
+	};
+	const whole = await client().list('db_wal', undefined);
+	assert.deepEqual(chunked, { objects: [{ key: 'ünï/a', size: 3, etag: 'e' }], truncated: true, nextMarker: undefined });
+	assert.deepEqual(whole, chunked);
+});
