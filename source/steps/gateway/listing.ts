@@ -56,26 +56,8 @@ export type PageHandler = (objects: readonly RemoteObject[]) => void;
  * work on a page (a re-sync's stat of every saved file) overlaps the
  * gateway's on the next.
  */
-export async function listBucket(http: ObjectHttp, bucket: string, signal?: AbortSignal, onPage?: PageHandler): Promise<RemoteObject[]> {
-	const objects: RemoteObject[] = [];
-	// A page that fails or is cut short mid-body is asked for again.
-	const ask = (from: string | undefined) => withRetries(() => http.list(bucket, from, signal), { signal });
-	let marker: string | undefined;
-	let asked = ask(marker);
-	for (;;) {
-		const page = await asked;
-		for (const object of page.objects) objects.push(object);
-		if (page.truncated) {
-			const from = nextMarker(page.nextMarker, page.objects.at(-1)?.key, marker);
-			if (from === undefined) throw new TruncatedListing(bucket, objects.length);
-			marker = from;
-			asked = ask(from);
-			// Awaited on the next turn; marked handled now in case onPage throws before that.
-			asked.catch(() => undefined);
-		}
-		onPage?.(page.objects);
-		if (!page.truncated) return objects;
-	}
+export function listBucket(http: ObjectHttp, bucket: string, signal?: AbortSignal, onPage?: PageHandler): Promise<RemoteObject[]> {
+	return listFrom(http, bucket, { checkOrder: false }, signal, onPage);
 }
 
 /** Below this many expected keys, one listing in order is as fast. */
@@ -108,7 +90,7 @@ export async function listRanges(http: ObjectHttp, bucket: string, expected: rea
 	const abort = () => controller.abort();
 	signal?.addEventListener('abort', abort, { once: true });
 	try {
-		const ranges = await Promise.all(markers.map((from, i) => listRange(http, bucket, from, markers[i + 1], controller.signal, onPage)));
+		const ranges = await Promise.all(markers.map((from, i) => listFrom(http, bucket, { from, end: markers[i + 1], checkOrder: true }, controller.signal, onPage)));
 		return ranges.flat();
 	} catch (error) {
 		// One range's failure stops the others: nothing is left listing behind a failed run.
@@ -120,29 +102,45 @@ export async function listRanges(http: ObjectHttp, bucket: string, expected: rea
 	}
 }
 
-/** The keys after `from` up to and including `end` (to the bucket's end without one). */
-async function listRange(http: ObjectHttp, bucket: string, from: string | undefined, end: string | undefined, signal: AbortSignal, onPage?: PageHandler): Promise<RemoteObject[]> {
+/**
+ * The keys after `from` up to and including `end` (from the bucket's start,
+ * to its end, without them), page after page, each asked for before the
+ * caller sees the one before. `checkOrder`: a page out of S3's order (or not
+ * after its marker) throws OutOfOrder, for ranges that must meet.
+ */
+async function listFrom(http: ObjectHttp, bucket: string, range: { from?: string; end?: string; checkOrder: boolean }, signal?: AbortSignal, onPage?: PageHandler): Promise<RemoteObject[]> {
+	const { end, checkOrder } = range;
 	const objects: RemoteObject[] = [];
-	let marker = from;
+	// A page that fails or is cut short mid-body is asked for again.
+	const ask = (from: string | undefined) => withRetries(() => http.list(bucket, from, signal), { signal });
+	let marker = range.from;
+	let asked = ask(marker);
 	for (;;) {
-		const asked = marker;
-		const page = await withRetries(() => http.list(bucket, asked, signal), { signal });
-		let previous = asked;
+		const page = await asked;
+		let previous = marker;
 		let kept = page.objects.length;
-		for (let i = 0; i < page.objects.length; i++) {
+		for (let i = 0; i < page.objects.length && (checkOrder || end !== undefined); i++) {
 			const key = (page.objects[i] as RemoteObject).key;
-			if (previous !== undefined && compareKeys(previous, key) >= 0) throw new OutOfOrder();
+			if (checkOrder && previous !== undefined && compareKeys(previous, key) >= 0) throw new OutOfOrder();
 			previous = key;
 			if (end !== undefined && kept === page.objects.length && compareKeys(key, end) > 0) kept = i;
 		}
 		const taken = kept === page.objects.length ? page.objects : page.objects.slice(0, kept);
 		for (const object of taken) objects.push(object);
+		let more = page.truncated && kept === page.objects.length;
+		if (more) {
+			const next = nextMarker(page.nextMarker, page.objects.at(-1)?.key, marker);
+			if (next === undefined) throw new TruncatedListing(bucket, objects.length);
+			more = end === undefined || compareKeys(next, end) < 0;
+			if (more) {
+				marker = next;
+				asked = ask(next);
+				// Awaited on the next turn; marked handled now in case onPage throws before that.
+				asked.catch(() => undefined);
+			}
+		}
 		onPage?.(taken);
-		if (!page.truncated || kept < page.objects.length) return objects;
-		const next = nextMarker(page.nextMarker, page.objects.at(-1)?.key, asked);
-		if (next === undefined) throw new TruncatedListing(bucket, objects.length);
-		if (end !== undefined && compareKeys(next, end) >= 0) return objects;
-		marker = next;
+		if (!more) return objects;
 	}
 }
 
