@@ -18,7 +18,7 @@ import { listControllerKeys, republishModels } from '../steps/controller.js';
 import { verifyBucket } from '../steps/gateway/verify-bucket.js';
 import { readGatewayKeys } from '../steps/gateway/keys.js';
 import { ensureBucket, uploadBucket, type UploadedObject } from '../steps/gateway/upload.js';
-import { sizeClass } from '../steps/gateway/size-class.js';
+import { partSizeUnder, sizeClass } from '../steps/gateway/size-class.js';
 import { writeSettings, planSettings } from '../steps/settings/apply.js';
 import { chosenKeys } from '../steps/settings/plan.js';
 import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
@@ -310,13 +310,9 @@ async function replayJournal(ctx: RestoreContext, path: string): Promise<void> {
 	}
 }
 
-/**
- * Requests stay well under the router's limit, whatever it was raised to. Parts stream from
- * the file, so their size costs no memory; 64 MB keeps a failed part cheap to upload again.
- */
+/** Under the body size the router was raised to (by this restore or before it). */
 function uploadPartSize(bodySize: string): number {
-	const limit = parseBodySize(bodySize) ?? 1024 ** 2;
-	return Math.max(5 * 1024 ** 2, Math.min(64 * 1024 ** 2, Math.floor(limit / 2)));
+	return partSizeUnder(parseBodySize(bodySize) ?? 1024 ** 2);
 }
 
 /** Only an upload in parts needs the S3 client (its create/complete/abort requests). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bySizeClass, IN_MEMORY_BYTES, partSizeFor, sizeClass, SPLIT_BYTES } from '../../source/steps/gateway/size-class.js';
+import { bySizeClass, IN_MEMORY_BYTES, partSizeFor, partSizeUnder, sizeClass, SPLIT_BYTES } from '../../source/steps/gateway/size-class.js';
 
 test('each object has one size class, the same for the pools and the transfer', () => {
 	const partSize = 5 * 1024 ** 2;
@@ -33,4 +33,16 @@ test('objects in parts go in even parts of at most SPLIT_BYTES, whole MiB, never
 	assert.ok(partSizeFor(13 * MiB, 6 * MiB) <= 6 * MiB);
 	// Never below S3's 5 MiB minimum for all parts but the last.
 	assert.equal(partSizeFor(5 * MiB + 1, 5 * MiB), 5 * MiB);
+});
+
+test('the part size under a router limit: 90 % of it, whole PUTs up to 64 MiB, never under 5 MiB', () => {
+	const MiB = 1024 ** 2;
+	// The restore's default raise (100m): objects up to 64 MiB go whole, in one PUT.
+	assert.equal(partSizeUnder(100 * MiB), 64 * MiB);
+	assert.equal(sizeClass(60 * MiB, partSizeUnder(100 * MiB)), 'streamed');
+	assert.equal(partSizeUnder(12 * MiB), Math.floor(12 * MiB * 0.9));
+	assert.ok(partSizeUnder(12 * MiB) < 12 * MiB, 'a request body stays under the limit');
+	assert.equal(partSizeUnder(2048 * MiB), 64 * MiB);
+	// Deis' default 1m is below S3's part minimum: the restore raises it before uploading.
+	assert.equal(partSizeUnder(1 * MiB), 5 * MiB);
 });

@@ -17,6 +17,18 @@ export type SizeClass = 'small' | 'streamed' | 'parts';
  */
 export const SPLIT_BYTES = 16 * 1024 * 1024;
 
+/**
+ * The part size under a router body limit: objects up to it go up whole,
+ * larger ones in parts. Nginx refuses only a body over its limit, so 90 % of
+ * it leaves room enough; whole PUTs up to 64 MiB, since a part of its own
+ * costs an S3 client, create and complete requests and a second read of the
+ * file for its hash; never under S3's 5 MiB minimum part.
+ */
+export function partSizeUnder(limitBytes: number): number {
+	const mib = 1024 * 1024;
+	return Math.max(5 * mib, Math.min(64 * mib, Math.floor(limitBytes * 0.9)));
+}
+
 /** Without a part size (downloading), nothing goes in parts. */
 export function sizeClass(size: number, partSize?: number): SizeClass {
 	if (size <= IN_MEMORY_BYTES) return 'small';
