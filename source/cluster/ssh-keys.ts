@@ -9,7 +9,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import ssh2, { type ParsedKey } from 'ssh2';
+import type { ParsedKey } from 'ssh2';
+import { ssh2 } from './ssh-library.js';
 import { VAGRANT_DEFAULTS } from '../settings.js';
 import { UserError } from '../errors.js';
 

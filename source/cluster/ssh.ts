@@ -13,7 +13,8 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex, Readable, Writable } from 'node:stream';
-import { NodeSSH, type Config as NodeSshConfig } from 'node-ssh';
+import type { Config as NodeSshConfig } from 'node-ssh';
+import { NodeSSH } from './ssh-library.js';
 import type { Client } from 'ssh2';
 import type { SshConfigured, SshEndpoint } from '../settings.js';
 import { messageOf, UserError } from '../errors.js';
@@ -64,6 +65,16 @@ export interface ConnectOptions {
 	askPassphrase?: (keyFile: string, attempt: number) => Promise<string | undefined>;
 	/** Warnings about keys (one used despite loose permissions, one skipped), as they happen. */
 	onNotice?: (message: string) => void;
+	/**
+	 * A connection started ahead of its run: until this settles, nothing is
+	 * asked (host key, passphrase) and no host key is recorded, so a run that
+	 * stops before its Connect step has neither prompted nor written known_hosts.
+	 */
+	hold?: PromiseLike<void>;
+	/** Stops the attempt (TCP connect or handshake); once connected it has no effect. */
+	signal?: AbortSignal;
+	/** The first TCP connect is under way: from here on the attempt mostly waits on the network. */
+	onDial?: () => void;
 }
 
 /** Why a connection could not be made, for callers that act on the kind rather than the sentence. */
@@ -196,6 +207,7 @@ function openTcp(prepared: Prepared): Promise<Socket> {
 	const { address, endpoint, timeoutMs } = prepared;
 	return new Promise((resolve, reject) => {
 		const socket = netConnect({ host: address, port: endpoint.port });
+		prepared.options.onDial?.();
 		const timer = setTimeout(() => {
 			socket.destroy();
 			reject(
@@ -205,16 +217,23 @@ function openTcp(prepared: Prepared): Promise<Socket> {
 				),
 			);
 		}, timeoutMs);
+		// With an error, so that `failed` runs and clears the timer that would keep the process alive.
+		const abandon = () => socket.destroy(new Error('the run ended before it was needed'));
+		const signal = prepared.options.signal;
+		signal?.addEventListener('abort', abandon, { once: true });
 		socket.once('connect', () => {
 			clearTimeout(timer);
+			signal?.removeEventListener('abort', abandon);
 			socket.off('error', failed);
 			resolve(socket);
 		});
 		const failed = (error: NodeJS.ErrnoException) => {
 			clearTimeout(timer);
+			signal?.removeEventListener('abort', abandon);
 			reject(explainNetworkError(error, prepared));
 		};
 		socket.once('error', failed);
+		if (signal?.aborted) abandon();
 	});
 }
 
@@ -275,6 +294,10 @@ type AuthAttempt = { type: 'agent'; username: string; agent: NonNullable<KeyPlan
 
 async function handshake(prepared: Prepared, sock: Duplex, via?: { hop: SshHost; owned: boolean }): Promise<SshHost> {
 	const { endpoint, ssh, options, keys, where, label } = prepared;
+	if (options.signal?.aborted) {
+		sock.destroy();
+		throw new SshConnectError('other', `The connection to ${label} was given up: the run ended before it was needed.`);
+	}
 	let hostKeyProblem: SshConnectError | undefined;
 	let phase = 'handshake' as 'handshake' | 'auth';
 	let timedOut = false;
@@ -297,6 +320,7 @@ async function handshake(prepared: Prepared, sock: Duplex, via?: { hop: SshHost;
 		}
 		timer.pause();
 		try {
+			await options.hold;
 			for (let attempt = 1; attempt <= 3; attempt += 1) {
 				const passphrase = await options.askPassphrase(file.path, attempt);
 				if (!passphrase) {
@@ -349,12 +373,8 @@ async function handshake(prepared: Prepared, sock: Duplex, via?: { hop: SshHost;
 				);
 				return verify(false);
 			}
-			const accept = acceptNew
-				? Promise.resolve(true)
-				: strict === 'yes'
-					? Promise.resolve(false)
-					: (options.confirmHostKey?.(label, print) ?? Promise.resolve(false));
 			timer.pause();
+			const accept = Promise.resolve(options.hold).then(() => (acceptNew ? true : strict === 'yes' ? false : (options.confirmHostKey?.(label, print) ?? false)));
 			accept.then(
 				async (yes) => {
 					timer.resume();
@@ -395,6 +415,8 @@ async function handshake(prepared: Prepared, sock: Duplex, via?: { hop: SshHost;
 	config.algorithms = { serverHostKey: hostKeyAlgorithms(knownKeyTypes(prepared.knownHosts, prepared.address, endpoint.port)) as NonNullable<NonNullable<NodeSshConfig['algorithms']>['serverHostKey']> };
 
 	const node = new NodeSSH();
+	const abandon = () => sock.destroy();
+	options.signal?.addEventListener('abort', abandon, { once: true });
 	try {
 		await node.connect(config);
 	} catch (error) {
@@ -414,6 +436,7 @@ async function handshake(prepared: Prepared, sock: Duplex, via?: { hop: SshHost;
 		throw closedBeforeHandshake(prepared);
 	} finally {
 		timer.stop();
+		options.signal?.removeEventListener('abort', abandon);
 	}
 	if (!node.connection) throw new SshConnectError('other', `Could not connect to ${label}.`);
 	return new SshHost(node, node.connection, prepared, via);

@@ -5,7 +5,7 @@ import type { Flags } from '../cli/args.js';
 import { completeSettings, settingsFromFlags } from '../config/resolve.js';
 import { defaultBackupName } from '../archive/layout.js';
 import { EXIT, UserError } from '../errors.js';
-import { runBackup } from '../plans/backup.js';
+import { startConnect } from '../plans/connect.js';
 import { backupOptions } from '../plans/options.js';
 import type { PlanAnswers } from '../plans/types.js';
 import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
@@ -34,18 +34,25 @@ export async function backupCommand(flags: Flags, positionals: string[] = [], as
 	const dryRun = Boolean(flags['dry-run']);
 	if (mode.verbose) process.stderr.write(settingsLine(answers));
 	const { signal, dispose } = abortOnSignals();
+	const hooks = plainHooks(mode);
+	// SSH's round trips overlap the loading of the plan's modules; the plan's Connect step joins it.
+	const connecting = dryRun ? undefined : startConnect(answers.connection, hooks);
 	try {
+		await connecting?.dialled;
+		const { runBackup } = await import('../plans/backup.js');
 		const summary = await runBackup(
 			backupOptions(
-				{ answers, signal, hooks: plainHooks(mode) },
+				{ answers, signal, hooks, connecting },
 				{ concurrency: options.concurrency, dryRun, scaleGateways: options.scaleGateways, buckets: options.buckets, skipSettings: Boolean(flags['skip-settings']) },
 			),
-			dryRun && !mode.verbose ? { renderer: 'silent', fallbackRenderer: 'silent' } : plainListrOptions(mode),
+			dryRun && !mode.verbose ? { renderer: 'silent', fallbackRenderer: 'silent' } : await plainListrOptions(mode),
 		);
 		const folderGiven = flags.out !== undefined || positionals[0] !== undefined;
 		await printSummary(summary, { mode, resume: resumeCommand(summary.folder, folderGiven) });
 		return exitCodeOf(summary);
 	} finally {
+		// Ended before its Connect step (a refused folder): the attempt stops and closes.
+		connecting?.abandon();
 		dispose();
 	}
 }

@@ -91,14 +91,14 @@ async function demoPlain(backup: PlanAnswers, restore: PlanAnswers, flags: Flags
 	const mode = outputModeOf(flags);
 	try {
 		process.stderr.write('\n== Backing up the source cluster\n');
-		const saved = await runBackup(backupOptions({ answers: backup, signal, hooks: plainHooks(mode) }, { concurrency }), plainListrOptions(mode));
+		const saved = await runBackup(backupOptions({ answers: backup, signal, hooks: plainHooks(mode) }, { concurrency }), await plainListrOptions(mode));
 		await printSummary(saved, { mode });
 		if (!saved.ok) return exitCodeOf(saved);
 		process.stderr.write('\n== Restoring into the fresh cluster\n');
 		// The fresh cluster's router is left as the demo found it, as after a real restore with --reset-body-size.
 		const restored: RunSummary = await runRestore(
 			restoreOptions({ answers: restore, signal, hooks: plainHooks(mode) }, { concurrency, resetBodySize: true }),
-			plainListrOptions(mode),
+			await plainListrOptions(mode),
 		);
 		await printSummary(restored, { mode });
 		if (!restored.ok) return exitCodeOf(restored);

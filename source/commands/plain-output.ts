@@ -4,7 +4,6 @@
  * data), or with --json one machine-readable summary on stdout. Colours off
  * when NO_COLOR is set or stdout is not a terminal (colorette's test, though progress goes to stderr).
  */
-import { ListrLogger, ProcessOutput, PRESET_TIMER } from 'listr2';
 import type { Flags } from '../cli/args.js';
 import { readManifest, type Manifest } from '../archive/manifest.js';
 import { EXIT, exitCodeOfKind } from '../errors.js';
@@ -29,8 +28,10 @@ export function outputModeOf(flags: Flags): OutputMode {
 	return { json: Boolean(flags.json), quiet: Boolean(flags.quiet), verbose: Boolean(flags.verbose) && !flags.quiet };
 }
 
-export function plainListrOptions(mode: OutputMode = DEFAULT_OUTPUT): RendererChoice {
+/** Async: listr2 loads with the plan, after the SSH connection has been started (commands/backup.ts). */
+export async function plainListrOptions(mode: OutputMode = DEFAULT_OUTPUT): Promise<RendererChoice> {
 	if (mode.quiet) return { renderer: 'silent', fallbackRenderer: 'silent' };
+	const { ListrLogger, ProcessOutput, PRESET_TIMER } = await import('listr2');
 	const logger = new ListrLogger({ processOutput: new ProcessOutput(process.stderr, process.stderr), useIcons: true });
 	return {
 		renderer: 'simple',

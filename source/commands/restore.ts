@@ -7,7 +7,7 @@ import type { Flags } from '../cli/args.js';
 import { completeSettings, settingsFromFlags } from '../config/resolve.js';
 import { EXIT, UserError } from '../errors.js';
 import { restoreOptions } from '../plans/options.js';
-import { runRestore } from '../plans/restore.js';
+import { startConnect } from '../plans/connect.js';
 import type { PlanAnswers } from '../plans/types.js';
 import { settingsLine } from './backup.js';
 import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
@@ -48,10 +48,15 @@ export async function restoreCommand(flags: Flags, positionals: string[], askInT
 	const mode = outputModeOf(flags);
 	if (mode.verbose) process.stderr.write(settingsLine(answers));
 	const { signal, dispose } = abortOnSignals();
+	const hooks = plainHooks(mode);
+	// SSH's round trips overlap the loading of the plan's modules and its check of the backup.
+	const connecting = dryRun ? undefined : startConnect(answers.connection, hooks);
 	try {
+		await connecting?.dialled;
+		const { runRestore } = await import('../plans/restore.js');
 		const summary = await runRestore(
 			restoreOptions(
-				{ answers, signal, hooks: plainHooks(mode) },
+				{ answers, signal, hooks, connecting },
 				{
 					concurrency: options.concurrency,
 					dryRun,
@@ -66,11 +71,12 @@ export async function restoreCommand(flags: Flags, positionals: string[], askInT
 					restart: Boolean(flags.restart),
 				},
 			),
-			dryRun && !mode.verbose ? { renderer: 'silent', fallbackRenderer: 'silent' } : plainListrOptions(mode),
+			dryRun && !mode.verbose ? { renderer: 'silent', fallbackRenderer: 'silent' } : await plainListrOptions(mode),
 		);
 		await printSummary(summary, { mode, resume: resumeCommand(summary.folder, true) });
 		return exitCodeOf(summary);
 	} finally {
+		connecting?.abandon();
 		dispose();
 	}
 }

@@ -4,6 +4,7 @@
  * commands, the wizard, the demo) each give only what their own flags say.
  */
 import { DEFAULT_BODY_SIZE, DEFAULT_CONCURRENCY } from '../validate.js';
+import type { Connecting } from './connect.js';
 import type { PlanHooks } from './hooks.js';
 import type { PlanAnswers } from './types.js';
 
@@ -12,6 +13,8 @@ interface RunBasics {
 	answers: PlanAnswers;
 	signal: AbortSignal;
 	hooks: PlanHooks;
+	/** A connection the face started before loading the plan: its Connect step joins it (the face abandons it if the run ends first). */
+	connecting?: Connecting;
 }
 
 export interface BackupOptions extends RunBasics {

@@ -48,8 +48,9 @@ test('dependencies are exactly the packages the bundle loads at run time; everyt
 	for (const name of await readdir(dist)) {
 		if (!name.endsWith('.js')) continue;
 		const code = await readFile(join(dist, name), 'utf8');
-		// esbuild writes what it leaves outside the bundle as `from "x";`, `import("x")` or `require("x")`.
-		for (const match of code.matchAll(/(?:\bfrom\s*"([@a-z][\w./@-]*)";|\bimport\(\s*"([@a-z][\w./@-]*)"\s*\)|\brequire\(\s*"([@a-z][\w./@-]*)"\s*\))/g)) {
+		// esbuild writes what it leaves outside the bundle as `from "x";`, `import("x")` or `require("x")`;
+		// cluster/ssh-library.ts loads ssh2 and node-ssh with `requireHere("x")`.
+		for (const match of code.matchAll(/(?:\bfrom\s*"([@a-z][\w./@-]*)";|\bimport\(\s*"([@a-z][\w./@-]*)"\s*\)|\brequire(?:Here)?\(\s*"([@a-z][\w./@-]*)"\s*\))/g)) {
 			const specifier = (match[1] ?? match[2] ?? match[3])!;
 			if (specifier.startsWith('node:')) continue;
 			const packageName = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!;

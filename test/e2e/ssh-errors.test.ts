@@ -85,3 +85,21 @@ test('a name that does not resolve says so, naming the ssh config too', async ()
 	assert.equal(result.code, 1, result.stderr);
 	assert.match(result.last, /The host name no-such-host\.invalid does not resolve; check --host \(or HostName in the ssh config\)/);
 });
+
+test('a refused folder ends the run at once: the SSH connection started ahead of the plan is let go, though the host never answers', async () => {
+	let accepted!: (socket: Socket) => void;
+	const reached = new Promise<Socket>((done) => (accepted = done));
+	// Read, so that the client's close is seen.
+	const port = await serve((socket) => accepted(socket.resume()));
+	// ConnectTimeout of an hour: only letting go of the attempt lets this process end in time.
+	const config = join(home, 'patient_config');
+	await writeFile(config, `Host patient\n  HostName 127.0.0.1\n  Port ${port}\n  ConnectTimeout 3600\n`);
+	const inTheWay = join(home, 'a-file');
+	await writeFile(inTheWay, 'not a folder\n');
+	const result = await runCli(['backup', '--host', 'patient', '-F', config, '--domain', 'example.com', '--out', inTheWay], { HOME: home, SSH_AUTH_SOCK: '' }, 60_000);
+	assert.equal(result.code, 1, result.stderr);
+	assert.match(result.stderr.trim().split('\n').at(-1) ?? '', /a-file exists and is not a folder; choose another with --out\./);
+	// The connection was made ahead (the host saw it), and it is closed.
+	const socket = await reached;
+	if (!socket.destroyed) await new Promise((done) => socket.once('close', done));
+});
