@@ -25,7 +25,7 @@ import { saveSettings } from '../steps/settings/save.js';
 import { locateComponent } from '../steps/locate.js';
 import { backupVolume, type VolumeBackup } from '../steps/volume.js';
 import { TOOL } from '../version.js';
-import { connect } from './connect.js';
+import { joinOrConnect } from './connect.js';
 import { openGateway } from './open-gateway.js';
 import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewBackup } from './preview.js';
@@ -153,8 +153,7 @@ function backupTasks(options: BackupOptions, folder: string) {
 			skip: (ctx: BackupContext) => dry(ctx, 'connect'),
 			task: (ctx: BackupContext, task: AnyTask) =>
 				stage(ctx, 'connect', async () => {
-					const warn = warnInto(ctx.warnings, task, hooks);
-					Object.assign(ctx, await (options.connecting ? options.connecting.join(warn) : connect(answers.connection, hooks, warn)));
+					Object.assign(ctx, await joinOrConnect(options.connecting, answers.connection, hooks, warnInto(ctx.warnings, task, hooks)));
 				}),
 		},
 		{

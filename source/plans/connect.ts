@@ -97,6 +97,11 @@ export async function connect(connection: ConnectionSettings, hooks: PlanHooks, 
 	return connected(await connectHost(connection, { confirmHostKey: hooks.confirmHostKey, askPassphrase: hooks.askPassphrase, onNotice: warn }), sdk);
 }
 
+/** A plan's Connect step: the connection its face started (`connecting`), joined, or a new one. */
+export function joinOrConnect(connecting: Connecting | undefined, connection: ConnectionSettings, hooks: PlanHooks, warn: (message: string) => void, sdk = false): Promise<Connected> {
+	return connecting ? connecting.join(warn, sdk) : connect(connection, hooks, warn, sdk);
+}
+
 function connected(host: RemoteHost, sdk: boolean): Connected {
 	// Loads while the gateway keys are read (remote commands, ~0.5 s of waiting); loading it during
 	// the SSH handshake instead delayed the handshake. A failure shows where it is used.

@@ -24,7 +24,7 @@ import { chosenKeys } from '../steps/settings/plan.js';
 import { currentBodySize, parseBodySize, raiseBodySize, startPlatform, startRouter, startStore, waitForGateway, waitForUnit } from '../steps/platform.js';
 import type { StageId } from '../progress.js';
 import { verifyExtracted, restoreVolume } from '../steps/volume.js';
-import { connect } from './connect.js';
+import { joinOrConnect } from './connect.js';
 import { openGateway } from './open-gateway.js';
 import { reporterFor, warnInto, type AnyTask, type RendererChoice } from './hooks.js';
 import { previewRestore } from './preview.js';
@@ -160,9 +160,7 @@ function restoreTasks(options: RestoreOptions, folder: string) {
 			skip: (ctx: RestoreContext) => dry(ctx, 'connect'),
 			task: (ctx: RestoreContext, task: AnyTask) =>
 				always(ctx, 'connect', async () => {
-					const warn = warnInto(ctx.warnings, task, hooks);
-					const sdk = needsS3Client(ctx.manifest, options);
-					Object.assign(ctx, await (options.connecting ? options.connecting.join(warn, sdk) : connect(answers.connection, hooks, warn, sdk)));
+					Object.assign(ctx, await joinOrConnect(options.connecting, answers.connection, hooks, warnInto(ctx.warnings, task, hooks), needsS3Client(ctx.manifest, options)));
 				}),
 		},
 		{
