@@ -9,12 +9,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ParsedKey } from 'ssh2';
+import type { BaseAgent, ParsedKey } from 'ssh2';
 import { ssh2 } from './ssh-library.js';
 import { VAGRANT_DEFAULTS } from '../settings.js';
 import { UserError } from '../errors.js';
-
-const { BaseAgent, createAgent, utils } = ssh2;
 
 export const DEFAULT_KEY_NAMES = ['id_ed25519', 'id_ecdsa', 'id_rsa'] as const;
 
@@ -47,7 +45,7 @@ export interface FileKey {
 
 export interface KeyPlan {
 	/** The agent's chosen keys behind ssh2's agent interface; undefined without an agent or keys. */
-	agent?: InstanceType<typeof BaseAgent>;
+	agent?: BaseAgent;
 	agentKeys: number;
 	files: FileKey[];
 	/** Warnings to show however the connection ends (a loose key used anyway, a named key missing). */
@@ -127,7 +125,7 @@ async function readKeyFile(request: KeyFileRequest, options: KeyOptions, plan: P
 	const cached = unlocked.get(path);
 	if (cached) return { path, text, key: cached, publicKey: cached.getPublicSSH() };
 	if (isEncrypted(text)) return { path, text, publicKey: (await publicKeyBeside(path)) ?? openSshPublicKey(text) };
-	const parsed = utils.parseKey(text);
+	const parsed = ssh2().utils.parseKey(text);
 	const key = Array.isArray(parsed) ? parsed[0] : parsed;
 	if (!key || key instanceof Error || !key.isPrivateKey()) {
 		plan.skipped.push(`The SSH key ${path} could not be read as a private key${source === 'flag' ? '; check --identity' : ''}.`);
@@ -141,7 +139,7 @@ function unreadableFlagKey(path: string): UserError {
 }
 
 async function addAgent(socket: string, identitiesOnly: boolean, plan: PlanInProgress): Promise<void> {
-	const real = createAgent(socket);
+	const real = ssh2().createAgent(socket);
 	let keys: ParsedKey[];
 	try {
 		keys = await new Promise<ParsedKey[]>((resolve, reject) => real.getIdentities((error, found) => (error ? reject(error) : resolve((found ?? []) as ParsedKey[]))));
@@ -154,34 +152,42 @@ async function addAgent(socket: string, identitiesOnly: boolean, plan: PlanInPro
 	const chosen = identitiesOnly ? keys.filter((key) => files.has(key.getPublicSSH().toString('base64'))) : keys;
 	if (chosen.length === 0) return;
 	plan.agentKeys = chosen.length;
-	plan.agent = new ChosenAgentKeys(real, chosen);
+	plan.agent = chosenAgentKeys(real, chosen);
 }
 
-/** The agent's keys this connection may offer (IdentitiesOnly narrows them); signing stays with the agent. */
-class ChosenAgentKeys extends BaseAgent<ParsedKey> {
-	constructor(
-		private readonly real: InstanceType<typeof BaseAgent>,
-		private readonly keys: ParsedKey[],
-	) {
-		super();
-	}
+/**
+ * The agent's keys this connection may offer (IdentitiesOnly narrows them); signing stays with the agent.
+ * The class is made at first use: its base class is ssh2's, which loads only then.
+ */
+function chosenAgentKeys(real: BaseAgent, keys: ParsedKey[]): BaseAgent {
+	ChosenAgentKeys ??= class extends ssh2().BaseAgent<ParsedKey> {
+		constructor(
+			private readonly real: BaseAgent,
+			private readonly keys: ParsedKey[],
+		) {
+			super();
+		}
 
-	getIdentities(cb: (error: Error | undefined, keys?: ParsedKey[]) => void): void {
-		cb(undefined, this.keys);
-	}
+		getIdentities(cb: (error: Error | undefined, keys?: ParsedKey[]) => void): void {
+			cb(undefined, this.keys);
+		}
 
-	sign(pubKey: ParsedKey, data: Buffer, options: unknown, cb?: (error?: Error, signature?: Buffer) => void): void {
-		const callback = typeof options === 'function' ? (options as typeof cb) : cb;
-		(this.real.sign as (k: ParsedKey, d: Buffer, o: object, c?: typeof cb) => void)(pubKey, data, typeof options === 'object' && options ? options : {}, callback);
-	}
+		sign(pubKey: ParsedKey, data: Buffer, options: unknown, cb?: (error?: Error, signature?: Buffer) => void): void {
+			const callback = typeof options === 'function' ? (options as typeof cb) : cb;
+			(this.real.sign as (k: ParsedKey, d: Buffer, o: object, c?: typeof cb) => void)(pubKey, data, typeof options === 'object' && options ? options : {}, callback);
+		}
+	};
+	return new ChosenAgentKeys(real, keys);
 }
+
+let ChosenAgentKeys: (new (real: BaseAgent, keys: ParsedKey[]) => BaseAgent) | undefined;
 
 /**
  * Unlocks a key with a passphrase; undefined when the passphrase is wrong.
  * The unlocked key is remembered for the rest of the run.
  */
 export function unlockKey(file: FileKey, passphrase: string): ParsedKey | undefined {
-	const parsed = utils.parseKey(file.text, passphrase);
+	const parsed = ssh2().utils.parseKey(file.text, passphrase);
 	const key = Array.isArray(parsed) ? parsed[0] : parsed;
 	if (!key || key instanceof Error || !key.isPrivateKey()) return undefined;
 	unlocked.set(file.path, key);

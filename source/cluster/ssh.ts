@@ -14,7 +14,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import type { Config as NodeSshConfig } from 'node-ssh';
-import { NodeSSH } from './ssh-library.js';
+import { nodeSsh, type NodeSSH } from './ssh-library.js';
 import type { Client } from 'ssh2';
 import type { SshConfigured, SshEndpoint } from '../settings.js';
 import { messageOf, UserError } from '../errors.js';
@@ -73,7 +73,7 @@ export interface ConnectOptions {
 	hold?: PromiseLike<void>;
 	/** Stops the attempt (TCP connect or handshake); once connected it has no effect. */
 	signal?: AbortSignal;
-	/** The first TCP connect is under way: from here on the attempt mostly waits on the network. */
+	/** The first handshake is under way (ssh2 loaded, its version sent): from here on the attempt mostly waits on the host. */
 	onDial?: () => void;
 }
 
@@ -129,13 +129,33 @@ async function connectEndpoint(endpoint: SshEndpoint, options: ConnectOptions): 
 			throw error;
 		}
 	}
-	const prepared = await prepare(endpoint, options);
-	const sock = await openTcp(prepared);
+	const target = aim(endpoint, options);
+	// Dialled before the keys and known_hosts are read and before ssh2 loads (ssh-library.ts):
+	// those ~100 ms then overlap the network's round trip and the host's answer.
+	const unneeded = new AbortController();
+	const dialling = openTcp(target, options.signal ? AbortSignal.any([options.signal, unneeded.signal]) : unneeded.signal);
+	// Its failure is reported below, after prepare's; until then it must not count as unhandled.
+	dialling.catch(() => undefined);
+	let prepared: Prepared;
+	try {
+		prepared = await prepare(target);
+	} catch (error) {
+		// Also a dial still waiting on a silent host: its timer would keep the process alive.
+		unneeded.abort();
+		dialling.then((socket) => socket.destroy(), () => undefined);
+		throw error;
+	}
+	// A key or known_hosts problem is said first, as before the dial moved ahead of them.
+	const sock = await dialling;
+	sock.off('error', beforeHandshake);
+	if (sock.destroyed) throw closedBeforeHandshake(target);
 	return handshake(prepared, sock);
 }
 
-/** What a connection needs before any packet is sent: names, known_hosts, keys. */
-interface Prepared {
+function beforeHandshake(): void {}
+
+/** Where a connection goes, known before any file is read. */
+interface Target {
 	endpoint: SshEndpoint;
 	/** ssh_config's settings, when they were resolved for this very host. */
 	ssh?: SshConfigured;
@@ -145,16 +165,33 @@ interface Prepared {
 	/** address:port, for messages. */
 	where: string;
 	label: string;
+	timeoutMs: number;
+}
+
+/** What a connection needs before its first SSH packet: the target, known_hosts, keys. */
+interface Prepared extends Target {
 	knownHosts: KnownHostsFile[];
 	/** The file a new key is recorded in. */
 	recordIn: string;
 	keys: KeyPlan;
-	timeoutMs: number;
 }
 
-async function prepare(endpoint: SshEndpoint, options: ConnectOptions): Promise<Prepared> {
+function aim(endpoint: SshEndpoint, options: ConnectOptions): Target {
 	const ssh = endpoint.ssh?.alias === endpoint.host ? endpoint.ssh : undefined;
 	const address = ssh?.hostName ?? endpoint.host;
+	return {
+		endpoint,
+		ssh,
+		options,
+		address,
+		where: `${address}:${endpoint.port}`,
+		label: `${endpoint.user}@${endpoint.host}:${endpoint.port}`,
+		timeoutMs: ssh?.connectTimeoutMs ?? defaultTimeoutMs(),
+	};
+}
+
+async function prepare(target: Target): Promise<Prepared> {
+	const { endpoint, ssh, options, where } = target;
 	const knownHostsPaths = endpoint.knownHosts ? [endpoint.knownHosts] : ssh?.knownHostsFiles.length ? ssh.knownHostsFiles : [defaultKnownHosts()];
 	const knownHosts: KnownHostsFile[] = [];
 	for (const path of knownHostsPaths) {
@@ -172,7 +209,6 @@ async function prepare(endpoint: SshEndpoint, options: ConnectOptions): Promise<
 		insecurePermissions: Boolean(endpoint.insecureKeyPermissions),
 		agentSocket: process.env.SSH_AUTH_SOCK || undefined,
 	});
-	const where = `${address}:${endpoint.port}`;
 	const usable = keys.agent !== undefined || keys.files.some((file) => file.key !== undefined || options.askPassphrase !== undefined);
 	if (usable) for (const notice of [...keys.notices, ...keys.skipped]) options.onNotice?.(notice);
 	else {
@@ -184,18 +220,7 @@ async function prepare(endpoint: SshEndpoint, options: ConnectOptions): Promise<
 			`No SSH key to offer to ${where}: no SSH agent is running (SSH_AUTH_SOCK), no IdentityFile is set for it in the ssh config, and none of ~/.ssh/${DEFAULT_KEY_NAMES.join(', ~/.ssh/')} exists; pass --identity with the key for the cluster (Vagrant: ~/.vagrant.d/insecure_private_key).`,
 		);
 	}
-	return {
-		endpoint,
-		ssh,
-		options,
-		address,
-		where,
-		label: `${endpoint.user}@${endpoint.host}:${endpoint.port}`,
-		knownHosts,
-		recordIn: knownHostsPaths[0] as string,
-		keys,
-		timeoutMs: ssh?.connectTimeoutMs ?? defaultTimeoutMs(),
-	};
+	return { ...target, knownHosts, recordIn: knownHostsPaths[0] as string, keys };
 }
 
 function lockedSentence(path: string): string {
@@ -203,11 +228,10 @@ function lockedSentence(path: string): string {
 }
 
 /** The TCP connection of our own, so an address that never answers, refuses or resets is told apart from SSH's own failures. */
-function openTcp(prepared: Prepared): Promise<Socket> {
+function openTcp(prepared: Target, signal: AbortSignal | undefined): Promise<Socket> {
 	const { address, endpoint, timeoutMs } = prepared;
 	return new Promise((resolve, reject) => {
 		const socket = netConnect({ host: address, port: endpoint.port });
-		prepared.options.onDial?.();
 		const timer = setTimeout(() => {
 			socket.destroy();
 			reject(
@@ -219,12 +243,14 @@ function openTcp(prepared: Prepared): Promise<Socket> {
 		}, timeoutMs);
 		// With an error, so that `failed` runs and clears the timer that would keep the process alive.
 		const abandon = () => socket.destroy(new Error('the run ended before it was needed'));
-		const signal = prepared.options.signal;
 		signal?.addEventListener('abort', abandon, { once: true });
 		socket.once('connect', () => {
 			clearTimeout(timer);
 			signal?.removeEventListener('abort', abandon);
 			socket.off('error', failed);
+			// Until the handshake takes the socket (keys read, ssh2 loaded), a reset must not end the
+			// process as an unheard 'error': connectEndpoint finds the socket destroyed instead.
+			socket.on('error', beforeHandshake);
 			resolve(socket);
 		});
 		const failed = (error: NodeJS.ErrnoException) => {
@@ -237,7 +263,7 @@ function openTcp(prepared: Prepared): Promise<Socket> {
 	});
 }
 
-function explainNetworkError(error: NodeJS.ErrnoException, prepared: Prepared): SshConnectError {
+function explainNetworkError(error: NodeJS.ErrnoException, prepared: Target): SshConnectError {
 	const { where, address } = prepared;
 	switch (error.code) {
 		case 'ECONNREFUSED':
@@ -259,7 +285,7 @@ function explainNetworkError(error: NodeJS.ErrnoException, prepared: Prepared): 
 	}
 }
 
-function closedBeforeHandshake(prepared: Prepared): SshConnectError {
+function closedBeforeHandshake(prepared: Target): SshConnectError {
 	return new SshConnectError(
 		'closed-before-handshake',
 		`${prepared.where} closed the connection before the SSH handshake; check that ${prepared.endpoint.port} is the SSH port and that the host's sshd accepts connections from here (firewall, MaxStartups, tcp wrappers).`,
@@ -414,11 +440,14 @@ async function handshake(prepared: Prepared, sock: Duplex, via?: { hop: SshHost;
 	// host that also has other key types is not mistaken for a changed one.
 	config.algorithms = { serverHostKey: hostKeyAlgorithms(knownKeyTypes(prepared.knownHosts, prepared.address, endpoint.port)) as NonNullable<NonNullable<NodeSshConfig['algorithms']>['serverHostKey']> };
 
-	const node = new NodeSSH();
+	const node = new (nodeSsh().NodeSSH)();
 	const abandon = () => sock.destroy();
 	options.signal?.addEventListener('abort', abandon, { once: true });
 	try {
-		await node.connect(config);
+		const handshaking = node.connect(config);
+		// ssh2 has sent its version and waits on the host: what the caller loads now costs no time.
+		options.onDial?.();
+		await handshaking;
 	} catch (error) {
 		if (hostKeyProblem) throw hostKeyProblem;
 		if (timedOut) {
@@ -572,7 +601,7 @@ class SshHost implements RemoteHost {
 
 	/** The jump itself (`ssh -J`), for the database's machine and for ProxyJump alike. */
 	async reach(target: SshEndpoint, owned: boolean): Promise<SshHost> {
-		const prepared = await prepare(target, this.prepared.options);
+		const prepared = await prepare(aim(target, this.prepared.options));
 		const sock = await this.openTunnel(prepared.address, target.port);
 		return handshake(prepared, sock, { hop: this, owned });
 	}

@@ -103,3 +103,45 @@ test('a refused folder ends the run at once: the SSH connection started ahead of
 	const socket = await reached;
 	if (!socket.destroyed) await new Promise((done) => socket.once('close', done));
 });
+
+test('a key that cannot be read is said first and ends the run at once, though the connection was dialled before the keys were read', async () => {
+	let accepted!: (socket: Socket) => void;
+	const reached = new Promise<Socket>((done) => (accepted = done));
+	const port = await serve((socket) => accepted(socket.resume()));
+	// ConnectTimeout of an hour: only closing the dialled socket lets this process end in time.
+	const config = join(home, 'keyless_config');
+	await writeFile(config, `Host keyless\n  HostName 127.0.0.1\n  Port ${port}\n  ConnectTimeout 3600\n`);
+	const missing = join(home, 'no-such-key');
+	const result = await backupAt('keyless', ['-F', config, '--identity', missing]);
+	assert.equal(result.code, 1, result.stderr);
+	assert.ok(result.last.endsWith(`Cannot read the SSH key ${missing}; check the path given with --identity.`), result.stderr);
+	// The dial reached the host ahead of the keys, and it is closed.
+	const socket = await reached;
+	if (!socket.destroyed) await new Promise((done) => socket.once('close', done));
+});
+
+test('a reset while the keys are read, after the dial and before the handshake, is the same one sentence', async () => {
+	let accepted!: (socket: Socket) => void;
+	const reached = new Promise<Socket>((done) => (accepted = done));
+	const port = await serve((socket) => accepted(socket));
+	// An SSH agent that holds the reading of keys until the dialled connection has been reset.
+	const agentPath = join(home, 'agent.sock');
+	const agent = createServer((client) => {
+		client.once('data', async () => {
+			const socket = await reached;
+			await new Promise((done) => {
+				socket.once('close', done);
+				socket.resetAndDestroy();
+			});
+			// SSH2_AGENT_IDENTITIES_ANSWER with no keys.
+			client.end(Buffer.from([0, 0, 0, 5, 12, 0, 0, 0, 0]));
+		});
+	});
+	servers.push(agent);
+	await new Promise<void>((done) => agent.listen(agentPath, done));
+	const result = await runCli(['backup', '--host', `127.0.0.1:${port}`, '--domain', 'example.com', '--out', join(home, 'out')], { HOME: home, SSH_AUTH_SOCK: agentPath }, 60_000);
+	const last = result.stderr.trim().split('\n').at(-1) ?? '';
+	assert.equal(result.code, 1, result.stderr);
+	assert.match(last, new RegExp(`127\\.0\\.0\\.1:${port} closed the connection before the SSH handshake`));
+	assert.doesNotMatch(result.stderr, /ECONNRESET|Error:|    at /);
+});
