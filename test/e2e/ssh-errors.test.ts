@@ -43,6 +43,18 @@ async function serve(onConnection: (socket: Socket) => void): Promise<number> {
 	return (server.address() as { port: number }).port;
 }
 
+/** A host that accepts and never answers; its first connection is read, so that the client's close is seen. */
+async function serveOne(): Promise<{ port: number; reached: Promise<Socket> }> {
+	let accepted!: (socket: Socket) => void;
+	const reached = new Promise<Socket>((done) => (accepted = done));
+	const port = await serve((socket) => accepted(socket.resume()));
+	return { port, reached };
+}
+
+async function closed(socket: Socket): Promise<void> {
+	if (!socket.destroyed) await new Promise((done) => socket.once('close', done));
+}
+
 async function backupAt(host: string, extra: string[] = []) {
 	const result = await runCli(['backup', '--host', host, '--domain', 'example.com', '--out', join(home, 'out'), ...extra], { HOME: home, SSH_AUTH_SOCK: '' }, 60_000);
 	return { ...result, last: result.stderr.trim().split('\n').at(-1) ?? '' };
@@ -87,10 +99,7 @@ test('a name that does not resolve says so, naming the ssh config too', async ()
 });
 
 test('a refused folder ends the run at once: the SSH connection started ahead of the plan is let go, though the host never answers', async () => {
-	let accepted!: (socket: Socket) => void;
-	const reached = new Promise<Socket>((done) => (accepted = done));
-	// Read, so that the client's close is seen.
-	const port = await serve((socket) => accepted(socket.resume()));
+	const { port, reached } = await serveOne();
 	// ConnectTimeout of an hour: only letting go of the attempt lets this process end in time.
 	const config = join(home, 'patient_config');
 	await writeFile(config, `Host patient\n  HostName 127.0.0.1\n  Port ${port}\n  ConnectTimeout 3600\n`);
@@ -100,14 +109,11 @@ test('a refused folder ends the run at once: the SSH connection started ahead of
 	assert.equal(result.code, 1, result.stderr);
 	assert.match(result.stderr.trim().split('\n').at(-1) ?? '', /a-file exists and is not a folder; choose another with --out\./);
 	// The connection was made ahead (the host saw it), and it is closed.
-	const socket = await reached;
-	if (!socket.destroyed) await new Promise((done) => socket.once('close', done));
+	await closed(await reached);
 });
 
 test('a key that cannot be read is said first and ends the run at once, though the connection was dialled before the keys were read', async () => {
-	let accepted!: (socket: Socket) => void;
-	const reached = new Promise<Socket>((done) => (accepted = done));
-	const port = await serve((socket) => accepted(socket.resume()));
+	const { port, reached } = await serveOne();
 	// ConnectTimeout of an hour: only closing the dialled socket lets this process end in time.
 	const config = join(home, 'keyless_config');
 	await writeFile(config, `Host keyless\n  HostName 127.0.0.1\n  Port ${port}\n  ConnectTimeout 3600\n`);
@@ -116,8 +122,7 @@ test('a key that cannot be read is said first and ends the run at once, though t
 	assert.equal(result.code, 1, result.stderr);
 	assert.ok(result.last.endsWith(`Cannot read the SSH key ${missing}; check the path given with --identity.`), result.stderr);
 	// The dial reached the host ahead of the keys, and it is closed.
-	const socket = await reached;
-	if (!socket.destroyed) await new Promise((done) => socket.once('close', done));
+	await closed(await reached);
 });
 
 test('a reset while the keys are read, after the dial and before the handshake, is the same one sentence', async () => {
