@@ -228,8 +228,8 @@ function lockedSentence(path: string): string {
 }
 
 /** The TCP connection of our own, so an address that never answers, refuses or resets is told apart from SSH's own failures. */
-function openTcp(prepared: Target, signal: AbortSignal | undefined): Promise<Socket> {
-	const { address, endpoint, timeoutMs } = prepared;
+function openTcp(target: Target, signal: AbortSignal | undefined): Promise<Socket> {
+	const { address, endpoint, timeoutMs } = target;
 	return new Promise((resolve, reject) => {
 		const socket = netConnect({ host: address, port: endpoint.port });
 		const timer = setTimeout(() => {
@@ -237,7 +237,7 @@ function openTcp(prepared: Target, signal: AbortSignal | undefined): Promise<Soc
 			reject(
 				new SshConnectError(
 					'connect-timeout',
-					`Nothing answered at ${prepared.where} within ${Math.round(timeoutMs / 1000)} s; check the address and port, that the machine is up, and any firewall or VPN in between (a private address is only reachable from its own network).`,
+					`Nothing answered at ${target.where} within ${Math.round(timeoutMs / 1000)} s; check the address and port, that the machine is up, and any firewall or VPN in between (a private address is only reachable from its own network).`,
 				),
 			);
 		}, timeoutMs);
@@ -256,15 +256,15 @@ function openTcp(prepared: Target, signal: AbortSignal | undefined): Promise<Soc
 		const failed = (error: NodeJS.ErrnoException) => {
 			clearTimeout(timer);
 			signal?.removeEventListener('abort', abandon);
-			reject(explainNetworkError(error, prepared));
+			reject(explainNetworkError(error, target));
 		};
 		socket.once('error', failed);
 		if (signal?.aborted) abandon();
 	});
 }
 
-function explainNetworkError(error: NodeJS.ErrnoException, prepared: Target): SshConnectError {
-	const { where, address } = prepared;
+function explainNetworkError(error: NodeJS.ErrnoException, target: Target): SshConnectError {
+	const { where, address } = target;
 	switch (error.code) {
 		case 'ECONNREFUSED':
 			return new SshConnectError('refused', `Nothing accepts SSH connections at ${where}; check the host and the SSH port (Vagrant: 127.0.0.1, port 2222).`);
@@ -279,16 +279,16 @@ function explainNetworkError(error: NodeJS.ErrnoException, prepared: Target): Ss
 			return new SshConnectError('connect-timeout', `Nothing answered at ${where}; check the address and port, that the machine is up, and any firewall or VPN in between.`);
 		case 'ECONNRESET':
 		case 'EPIPE':
-			return closedBeforeHandshake(prepared);
+			return closedBeforeHandshake(target);
 		default:
 			return new SshConnectError('other', `SSH to ${where} failed: ${error.message}.`);
 	}
 }
 
-function closedBeforeHandshake(prepared: Target): SshConnectError {
+function closedBeforeHandshake(target: Target): SshConnectError {
 	return new SshConnectError(
 		'closed-before-handshake',
-		`${prepared.where} closed the connection before the SSH handshake; check that ${prepared.endpoint.port} is the SSH port and that the host's sshd accepts connections from here (firewall, MaxStartups, tcp wrappers).`,
+		`${target.where} closed the connection before the SSH handshake; check that ${target.endpoint.port} is the SSH port and that the host's sshd accepts connections from here (firewall, MaxStartups, tcp wrappers).`,
 	);
 }
 
