@@ -25,6 +25,7 @@ declare -A provides=(
 	[ps]=procps
 	[tmux]=tmux
 	[curl]=curl
+	[strace]=strace
 )
 
 declare -A missing=()
