@@ -7,12 +7,9 @@ import type { Flags } from '../cli/args.js';
 import { completeSettings, settingsFromFlags } from '../config/resolve.js';
 import { EXIT, UserError } from '../errors.js';
 import { restoreOptions } from '../plans/options.js';
-import { startConnect } from '../plans/connect.js';
 import type { PlanAnswers } from '../plans/types.js';
-import { settingsLine } from './backup.js';
-import { exitCodeOf, outputModeOf, plainHooks, plainListrOptions, printSummary } from './plain-output.js';
-import { abortOnSignals } from './interrupts.js';
-import { resumeCommand, runOptionsOf } from './run-flags.js';
+import { runPlain } from './plain-run.js';
+import { runOptionsOf } from './run-flags.js';
 
 export async function restoreAnswers(flags: Flags, positionals: string[]): Promise<PlanAnswers> {
 	const folder = await restoreFolderOf(positionals);
@@ -45,19 +42,15 @@ export async function restoreCommand(flags: Flags, positionals: string[], askInT
 	const dryRun = Boolean(flags['dry-run']);
 	const answers = askInTerminal ? await (await import('./line-questions.js')).askAnswers('restore', flags, positionals) : await restoreAnswers(flags, positionals);
 	if (!dryRun && !flags.yes && !askInTerminal) throw new UserError(`A restore writes to the cluster at ${answers.connection.host}; pass --yes to confirm without a terminal (or --dry-run to see the commands).`, EXIT.usage);
-	const mode = outputModeOf(flags);
-	if (mode.verbose) process.stderr.write(settingsLine(answers));
-	const { signal, dispose } = abortOnSignals();
-	const hooks = plainHooks(mode);
-	// SSH's round trips overlap the loading of the plan's modules and its check of the backup.
-	const connecting = dryRun ? undefined : startConnect(answers.connection, hooks);
-	try {
-		await connecting?.dialled;
-		const { runRestore } = await import('../plans/restore.js');
-		const summary = await runRestore(
-			restoreOptions(
-				{ answers, signal, hooks, connecting },
-				{
+	return runPlain({
+		flags,
+		answers,
+		dryRun,
+		folderGiven: true,
+		run: async (basics, listrOptions) => {
+			const { runRestore } = await import('../plans/restore.js');
+			return runRestore(
+				restoreOptions(basics, {
 					concurrency: options.concurrency,
 					dryRun,
 					skipPlatform: Boolean(flags['skip-platform']),
@@ -69,14 +62,9 @@ export async function restoreCommand(flags: Flags, positionals: string[], askInT
 					resetBodySize: Boolean(flags['reset-body-size']),
 					bodySize: options.bodySize,
 					restart: Boolean(flags.restart),
-				},
-			),
-			dryRun && !mode.verbose ? { renderer: 'silent', fallbackRenderer: 'silent' } : await plainListrOptions(mode),
-		);
-		await printSummary(summary, { mode, resume: resumeCommand(summary.folder, true) });
-		return exitCodeOf(summary);
-	} finally {
-		connecting?.abandon();
-		dispose();
-	}
+				}),
+				listrOptions,
+			);
+		},
+	});
 }

@@ -9,7 +9,7 @@ import type { PlanHooks } from './hooks.js';
 import type { PlanAnswers } from './types.js';
 
 /** What every run needs from its face: no default makes sense for these. */
-interface RunBasics {
+export interface RunBasics {
 	answers: PlanAnswers;
 	signal: AbortSignal;
 	hooks: PlanHooks;
