@@ -16,9 +16,9 @@ import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataSets } from './lib/data.js';
 import { collectGarbage, createBucket, removeBucket, seedBucket } from './lib/gateway.js';
-import { median, timed, type Sample } from './lib/measure.js';
+import { timed, type Sample } from './lib/measure.js';
 import { connectionFlags } from './lib/tools.js';
-import { abSetup, parseBuilds } from './lib/ab.js';
+import { abSetup, parseBuilds, printMedians } from './lib/ab.js';
 
 const [roundsText = '5', partsText = 'empty,a,d', ...builds] = process.argv.slice(2);
 const rounds = Number(roundsText);
@@ -89,11 +89,7 @@ try {
 		}
 		await removeBucket(set.bucket);
 	}
-	console.log('\nlabel          median s  median cpu s   runs (s)');
-	for (const [label, samples] of results) {
-		const ok = samples.filter((s) => s.code === 0);
-		console.log(`${label.padEnd(14)} ${(median(ok.map((s) => s.wallMs)) / 1000).toFixed(3).padStart(8)}  ${(median(ok.map((s) => s.cpuMs)) / 1000).toFixed(3).padStart(12)}   ${samples.map((s) => (s.wallMs / 1000).toFixed(2)).join(' ')}${ok.length < samples.length ? `  (${samples.length - ok.length} failed)` : ''}`);
-	}
+	printMedians(results);
 } finally {
 	s3.destroy();
 	rmSync(dir, { recursive: true, force: true });
